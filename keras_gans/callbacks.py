@@ -1,0 +1,104 @@
+"""Callbacks that do a GAN's side work while `fit` trains it."""
+
+import os
+
+import keras
+import numpy as np
+
+from keras_gans.plotting import plot_losses, read_loss_csv, save_image, save_image_grid, to_uint8
+
+
+class GANMonitor(keras.callbacks.Callback):
+    """Saves images from the same fixed inputs at the end of every epoch.
+
+    As the Keras example, `num_img` images `generated_img_{epoch:03d}_{i}.png`,
+    plus one grid of them per epoch. The inputs are drawn once, from `seed`,
+    so that the epochs' images are comparable; they are saved beside the
+    images, and a resumed run reuses them.
+
+    Args:
+        num_img: how many images to generate each epoch.
+        latent_dim: size of the generator's latent input.
+        save_dir: folder to write into.
+        seed: seed of the fixed latent vectors.
+        inputs: the generator's inputs, instead of latent vectors drawn
+            here (for conditional generators: `[z, labels]`).
+        value_range: range of the generator's outputs.
+        grid_name: file name of the grid, formatted with `epoch`.
+        image_name: file name of each image, formatted with `epoch` and `i`;
+            None saves the grid only.
+        cols: columns of the grid.
+        every: save every `every` epochs (and always after the first).
+    """
+
+    def __init__(
+        self,
+        num_img=3,
+        latent_dim=128,
+        save_dir=".",
+        seed=None,
+        inputs=None,
+        value_range=(-1.0, 1.0),
+        grid_name="grid_{epoch:03d}.png",
+        image_name="generated_img_{epoch:03d}_{i}.png",
+        cols=None,
+        every=1,
+    ):
+        super().__init__()
+        if inputs is None:
+            rng = np.random.default_rng(seed)
+            inputs = rng.standard_normal((num_img, latent_dim)).astype("float32")
+        self.inputs = inputs
+        self.save_dir = save_dir
+        self.value_range = value_range
+        self.grid_name = grid_name
+        self.image_name = image_name
+        self.cols = cols
+        self.every = every
+
+    def on_train_begin(self, logs=None):
+        os.makedirs(self.save_dir, exist_ok=True)
+        path = os.path.join(self.save_dir, "monitor_inputs.npz")
+        if os.path.exists(path):  # a resumed run: same inputs as before
+            with np.load(path) as saved:
+                inputs = [saved[f"arr_{i}"] for i in range(len(saved.files))]
+            self.inputs = inputs[0] if len(inputs) == 1 else inputs
+        else:
+            arrays = self.inputs if isinstance(self.inputs, (list, tuple)) else [self.inputs]
+            np.savez(path, *[np.asarray(a) for a in arrays])
+
+    def generate(self):
+        """Images from the fixed inputs, in inference mode."""
+        return keras.ops.convert_to_numpy(self.model.generator(self.inputs, training=False))
+
+    def on_epoch_end(self, epoch, logs=None):
+        if epoch % self.every and epoch != 0:
+            return
+        images = self.generate()
+        save_image_grid(
+            images,
+            os.path.join(self.save_dir, self.grid_name.format(epoch=epoch)),
+            cols=self.cols,
+            value_range=self.value_range,
+        )
+        if self.image_name:
+            for i, image in enumerate(to_uint8(images, self.value_range)):
+                name = self.image_name.format(epoch=epoch, i=i)
+                save_image(image, os.path.join(self.save_dir, name))
+
+
+class LossPlot(keras.callbacks.Callback):
+    """Redraws a loss-curve PNG from a CSVLogger's file after every epoch.
+
+    Reading the CSV (not the in-memory history) keeps the curve whole when a
+    run is resumed. Place it after the CSVLogger in the callback list.
+    """
+
+    def __init__(self, csv_path, png_path):
+        super().__init__()
+        self.csv_path = csv_path
+        self.png_path = png_path
+
+    def on_epoch_end(self, epoch, logs=None):
+        if os.path.exists(self.csv_path):
+            plot_losses(read_loss_csv(self.csv_path), self.png_path)

@@ -1,0 +1,76 @@
+"""Command-line plumbing shared by the scripts: checked options and clean errors."""
+
+import argparse
+import sys
+
+
+def positive_int(text):
+    """argparse type: an integer >= 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def positive_float(text):
+    """argparse type: a number > 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be greater than 0, got {value}")
+    return value
+
+
+def add_training_arguments(parser, output_dir, epochs, batch_size):
+    """The options every training script has, with that script's defaults."""
+    parser.add_argument(
+        "--output-dir",
+        default=output_dir,
+        help="folder for samples, losses, checkpoints and the saved generator; "
+        "re-running with an unfinished run's folder resumes it (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--epochs", type=positive_int, default=epochs, help="epochs to train (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--batch-size", type=positive_int, default=batch_size, help="images per batch (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--steps-per-epoch",
+        type=positive_int,
+        default=None,
+        help="batches per epoch, for short runs (default: the whole dataset)",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=None, help="seed for weights, data order, latent vectors and samples"
+    )
+    parser.add_argument(
+        "--no-xla",
+        dest="xla",
+        action="store_false",
+        help="never XLA-compile the train step (by default it is compiled when a GPU is present)",
+    )
+    parser.add_argument(
+        "--overwrite", action="store_true", help="replace the contents of an existing --output-dir"
+    )
+
+
+def run(train_fn, **kwargs):
+    """Calls `train_fn(**kwargs)`; known user errors become one message and exit code 2."""
+    from keras_gans.data.images import DataError
+    from keras_gans.training import OutputDirError
+
+    try:
+        paths = train_fn(**kwargs)
+    except (DataError, OutputDirError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print("\nWritten:")
+    for name, path in paths.items():
+        print(f"  {name:<12} {path}")
+    return 0

@@ -1,0 +1,143 @@
+"""Folders of images -> `tf.data` pipelines of batches scaled to [-1, 1].
+
+Every file is checked before training starts, because a corrupt or
+non-image file found by `tf.data` halfway through an epoch would end the run.
+The checks read image headers only (Pillow), so they are quick.
+"""
+
+import collections
+import os
+import warnings
+
+import tensorflow as tf
+from PIL import Image
+
+# The formats TensorFlow's `decode_image` reads (as Keras' own loaders).
+IMAGE_EXTENSIONS = (".bmp", ".gif", ".jpeg", ".jpg", ".png")
+
+
+class DataError(ValueError):
+    """Bad training data, with a message that says what to do about it."""
+
+
+class ImageFolderReport:
+    """What a scan of an image folder found."""
+
+    def __init__(self, files, unreadable, other_files, modes, sizes):
+        self.files = files  # readable image files, sorted
+        self.unreadable = unreadable  # image-named files Pillow cannot read
+        self.other_files = other_files  # files without an image extension
+        self.modes = modes  # Counter of Pillow modes: "RGB", "L", "RGBA"...
+        self.sizes = sizes  # Counter of (width, height)
+
+    def warnings(self, image_size):
+        """One line per kind of problem that training will work around."""
+        lines = []
+        if self.unreadable:
+            lines.append(
+                f"skipped {len(self.unreadable)} unreadable image file(s), "
+                f"e.g. {self.unreadable[0]}"
+            )
+        if self.other_files:
+            lines.append(
+                f"ignored {len(self.other_files)} non-image file(s), "
+                f"e.g. {self.other_files[0]}"
+            )
+        converted = sum(n for mode, n in self.modes.items() if mode != "RGB")
+        if converted:
+            kinds = ", ".join(f"{m}: {n}" for m, n in sorted(self.modes.items()) if m != "RGB")
+            lines.append(f"converted {converted} non-RGB image(s) to RGB ({kinds})")
+        small = sum(n for (w, h), n in self.sizes.items() if min(w, h) < image_size)
+        if small:
+            lines.append(
+                f"{small} image(s) are smaller than {image_size}x{image_size} "
+                "and will be upscaled (blurry)"
+            )
+        if len(self.sizes) > 1:
+            common = ", ".join(f"{w}x{h}: {n}" for (w, h), n in self.sizes.most_common(3))
+            lines.append(
+                f"images come in {len(self.sizes)} sizes ({common}...); "
+                f"all are resized to {image_size}x{image_size}"
+            )
+        return lines
+
+
+def scan_image_folder(data_dir):
+    """Finds the readable images under `data_dir`, searched recursively.
+
+    Raises `DataError` if the folder is missing or holds no readable image.
+    """
+    data_dir = os.fspath(data_dir)
+    if not os.path.isdir(data_dir):
+        raise DataError(f"Image folder not found: {data_dir}")
+    image_files, other_files = [], []
+    for root, dirs, names in os.walk(data_dir, followlinks=True):
+        dirs.sort()
+        for name in sorted(names):
+            if name.startswith("."):
+                continue
+            path = os.path.join(root, name)
+            is_image = name.lower().endswith(IMAGE_EXTENSIONS)
+            (image_files if is_image else other_files).append(path)
+
+    files, unreadable = [], []
+    modes, sizes = collections.Counter(), collections.Counter()
+    for path in image_files:
+        try:
+            with Image.open(path) as image:  # reads the header only
+                modes[image.mode] += 1
+                sizes[image.size] += 1
+            files.append(path)
+        except (OSError, ValueError, Image.DecompressionBombError):
+            unreadable.append(path)
+
+    if not files:
+        found = f"{len(unreadable)} unreadable image file(s)" if unreadable else "no image files"
+        raise DataError(
+            f"No readable images in {data_dir} ({found}; looked for "
+            f"{', '.join(IMAGE_EXTENSIONS)} in it and its sub-folders)."
+        )
+    return ImageFolderReport(files, unreadable, other_files, modes, sizes)
+
+
+def decode_and_resize(path, image_size):
+    """Reads one image file as RGB, resized to `image_size` and scaled to [-1, 1]."""
+    image = tf.io.decode_image(
+        tf.io.read_file(path), channels=3, expand_animations=False
+    )
+    image = tf.image.resize(image, (image_size, image_size))  # bilinear, as Keras' loader
+    # [-1, 1] to match the generator's tanh (the face example scales to [0, 1]).
+    return image / 127.5 - 1.0
+
+
+def image_folder_dataset(
+    data_dir,
+    image_size=64,
+    batch_size=32,
+    shuffle=True,
+    seed=None,
+    max_images=None,
+    verbose=True,
+):
+    """A batched, prefetched dataset of the images under `data_dir`.
+
+    Returns `(dataset, report)`. `max_images` keeps the first images (in file
+    order) for short runs. Files that pass the header check but still fail
+    to decode are skipped with a logged warning rather than ending the run.
+    """
+    report = scan_image_folder(data_dir)
+    if verbose:
+        for line in report.warnings(image_size):
+            warnings.warn(f"{data_dir}: {line}", stacklevel=2)
+    files = report.files[:max_images] if max_images else report.files
+    dataset = tf.data.Dataset.from_tensor_slices(files)
+    if shuffle:
+        dataset = dataset.shuffle(len(files), seed=seed, reshuffle_each_iteration=True)
+    dataset = dataset.map(
+        lambda path: decode_and_resize(path, image_size),
+        num_parallel_calls=tf.data.AUTOTUNE,
+        deterministic=seed is not None,
+    )
+    dataset = dataset.ignore_errors(log_warning=True)
+    dataset = dataset.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+    return dataset, report

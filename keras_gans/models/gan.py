@@ -1,0 +1,213 @@
+"""The GAN base model: the Keras "overriding `train_step`" pattern, written once.
+
+Every unconditional GAN in the project is this class with its own two networks
+(and, where its tutorial differs, its own loss functions). `fit` drives it.
+"""
+
+import copy
+
+import keras
+import tensorflow as tf
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
+class GAN(keras.Model):
+    """A generator and a discriminator trained against each other by `fit`.
+
+    As the Keras example "DCGAN to generate face images": the discriminator
+    outputs the probability that an image is *fake* (label 1 for fake, 0 for
+    real), and its labels get `label_noise * uniform` added, a trick the
+    example uses to soften the discriminator. The generator then gets fresh
+    latent vectors and "misleading" labels (all real).
+
+    Args:
+        discriminator: model mapping images to one probability each.
+        generator: model mapping latent vectors to images.
+        latent_dim: size of the latent vectors.
+        label_noise: amplitude of the uniform noise added to the
+            discriminator's labels; 0 turns it off.
+        seed: seed of the latent vectors and label noise drawn in
+            `train_step`.
+    """
+
+    def __init__(
+        self,
+        discriminator,
+        generator,
+        latent_dim,
+        label_noise=0.05,
+        seed=None,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        self.discriminator = discriminator
+        self.generator = generator
+        self.latent_dim = latent_dim
+        self.label_noise = label_noise
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
+        self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
+        # The two networks arrive built, so the GAN is too.
+        self.built = True
+
+    def compile(self, d_optimizer=None, g_optimizer=None, loss_fn=None, **kwargs):
+        """Sets the two optimizers and the loss; defaults are the tutorial's."""
+        # No `optimizer` for Keras itself: the two below do all the updates.
+        kwargs.pop("optimizer", None)
+        super().compile(optimizer=None, **kwargs)
+        self.d_optimizer = d_optimizer or keras.optimizers.Adam(1e-4)
+        self.g_optimizer = g_optimizer or keras.optimizers.Adam(1e-4)
+        # The tutorial's text writes BinaryCrossentropy(from_logits=True)
+        # under a sigmoid output; the sigmoid is the model's, so no logits.
+        self.loss_fn = loss_fn or keras.losses.BinaryCrossentropy()
+        if self.dtype_policy.name == "mixed_float16":
+            # Scale the losses so that float16 gradients do not underflow.
+            self.d_optimizer = _loss_scaled(self.d_optimizer)
+            self.g_optimizer = _loss_scaled(self.g_optimizer)
+        # Built now, not at the first step, so that a checkpoint holding
+        # their state can be restored before training starts.
+        self.d_optimizer.build(self.discriminator.trainable_variables)
+        self.g_optimizer.build(self.generator.trainable_variables)
+
+    @property
+    def metrics(self):
+        # Listed here so that Keras resets them at the start of each epoch.
+        return [self.d_loss_tracker, self.g_loss_tracker]
+
+    def call(self, inputs, training=None):
+        """Generates images from latent vectors."""
+        return self.generator(inputs, training=training)
+
+    # --- Randomness -----------------------------------------------------
+
+    def _draw(self, batch_size, features, distribution="normal"):
+        """Draws this replica's share of one global random tensor.
+
+        Under a `tf.distribute` strategy each replica sees `1/n` of the
+        global batch. Every replica draws the same global tensor (the seed
+        state is shared) and keeps its own slice, so replicas get
+        independent values and a distributed step sees exactly the values a
+        single-device step on the whole global batch would.
+        """
+        context = tf.distribute.get_replica_context()
+        replicas = context.num_replicas_in_sync if context else 1
+        replica = context.replica_id_in_sync_group if context else 0
+        draw = keras.random.normal if distribution == "normal" else keras.random.uniform
+        values = draw((batch_size * replicas, features), seed=self.seed_generator)
+        return values[replica * batch_size : (replica + 1) * batch_size]
+
+    def sample_latent(self, batch_size):
+        """Latent vectors `z ~ N(0, I)` for a batch."""
+        return self._draw(batch_size, self.latent_dim)
+
+    # --- Losses (overridden by GANs whose tutorial defines them differently)
+
+    def discriminator_loss(self, real_output, fake_output):
+        """Fake images are labelled 1, real ones 0, both with label noise."""
+        fake_labels = tf.ones_like(fake_output)
+        real_labels = tf.zeros_like(real_output)
+        if self.label_noise:
+            batch_size = tf.shape(fake_output)[0]
+            fake_labels += self.label_noise * self._draw(batch_size, 1, "uniform")
+            real_labels += self.label_noise * self._draw(batch_size, 1, "uniform")
+        return self.loss_fn(
+            tf.concat([fake_labels, real_labels], axis=0),
+            tf.concat([fake_output, real_output], axis=0),
+        )
+
+    def generator_loss(self, fake_output):
+        """The generator wants its images called real (label 0)."""
+        return self.loss_fn(tf.zeros_like(fake_output), fake_output)
+
+    # --- One training step ---------------------------------------------
+
+    def train_step(self, data):
+        real_images = data[0] if isinstance(data, tuple) else data
+        batch_size = tf.shape(real_images)[0]
+
+        # Discriminator: one pass over fakes and reals together, as the
+        # tutorial does. `training=True` matters: without it Keras 3 runs
+        # the discriminator's Dropout in inference mode (it never drops).
+        fake_images = self.generator(self.sample_latent(batch_size), training=True)
+        images = tf.concat([fake_images, tf.cast(real_images, fake_images.dtype)], 0)
+        with tf.GradientTape() as tape:
+            outputs = self.discriminator(images, training=True)
+            fake_output, real_output = tf.split(outputs, 2, axis=0)
+            d_loss = self.discriminator_loss(real_output, fake_output)
+        self._apply(self.d_optimizer, tape, d_loss, self.discriminator)
+
+        # Generator: fresh latent vectors, discriminator weights left alone.
+        with tf.GradientTape() as tape:
+            fake_images = self.generator(self.sample_latent(batch_size), training=True)
+            fake_output = self.discriminator(fake_images, training=True)
+            g_loss = self.generator_loss(fake_output)
+        self._apply(self.g_optimizer, tape, g_loss, self.generator)
+
+        return self._track(d_loss=d_loss, g_loss=g_loss)
+
+    def _apply(self, optimizer, tape, loss, model):
+        """One optimizer update of `model` from `loss` recorded on `tape`."""
+        variables = model.trainable_variables
+        # scale_loss is the identity unless the optimizer is loss-scaled.
+        grads = tape.gradient(optimizer.scale_loss(loss), variables)
+        optimizer.apply_gradients(zip(grads, variables, strict=True))
+
+    def _track(self, **losses):
+        """Updates the loss trackers and returns their current values.
+
+        Keras' losses divide by the number of replicas (so that the summed
+        gradients average over the global batch); the trackers report the
+        loss itself, so that multiplication is undone here.
+        """
+        replicas = tf.distribute.get_strategy().num_replicas_in_sync
+        trackers = {m.name: m for m in self.metrics}
+        for name, value in losses.items():
+            trackers[name].update_state(tf.cast(value, "float32") * replicas)
+        return {m.name: m.result() for m in self.metrics}
+
+    # --- Saving ---------------------------------------------------------
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            {
+                "discriminator": keras.saving.serialize_keras_object(self.discriminator),
+                "generator": keras.saving.serialize_keras_object(self.generator),
+                "latent_dim": self.latent_dim,
+                "label_noise": self.label_noise,
+                "seed": self.seed,
+            }
+        )
+        return config
+
+    def get_compile_config(self):
+        config = super().get_compile_config() or {}
+        config.update(
+            {
+                "d_optimizer": keras.saving.serialize_keras_object(self.d_optimizer),
+                "g_optimizer": keras.saving.serialize_keras_object(self.g_optimizer),
+                "loss_fn": keras.saving.serialize_keras_object(self.loss_fn),
+            }
+        )
+        return config
+
+    def compile_from_config(self, config):
+        config = copy.deepcopy(config)
+        for key in ("d_optimizer", "g_optimizer", "loss_fn"):
+            if config.get(key) is not None:
+                config[key] = keras.saving.deserialize_keras_object(config[key])
+        self.compile(**config)
+
+    @classmethod
+    def from_config(cls, config):
+        config = copy.deepcopy(config)  # deserializing consumes the nested dicts
+        for key in ("discriminator", "generator"):
+            config[key] = keras.saving.deserialize_keras_object(config[key])
+        return cls(**config)
+
+
+def _loss_scaled(optimizer):
+    if isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
+        return optimizer
+    return keras.optimizers.LossScaleOptimizer(optimizer)

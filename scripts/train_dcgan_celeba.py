@@ -1,0 +1,57 @@
+"""Train the DCGAN of the Keras example "DCGAN to generate face images" on CelebA.
+
+python scripts/train_dcgan_celeba.py                      # download CelebA, 1 epoch
+python scripts/train_dcgan_celeba.py --data-dir my_faces  # any folder of images
+python scripts/train_dcgan_celeba.py --steps-per-epoch 20 --epochs 3   # a short CPU run
+"""
+
+import argparse
+import sys
+
+from keras_gans.cli import add_training_arguments, positive_float, positive_int, run
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--data-dir",
+        default=None,
+        help="folder of training images, searched recursively "
+        "(default: download CelebA into data/celeba_gan/)",
+    )
+    add_training_arguments(parser, output_dir="runs/dcgan_celeba", epochs=1, batch_size=32)
+    parser.add_argument(
+        "--latent-dim", type=positive_int, default=128, help="size of z (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--learning-rate",
+        type=positive_float,
+        default=1e-4,
+        help="Adam learning rate of both models (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--num-images",
+        type=positive_int,
+        default=10,
+        help="sample images saved each epoch (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--max-images",
+        type=positive_int,
+        default=None,
+        help="train on the first N images only (default: all)",
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    from keras_gans.recipes.face_dcgan import train_dcgan_celeba
+
+    return run(train_dcgan_celeba, **vars(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,40 @@
+"""Shared fixtures: where the real test data lies, and tiny settings."""
+
+import os
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import pytest  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = Path(os.environ.get("KERAS_GANS_SHARED_DATA", ROOT.parent / "shared" / "data"))
+
+
+def require_data(relative):
+    """The path of real data under shared/data, or skip (fail when CI requires it)."""
+    path = SHARED_DATA / relative
+    if path.exists():
+        return path
+    message = f"real data not found: {path} (set KERAS_GANS_SHARED_DATA to the shared/data folder)"
+    if os.environ.get("KERAS_GANS_REQUIRE_DATA") == "1":
+        pytest.fail(message + "; KERAS_GANS_REQUIRE_DATA=1 requires it")
+    pytest.skip(message)
+
+
+@pytest.fixture
+def celeba_dir():
+    """The folder of 3,000 real CelebA faces."""
+    return require_data("celeba/img_align_celeba")
+
+
+@pytest.fixture
+def mnist_dir():
+    """The folder of the four genuine MNIST IDX files (and a Keras-format .npz)."""
+    return require_data("mnist")
+
+
+@pytest.fixture
+def fashion_mnist_dir():
+    """Fashion-MNIST's four IDX files, as Keras downloads them."""
+    return require_data("fashion-mnist")
