@@ -58,6 +58,18 @@ def add_training_arguments(parser, output_dir, epochs, batch_size):
     parser.add_argument(
         "--overwrite", action="store_true", help="replace the contents of an existing --output-dir"
     )
+    parser.add_argument(
+        "--strategy",
+        choices=("default", "mirrored", "multiworker"),
+        default="default",
+        help="tf.distribute strategy: default (one device), mirrored (all local GPUs), "
+        "multiworker (machines in TF_CONFIG) (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--mixed-precision",
+        action="store_true",
+        help="compute in float16 with loss scaling (mixed_float16; for GPUs)",
+    )
 
 
 def run(train_fn, **kwargs):

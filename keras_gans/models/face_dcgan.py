@@ -19,7 +19,8 @@ def build_face_discriminator(image_size=64, widths=(64, 128, 128), dropout=0.2):
         x = layers.LeakyReLU(negative_slope=0.2)(x)
     x = layers.Flatten()(x)
     x = layers.Dropout(dropout)(x)
-    outputs = layers.Dense(1, activation="sigmoid")(x)
+    # float32 output even under mixed precision, for a stable loss.
+    outputs = layers.Dense(1, activation="sigmoid", dtype="float32")(x)
     return keras.Model(inputs, outputs, name="discriminator")
 
 
@@ -35,7 +36,7 @@ def build_face_generator(latent_dim=128, image_size=64, seed_channels=128, width
         x = layers.LeakyReLU(negative_slope=0.2)(x)
     # tanh, so the training images are scaled to [-1, 1] (the example scales
     # them to [0, 1], half of tanh's range: fixed in keras_gans.data).
-    outputs = layers.Conv2D(3, kernel_size=5, padding="same", activation="tanh")(x)
+    outputs = layers.Conv2D(3, kernel_size=5, padding="same", activation="tanh", dtype="float32")(x)
     return keras.Model(inputs, outputs, name="generator")
 
 

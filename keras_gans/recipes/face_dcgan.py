@@ -8,6 +8,7 @@ from keras_gans.callbacks import GANMonitor
 from keras_gans.data.celeba import download_celeba
 from keras_gans.data.images import image_folder_dataset
 from keras_gans.models.face_dcgan import build_face_gan
+from keras_gans.runtime import build_gan
 from keras_gans.training import fit_gan, prepare_output_dir
 
 
@@ -28,6 +29,8 @@ def train_dcgan_celeba(
     d_widths=(64, 128, 128),
     g_widths=(128, 256, 512),
     seed_channels=128,
+    strategy="default",
+    mixed_precision=False,
     verbose="auto",
 ):
     """Trains the face DCGAN of the Keras example; returns the paths written.
@@ -46,15 +49,19 @@ def train_dcgan_celeba(
         seed=seed,
         max_images=max_images,
     )
-    gan = build_face_gan(
-        latent_dim=latent_dim,
-        learning_rate=learning_rate,
-        image_size=image_size,
-        d_widths=d_widths,
-        g_widths=g_widths,
-        seed_channels=seed_channels,
-        seed=seed,
-        jit_compile="auto" if xla else False,
+    gan = build_gan(
+        lambda: build_face_gan(
+            latent_dim=latent_dim,
+            learning_rate=learning_rate,
+            image_size=image_size,
+            d_widths=d_widths,
+            g_widths=g_widths,
+            seed_channels=seed_channels,
+            seed=seed,
+            jit_compile="auto" if xla else False,
+        ),
+        strategy,
+        mixed_precision,
     )
     if resuming:
         print(f"Resuming the unfinished run in {output_dir}.")
