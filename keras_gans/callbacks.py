@@ -102,3 +102,100 @@ class LossPlot(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         if os.path.exists(self.csv_path):
             plot_losses(read_loss_csv(self.csv_path), self.png_path)
+
+
+class SummarizePerformance(keras.callbacks.Callback):
+    """Every `every` epochs: the discriminator's accuracy, a sample plot, the generator saved.
+
+    The classic Keras GAN tutorial's `summarize_performance`. As a callback
+    it serves `fit` (the model's `generator` and `discriminator`); a
+    hand-written loop calls `summarize(epoch, generator, discriminator)`.
+
+    Args:
+        real_images: training images, in the generator's `value_range`.
+        latent_dim: size of the generator's latent input.
+        save_dir: folder for `generated_plot_e{epoch:03d}.png` and
+            `generator_model_{epoch:03d}.keras`.
+        n_samples: real and fake images the accuracy is measured on; the
+            first 100 fakes (10x10) are plotted.
+        every: evaluate after every `every`-th epoch (counting from 1).
+        seed: seed of the real-image choice and the latent points.
+        value_range: range of the images.
+    """
+
+    def __init__(
+        self,
+        real_images,
+        latent_dim=100,
+        save_dir=".",
+        n_samples=100,
+        every=10,
+        seed=None,
+        value_range=(0.0, 1.0),
+    ):
+        super().__init__()
+        self.real_images = real_images
+        self.latent_dim = latent_dim
+        self.save_dir = save_dir
+        self.n_samples = n_samples
+        self.every = every
+        self.rng = np.random.default_rng(seed)
+        self.value_range = value_range
+
+    def summarize(self, epoch, generator, discriminator):
+        """Prints and saves the evaluation after `epoch` (counting from 1); returns the accuracies."""
+        real = self.real_images[self.rng.integers(0, len(self.real_images), self.n_samples)]
+        z = self.rng.standard_normal((self.n_samples, self.latent_dim)).astype("float32")
+        fake = generator.predict(z, verbose=0)
+        # Accuracy as the tutorial's `evaluate`: real called real (> 0.5), fake called fake.
+        acc_real = float(np.mean(discriminator.predict(real, verbose=0) > 0.5))
+        acc_fake = float(np.mean(discriminator.predict(fake, verbose=0) <= 0.5))
+        print(f">Accuracy real: {acc_real:.0%}, fake: {acc_fake:.0%}")
+        os.makedirs(self.save_dir, exist_ok=True)
+        plot = os.path.join(self.save_dir, f"generated_plot_e{epoch:03d}.png")
+        save_image_grid(fake[:100], plot, cols=10, value_range=self.value_range)
+        generator.save(os.path.join(self.save_dir, f"generator_model_{epoch:03d}.keras"))
+        return {"acc_real": acc_real, "acc_fake": acc_fake}
+
+    def on_epoch_end(self, epoch, logs=None):
+        if (epoch + 1) % self.every == 0:
+            self.summarize(epoch + 1, self.model.generator, self.model.discriminator)
+
+
+class ClassGridMonitor(GANMonitor):
+    """GANMonitor for a conditional generator: one row per class, every epoch.
+
+    Row c holds `per_class` digits of class c, each column one fixed latent
+    vector (the same z for every class, so a column shows one "style"
+    across the digits). Saves `classes_{epoch:03d}.png`.
+
+    Args:
+        num_classes: classes, one grid row each.
+        per_class: images per class (the grid's columns).
+        latent_dim: size of the generator's latent input.
+        save_dir, seed, value_range, every: as `GANMonitor`.
+    """
+
+    def __init__(
+        self,
+        num_classes=10,
+        per_class=10,
+        latent_dim=100,
+        save_dir=".",
+        seed=None,
+        value_range=(-1.0, 1.0),
+        grid_name="classes_{epoch:03d}.png",
+        every=1,
+    ):
+        rng = np.random.default_rng(seed)
+        z = rng.standard_normal((per_class, latent_dim)).astype("float32")
+        labels = np.repeat(np.eye(num_classes, dtype="float32"), per_class, axis=0)
+        super().__init__(
+            save_dir=save_dir,
+            inputs=[np.tile(z, (num_classes, 1)), labels],
+            value_range=value_range,
+            grid_name=grid_name,
+            image_name=None,
+            cols=per_class,
+            every=every,
+        )

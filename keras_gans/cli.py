@@ -1,7 +1,12 @@
 """Command-line plumbing shared by the scripts: checked options and clean errors."""
 
 import argparse
+import os
 import sys
+
+# TensorFlow's C++ start-up chatter (CUDA probes, oneDNN notice) would bury
+# the training output; keras_gans prints what matters (see runtime.describe_run).
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
 def positive_int(text):
@@ -77,6 +82,12 @@ def run(train_fn, **kwargs):
     from keras_gans.data.images import DataError
     from keras_gans.training import OutputDirError
 
+    if isinstance(kwargs.get("strategy"), str):
+        from keras_gans.runtime import make_strategy
+
+        # Before any other TensorFlow work: a multi-worker strategy must be
+        # created at program start-up.
+        kwargs["strategy"] = make_strategy(kwargs["strategy"])
     try:
         paths = train_fn(**kwargs)
     except (DataError, OutputDirError) as error:

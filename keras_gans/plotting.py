@@ -70,3 +70,16 @@ def plot_losses(history, path, title="Training losses"):
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     fig.savefig(path, dpi=100)
     plt.close(fig)
+
+
+def make_gif(png_paths, gif_path, duration=0.2):
+    """Animates `png_paths`, in order, into a looping GIF (as the TensorFlow DCGAN tutorial)."""
+    import imageio.v2 as imageio
+
+    png_paths = list(png_paths)
+    if not png_paths:
+        raise ValueError("make_gif needs at least one image")
+    frames = [imageio.imread(path) for path in png_paths]
+    # duration is seconds per frame; loop=0 repeats forever.
+    imageio.mimsave(gif_path, frames, duration=duration, loop=0)
+    return gif_path

@@ -5,9 +5,12 @@ code trains on a CPU, one GPU, all local GPUs or many machines.
 """
 
 import contextlib
+import os
 
 import keras
 import tensorflow as tf
+
+import keras_gans
 
 STRATEGIES = ("default", "mirrored", "multiworker")
 
@@ -52,3 +55,34 @@ def build_gan(build_fn, strategy="default", mixed_precision=False):
     policy = "mixed_float16" if mixed_precision else keras.config.dtype_policy().name
     with strategy.scope(), precision_policy(policy):
         return build_fn()
+
+
+def speed_settings():
+    """What decides speed in this process, for logs and benchmarks."""
+    from tensorflow.python.util import _pywrap_util_port
+
+    env = os.environ.get("TF_ENABLE_ONEDNN_OPTS")
+    if keras_gans.ONEDNN_SET_BY_KERAS_GANS:
+        source = "set by keras_gans"
+    elif env is None:
+        source = "TensorFlow's default (tensorflow was imported before keras_gans)"
+    else:
+        source = f"TF_ENABLE_ONEDNN_OPTS={env} from the environment"
+    return {
+        "onednn": bool(_pywrap_util_port.IsMklEnabled()),
+        "onednn_source": source,
+        "gpus": len(tf.config.list_physical_devices("GPU")),
+        "intra_op_threads": tf.config.threading.get_intra_op_parallelism_threads() or "all cores",
+        "inter_op_threads": tf.config.threading.get_inter_op_parallelism_threads() or "auto",
+    }
+
+
+def describe_run(model):
+    """One line saying how `model` will train: kernels, XLA, devices, precision."""
+    s = speed_settings()
+    return (
+        f"oneDNN {'on' if s['onednn'] else 'off'} ({s['onednn_source']}); "
+        f"XLA {'on' if model.jit_compile else 'off'}; "
+        f"{model.distribute_strategy.num_replicas_in_sync} replica(s), {s['gpus']} GPU(s); "
+        f"{model.dtype_policy.name}"
+    )

@@ -21,6 +21,7 @@ import shutil
 import keras
 
 from keras_gans.callbacks import LossPlot
+from keras_gans.runtime import describe_run
 
 RUN_FILE = "run.json"
 BACKUP_DIR = "backup"
@@ -95,11 +96,14 @@ def fit_gan(
         LossPlot(paths["losses_csv"], paths["losses_png"]),
         *callbacks,
     ]
+    if verbose:
+        print(f"Training: {describe_run(gan)}")
     gan.fit(
         dataset,
         epochs=epochs,
         steps_per_epoch=steps_per_epoch,
         callbacks=all_callbacks,
+        shuffle=False,  # the tf.data pipeline shuffles
         verbose=verbose,
     )
     gan.generator.save(paths["generator"])

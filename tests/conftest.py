@@ -38,3 +38,13 @@ def mnist_dir():
 def fashion_mnist_dir():
     """Fashion-MNIST's four IDX files, as Keras downloads them."""
     return require_data("fashion-mnist")
+
+
+def pytest_configure(config):
+    # Two logical CPU devices, so that tf.distribute tests can run a
+    # MirroredStrategy with two replicas on a machine without GPUs. This must
+    # happen before TensorFlow initialises its devices, hence here.
+    import tensorflow as tf
+
+    cpu = tf.config.list_physical_devices("CPU")[0]
+    tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)

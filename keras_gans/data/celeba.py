@@ -54,7 +54,6 @@ def _has_images(folder):
 
 def _download(zip_path, target_dir):
     import gdown
-    import requests
     from gdown.exceptions import FileURLRetrievalError
 
     print(f"Downloading CelebA (1.4 GB) from Google Drive to {zip_path}...")
@@ -67,7 +66,7 @@ def _download(zip_path, target_dir):
             "downloaded this file recently'). Try again in a day. "
             + _way_out(target_dir)
         ) from None
-    except requests.exceptions.RequestException as error:
+    except OSError as error:  # requests' connection errors are OSErrors
         raise DataError(
             f"Could not download CelebA (no internet connection? {type(error).__name__}). "
             + _way_out(target_dir)

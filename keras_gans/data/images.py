@@ -136,8 +136,13 @@ def image_folder_dataset(
     dataset = dataset.map(
         lambda path: decode_and_resize(path, image_size),
         num_parallel_calls=tf.data.AUTOTUNE,
-        deterministic=seed is not None,
+        deterministic=seed is not None or not shuffle,
     )
     dataset = dataset.ignore_errors(log_warning=True)
-    dataset = dataset.batch(batch_size).prefetch(tf.data.AUTOTUNE)
-    return dataset, report
+    # Skipping errors leaves the length unknown, which makes `fit` warn that
+    # it "ran out of data" after the first epoch: state it instead. An epoch
+    # is ceil(files / batch) batches read from a stream over the files.
+    batches = -(-len(files) // batch_size)
+    dataset = dataset.repeat().batch(batch_size).take(batches)
+    dataset = dataset.apply(tf.data.experimental.assert_cardinality(batches))
+    return dataset.prefetch(tf.data.AUTOTUNE), report

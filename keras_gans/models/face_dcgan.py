@@ -47,6 +47,7 @@ def build_face_gan(
     d_widths=(64, 128, 128),
     g_widths=(128, 256, 512),
     seed_channels=128,
+    dropout=0.2,
     seed=None,
     jit_compile="auto",
 ):
@@ -56,7 +57,7 @@ def build_face_gan(
     CPU (where it measured no faster here, see scripts/benchmark.py).
     """
     gan = GAN(
-        discriminator=build_face_discriminator(image_size, d_widths),
+        discriminator=build_face_discriminator(image_size, d_widths, dropout),
         generator=build_face_generator(latent_dim, image_size, seed_channels, g_widths),
         latent_dim=latent_dim,
         seed=seed,

@@ -149,8 +149,11 @@ class GAN(keras.Model):
     def _apply(self, optimizer, tape, loss, model):
         """One optimizer update of `model` from `loss` recorded on `tape`."""
         variables = model.trainable_variables
-        # scale_loss is the identity unless the optimizer is loss-scaled.
-        grads = tape.gradient(optimizer.scale_loss(loss), variables)
+        # Loss scaling (mixed precision): backpropagate `scale` instead of 1,
+        # which is the gradient of `scale * loss` (scale_loss is the identity
+        # for an optimizer that is not loss-scaled). The optimizer unscales.
+        scale = optimizer.scale_loss(tf.ones_like(loss))
+        grads = tape.gradient(loss, variables, output_gradients=scale)
         optimizer.apply_gradients(zip(grads, variables, strict=True))
 
     def _track(self, **losses):
@@ -160,11 +163,16 @@ class GAN(keras.Model):
         gradients average over the global batch); the trackers report the
         loss itself, so that multiplication is undone here.
         """
-        replicas = tf.distribute.get_strategy().num_replicas_in_sync
+        strategy = tf.distribute.get_strategy()
         trackers = {m.name: m for m in self.metrics}
         for name, value in losses.items():
-            trackers[name].update_state(tf.cast(value, "float32") * replicas)
-        return {m.name: m.result() for m in self.metrics}
+            trackers[name].update_state(tf.cast(value, "float32") * strategy.num_replicas_in_sync)
+        results = {m.name: m.result() for m in self.metrics}
+        if isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy):
+            # Keras 3 averages step outputs across workers along axis 0,
+            # which fails on scalars (tensorflow/tensorflow#72388): give it 1-vectors.
+            results = {name: tf.reshape(value, [1]) for name, value in results.items()}
+        return results
 
     # --- Saving ---------------------------------------------------------
 

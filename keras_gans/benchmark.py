@@ -1,0 +1,114 @@
+"""Training throughput of the project's GANs on synthetic data, in images/s.
+
+Each measurement runs in a fresh process, because TensorFlow reads its
+kernel settings (oneDNN) once, at import. `scripts/benchmark.py` is the
+command line; this module also holds the child process's side.
+"""
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+
+# Configurations, as the environment and options of the child process.
+# "plain" is what a plain Keras 3 user gets: TensorFlow's default kernels
+# (oneDNN off on CPUs without AVX-512) and Keras' jit_compile="auto".
+CONFIGS = {
+    "plain": {"env": {"TF_ENABLE_ONEDNN_OPTS": "0"}, "jit_compile": "auto"},
+    "keras_gans": {"env": {}, "jit_compile": "auto"},
+    "keras_gans+xla": {"env": {}, "jit_compile": True},
+}
+
+
+def _model_specs():
+    """name -> (build(jit_compile) -> compiled GAN, batch size, element shapes and kinds)."""
+    from keras_gans.models.face_dcgan import build_face_gan
+
+    return {
+        "face_dcgan": (lambda jit: build_face_gan(jit_compile=jit), 32, [("image", (64, 64, 3))]),
+    }
+
+
+def _synthetic_dataset(elements, batch_size):
+    """One fixed random batch, repeated: measures the model, not the input pipeline."""
+    import numpy as np
+    import tensorflow as tf
+
+    rng = np.random.default_rng(0)
+    tensors = []
+    for kind, spec in elements:
+        if kind == "image":
+            tensors.append(rng.uniform(-1, 1, (batch_size, *spec)).astype("float32"))
+        else:  # ("label", number of classes)
+            tensors.append(rng.integers(0, spec, (batch_size,)).astype("int32"))
+    batch = tensors[0] if len(tensors) == 1 else tuple(tensors)
+    return tf.data.Dataset.from_tensors(batch).repeat().prefetch(tf.data.AUTOTUNE)
+
+
+def run_child(model, jit_compile, warmup, steps):
+    """Measures one model in this process; returns a JSON-able dict."""
+    import keras
+
+    from keras_gans.runtime import speed_settings
+
+    build, batch_size, elements = _model_specs()[model]
+    gan = build(jit_compile)
+    times = []
+
+    class Timer(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            times.append(time.perf_counter())
+
+    gan.fit(
+        _synthetic_dataset(elements, batch_size),
+        epochs=1,
+        steps_per_epoch=warmup + steps,
+        callbacks=[Timer()],
+        verbose=0,
+    )
+    seconds = times[-1] - times[warmup - 1]
+    settings = speed_settings()
+    return {
+        "model": model,
+        "batch_size": batch_size,
+        "steps": steps,
+        "seconds": seconds,
+        "images_per_s": steps * batch_size / seconds,
+        "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "xla": bool(gan.jit_compile),
+        "onednn": settings["onednn"],
+    }
+
+
+def measure(model, config, warmup=2, steps=5):
+    """Runs one (model, config) measurement in a fresh Python process."""
+    spec = CONFIGS[config]
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", **spec["env"]}
+    if not spec["env"]:
+        env.pop("TF_ENABLE_ONEDNN_OPTS", None)  # let keras_gans choose, as for a user
+    code = (
+        "import json, sys; from keras_gans.benchmark import run_child; "
+        f"print(json.dumps(run_child({model!r}, {spec['jit_compile']!r}, {warmup}, {steps})))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    if result.returncode:
+        raise RuntimeError(f"{model} / {config} failed:\n{result.stderr[-3000:]}")
+    return {"config": config, **json.loads(result.stdout.strip().splitlines()[-1])}
+
+
+def table(results):
+    """A Markdown table of results, with the ratio to the plain configuration."""
+    plain = {r["model"]: r["images_per_s"] for r in results if r["config"] == "plain"}
+    lines = [
+        "| model | batch | config | oneDNN | XLA | images/s | vs plain | peak RSS MiB |",
+        "| --- | ---: | --- | --- | --- | ---: | ---: | ---: |",
+    ]
+    for r in results:
+        ratio = r["images_per_s"] / plain[r["model"]] if r["model"] in plain else float("nan")
+        lines.append(
+            f"| {r['model']} | {r['batch_size']} | {r['config']} | {'on' if r['onednn'] else 'off'} | "
+            f"{'on' if r['xla'] else 'off'} | {r['images_per_s']:.1f} | {ratio:.2f}x | {r['peak_rss_mib']:.0f} |"
+        )
+    return "\n".join(lines)

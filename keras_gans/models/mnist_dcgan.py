@@ -1,0 +1,126 @@
+"""DCGAN on MNIST digits: the TensorFlow tutorial "Deep Convolutional Generative Adversarial Network".
+
+Same layers, shapes and defaults as the tutorial; the widths exist so that
+tests can build small models through the same code.
+"""
+
+import keras
+import tensorflow as tf
+from keras import layers
+
+from keras_gans.models.gan import GAN
+
+
+def build_mnist_generator(latent_dim=100, widths=(256, 128, 64)):
+    """Noise -> 28x28x1 image in [-1, 1]. 2,330,944 parameters by default."""
+    seed_width, middle_width, last_width = widths
+    inputs = keras.Input(shape=(latent_dim,))
+    # The tutorial's text writes use_bias="False", a non-empty string and so
+    # true; fixed: no bias (BatchNorm's beta does its job), as it intends.
+    x = layers.Dense(7 * 7 * seed_width, use_bias=False)(inputs)
+    x = layers.BatchNormalization()(x)
+    x = layers.LeakyReLU()(x)
+    x = layers.Reshape((7, 7, seed_width))(x)
+    assert tuple(x.shape[1:]) == (7, 7, seed_width)  # the tutorial's shape checks
+
+    x = layers.Conv2DTranspose(middle_width, 5, strides=1, padding="same", use_bias=False)(x)
+    assert tuple(x.shape[1:]) == (7, 7, middle_width)
+    x = layers.BatchNormalization()(x)
+    x = layers.LeakyReLU()(x)
+
+    x = layers.Conv2DTranspose(last_width, 5, strides=2, padding="same", use_bias=False)(x)
+    assert tuple(x.shape[1:]) == (14, 14, last_width)
+    x = layers.BatchNormalization()(x)
+    x = layers.LeakyReLU()(x)
+
+    # float32 output even under mixed precision, for a stable loss.
+    outputs = layers.Conv2DTranspose(
+        1, 5, strides=2, padding="same", use_bias=False, activation="tanh", dtype="float32"
+    )(x)
+    assert tuple(outputs.shape[1:]) == (28, 28, 1)
+    return keras.Model(inputs, outputs, name="generator")
+
+
+def build_mnist_discriminator(widths=(64, 128), dropout=0.3):
+    """28x28x1 image -> one logit, positive for "real". 212,865 parameters by default."""
+    inputs = keras.Input(shape=(28, 28, 1))
+    x = inputs
+    for width in widths:
+        x = layers.Conv2D(width, 5, strides=2, padding="same")(x)
+        x = layers.LeakyReLU()(x)
+        x = layers.Dropout(dropout)(x)
+    x = layers.Flatten()(x)
+    # A logit, no sigmoid: the losses take `from_logits=True`.
+    outputs = layers.Dense(1, dtype="float32")(x)
+    return keras.Model(inputs, outputs, name="discriminator")
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
+class MnistDCGAN(GAN):
+    """The tutorial's GAN: real -> 1, fake -> 0, logits, one shared forward pass.
+
+    Unlike the face example (the base class), the tutorial labels real
+    images 1, uses no label noise (`label_noise` stays available, off by
+    default) and computes both networks' updates from one forward pass.
+    """
+
+    def __init__(self, discriminator, generator, latent_dim=100, label_noise=0.0, seed=None, **kwargs):
+        super().__init__(discriminator, generator, latent_dim, label_noise=label_noise, seed=seed, **kwargs)
+
+    def discriminator_loss(self, real_output, fake_output):
+        """The tutorial's: cross-entropy of reals against 1 plus fakes against 0."""
+        real_labels = tf.ones_like(real_output)
+        fake_labels = tf.zeros_like(fake_output)
+        if self.label_noise:
+            batch_size = tf.shape(real_output)[0]
+            real_labels -= self.label_noise * self._draw(batch_size, 1, "uniform")
+            fake_labels += self.label_noise * self._draw(batch_size, 1, "uniform")
+        real_loss = self.loss_fn(real_labels, real_output)
+        fake_loss = self.loss_fn(fake_labels, fake_output)
+        return real_loss + fake_loss
+
+    def generator_loss(self, fake_output):
+        """The generator wants its images called real (label 1)."""
+        return self.loss_fn(tf.ones_like(fake_output), fake_output)
+
+    def train_step(self, data):
+        # Overridden, not inherited: the tutorial generates ONE batch of fakes
+        # and takes both networks' gradients from that same forward pass (two
+        # tapes), so the generator's update sees the discriminator *before*
+        # its own update. The base class instead updates the discriminator
+        # first and then draws fresh latent vectors for the generator.
+        real_images = data[0] if isinstance(data, tuple) else data
+        noise = self.sample_latent(tf.shape(real_images)[0])
+        with tf.GradientTape() as gen_tape, tf.GradientTape() as disc_tape:
+            generated_images = self.generator(noise, training=True)
+            real_output = self.discriminator(tf.cast(real_images, generated_images.dtype), training=True)
+            fake_output = self.discriminator(generated_images, training=True)
+            g_loss = self.generator_loss(fake_output)
+            d_loss = self.discriminator_loss(real_output, fake_output)
+        self._apply(self.g_optimizer, gen_tape, g_loss, self.generator)
+        self._apply(self.d_optimizer, disc_tape, d_loss, self.discriminator)
+        return self._track(d_loss=d_loss, g_loss=g_loss)
+
+
+def build_mnist_dcgan(
+    latent_dim=100,
+    learning_rate=1e-4,
+    g_widths=(256, 128, 64),
+    d_widths=(64, 128),
+    seed=None,
+    jit_compile="auto",
+):
+    """Builds and compiles the tutorial's DCGAN: two Adam(1e-4), logits cross-entropy."""
+    gan = MnistDCGAN(
+        discriminator=build_mnist_discriminator(d_widths),
+        generator=build_mnist_generator(latent_dim, g_widths),
+        latent_dim=latent_dim,
+        seed=seed,
+    )
+    gan.compile(
+        d_optimizer=keras.optimizers.Adam(learning_rate),
+        g_optimizer=keras.optimizers.Adam(learning_rate),
+        loss_fn=keras.losses.BinaryCrossentropy(from_logits=True),
+        jit_compile=jit_compile,
+    )
+    return gan

@@ -1,0 +1,244 @@
+"""Conditional DCGAN on rock-paper-scissors hands: the PyTorch tutorial
+"CGAN: generating hand-gesture images", ported to Keras 3 (channels-last).
+
+Both networks take a class label besides their usual input. The label goes
+through an `Embedding` and a `Dense` layer and is reshaped into one extra
+feature map (generator: 4x4x1 beside the 4x4x512 noise map) or into three
+extra image channels (discriminator: 128x128x3 beside the RGB image).
+
+Same layers, parameter counts and initialisation as the tutorial. The
+PyTorch-only details are reproduced explicitly:
+- convolution kernels ~ N(0, 0.02), BatchNorm gamma ~ N(1, 0.02), beta 0
+  (the tutorial's `weights_init`); Embedding ~ N(0, 1) and Linear layers
+  ~ U(+-1/sqrt(fan_in)), PyTorch's defaults for the layers it leaves alone;
+- BatchNorm(momentum=0.1, eps=0.8) in PyTorch's sense is Keras'
+  `momentum=0.9` (the weight of the old moving average), `epsilon=0.8`;
+- the discriminator's `Conv2d(k=4, s=3, padding=2)` is not Keras' "same":
+  `ZeroPadding2D(2)` + a "valid" convolution gives PyTorch's sizes exactly,
+  128 -> 64 -> 22 -> 8 -> 3.
+- the generator's `ConvTranspose2d(k=4, s=2, padding=1)` crops one pixel on
+  each side of the full 2n+2 output; Keras' "same" transposed convolution
+  with k=4, s=2 crops exactly that (1 before, 1 after), so sizes double,
+  4 -> 8 -> 16 -> 32 -> 64 -> 128, with the same values.
+
+`image_size` (default 128) builds the same layers for smaller images: the
+generator then starts from image_size/32 instead of 4 (its two input Dense
+layers shrink), and the discriminator's label map and final Flatten shrink
+with the image (e.g. 32: 32 -> 16 -> 6 -> 3 -> 2, Flatten 2048).
+"""
+
+import math
+
+import keras
+import tensorflow as tf
+from keras import layers
+
+from keras_gans.models.gan import GAN
+
+CONV_INIT = keras.initializers.RandomNormal(mean=0.0, stddev=0.02)
+GAMMA_INIT = keras.initializers.RandomNormal(mean=1.0, stddev=0.02)
+EMBEDDING_INIT = keras.initializers.RandomNormal(mean=0.0, stddev=1.0)  # torch.nn.Embedding
+
+
+def _torch_dense(units, fan_in, **kwargs):
+    """`Dense` initialised as PyTorch's `nn.Linear`: kernel and bias ~ U(+-1/sqrt(fan_in))."""
+    bound = 1.0 / math.sqrt(fan_in)
+    return layers.Dense(
+        units,
+        # VarianceScaling(1/3, fan_in, uniform) has limit sqrt(3 * 1/3 / fan_in).
+        kernel_initializer=keras.initializers.VarianceScaling(1.0 / 3.0, "fan_in", "uniform"),
+        bias_initializer=keras.initializers.RandomUniform(-bound, bound),
+        **kwargs,
+    )
+
+
+def _batch_norm():
+    # PyTorch's momentum 0.1 weighs the new batch; Keras' weighs the old average.
+    return layers.BatchNormalization(
+        momentum=0.9, epsilon=0.8, gamma_initializer=GAMMA_INIT, beta_initializer="zeros"
+    )
+
+
+def _label_map(labels, num_classes, embedding_dim, size, channels):
+    """Label -> Embedding -> Dense -> (size, size, channels) feature map."""
+    x = layers.Embedding(num_classes, embedding_dim, embeddings_initializer=EMBEDDING_INIT)(labels)
+    x = _torch_dense(size * size * channels, embedding_dim)(x)
+    # PyTorch views this as (channels, size, size); any fixed order of a freely
+    # learned Dense output is equivalent, so channels-last it is.
+    return layers.Reshape((size, size, channels))(x)
+
+
+def build_rps_generator(
+    latent_dim=100,
+    num_classes=3,
+    embedding_dim=100,
+    image_size=128,
+    widths=(512, 256, 128, 64),
+):
+    """[noise, label] -> RGB image in [-1, 1]. 7,789,308 trainable parameters by default."""
+    # Each of the len(widths) + 1 transposed convolutions doubles the size.
+    start = image_size // 2 ** (len(widths) + 1)
+    if start < 1 or start * 2 ** (len(widths) + 1) != image_size:
+        raise ValueError(f"image_size must be a multiple of {2 ** (len(widths) + 1)}, got {image_size}")
+    noise = keras.Input(shape=(latent_dim,), name="noise")
+    labels = keras.Input(shape=(), dtype="int32", name="label")
+    label_map = _label_map(labels, num_classes, embedding_dim, start, 1)
+    x = _torch_dense(start * start * widths[0], latent_dim)(noise)
+    x = layers.LeakyReLU(negative_slope=0.2)(x)
+    x = layers.Reshape((start, start, widths[0]))(x)
+    x = layers.Concatenate()([x, label_map])  # the tutorial's order: noise, then label
+    for width in widths:
+        x = layers.Conv2DTranspose(
+            width, 4, strides=2, padding="same", use_bias=False, kernel_initializer=CONV_INIT
+        )(x)
+        x = _batch_norm()(x)
+        x = layers.ReLU()(x)
+    x = layers.Conv2DTranspose(3, 4, strides=2, padding="same", use_bias=False, kernel_initializer=CONV_INIT)(
+        x
+    )
+    # float32 output even under mixed precision, for a stable loss.
+    outputs = layers.Activation("tanh", dtype="float32")(x)
+    return keras.Model([noise, labels], outputs, name="generator")
+
+
+def build_rps_discriminator(
+    num_classes=3,
+    embedding_dim=100,
+    image_size=128,
+    widths=(64, 128, 256, 512),
+    dropout=0.4,
+):
+    """[image, label] -> probability that the image is real. 7,729,709 trainable parameters by default."""
+    images = keras.Input(shape=(image_size, image_size, 3), name="image")
+    labels = keras.Input(shape=(), dtype="int32", name="label")
+    label_map = _label_map(labels, num_classes, embedding_dim, image_size, 3)
+    x = layers.Concatenate()([images, label_map])  # the tutorial's order: image, then label
+    # Conv2d(6, 64, 4, stride 2, padding 1, bias=False): 128 -> 64.
+    x = layers.ZeroPadding2D(1)(x)
+    x = layers.Conv2D(widths[0], 4, strides=2, use_bias=False, kernel_initializer=CONV_INIT)(x)
+    x = layers.LeakyReLU(negative_slope=0.2)(x)
+    # Conv2d(k=4, stride 3, padding 2, bias=False) + BN: 64 -> 22 -> 8 -> 3.
+    for width in widths[1:]:
+        x = layers.ZeroPadding2D(2)(x)
+        x = layers.Conv2D(width, 4, strides=3, use_bias=False, kernel_initializer=CONV_INIT)(x)
+        x = _batch_norm()(x)
+        x = layers.LeakyReLU(negative_slope=0.2)(x)
+    x = layers.Flatten()(x)
+    x = layers.Dropout(dropout)(x)
+    outputs = _torch_dense(1, x.shape[-1], activation="sigmoid", dtype="float32")(x)
+    return keras.Model([images, labels], outputs, name="discriminator")
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
+class RpsConditionalGAN(GAN):
+    """The tutorial's training loop as a `train_step`; `fit` drives it.
+
+    Per batch of real images and their labels, as the tutorial:
+    1. the generator makes one fake per real image, *with the real image's
+       label* (so fakes follow the data's class balance);
+    2. the discriminator learns real -> 1 and fake -> 0, its loss the mean
+       of the two BCEs, from two separate passes (so BatchNorm sees real
+       and fake batches apart);
+    3. the generator learns from the *updated* discriminator calling the
+       same fakes real (the tutorial reuses `generated_image`).
+
+    Args:
+        class_names: the class of each label index, in order; saved with
+            the model so that label i means the same class after loading.
+        (others as `GAN`; there is no label noise in this tutorial.)
+    """
+
+    def __init__(
+        self,
+        discriminator,
+        generator,
+        latent_dim=100,
+        class_names=None,
+        label_noise=0.0,
+        seed=None,
+        **kwargs,
+    ):
+        super().__init__(discriminator, generator, latent_dim, label_noise=label_noise, seed=seed, **kwargs)
+        self.class_names = list(class_names) if class_names is not None else None
+
+    def call(self, inputs, training=None):
+        """Generates images from `[noise, labels]`."""
+        return self.generator(inputs, training=training)
+
+    def discriminator_loss(self, real_output, fake_output):
+        """Real images are labelled 1, fakes 0; the loss is the mean of the two."""
+        real_loss = self.loss_fn(tf.ones_like(real_output), real_output)
+        fake_loss = self.loss_fn(tf.zeros_like(fake_output), fake_output)
+        return (real_loss + fake_loss) / 2
+
+    def generator_loss(self, fake_output):
+        """The generator wants its fakes called real (label 1)."""
+        return self.loss_fn(tf.ones_like(fake_output), fake_output)
+
+    def train_step(self, data):
+        # `fit` on (image, label) batches passes x=images, y=labels;
+        # `train_on_batch((images, labels))` passes them together as x.
+        x, y, _ = keras.utils.unpack_x_y_sample_weight(data)
+        real_images, labels = (x, y) if y is not None else x
+        batch_size = tf.shape(real_images)[0]
+        noise = self.sample_latent(batch_size)
+
+        # The generator's forward pass is recorded once, on a tape that is
+        # resumed for its own update below (PyTorch's `generated_image`).
+        with tf.GradientTape() as g_tape:
+            fake_images = self.generator([noise, labels], training=True)
+
+        # `training=True` also runs Dropout, which Keras 3 skips otherwise.
+        with tf.GradientTape() as d_tape:
+            real_output = self.discriminator([real_images, labels], training=True)
+            # `.detach()` in the tutorial: no gradient into the generator here.
+            fake_output = self.discriminator([tf.stop_gradient(fake_images), labels], training=True)
+            d_loss = self.discriminator_loss(real_output, fake_output)
+        self._apply(self.d_optimizer, d_tape, d_loss, self.discriminator)
+
+        with g_tape:  # resume recording: same fakes, updated discriminator
+            fake_output = self.discriminator([fake_images, labels], training=True)
+            g_loss = self.generator_loss(fake_output)
+        self._apply(self.g_optimizer, g_tape, g_loss, self.generator)
+
+        return self._track(d_loss=d_loss, g_loss=g_loss)
+
+    def get_config(self):
+        config = super().get_config()
+        # A plain list: Keras wraps list attributes in a tracking list that cannot be copied.
+        config["class_names"] = list(self.class_names) if self.class_names is not None else None
+        return config
+
+
+def build_rps_cgan(
+    latent_dim=100,
+    num_classes=3,
+    class_names=None,
+    embedding_dim=100,
+    image_size=128,
+    g_widths=(512, 256, 128, 64),
+    d_widths=(64, 128, 256, 512),
+    learning_rate=2e-4,
+    seed=None,
+    jit_compile="auto",
+):
+    """Builds and compiles the tutorial's conditional GAN (Adam(2e-4, 0.5, 0.999), BCE).
+
+    `class_names`, when given, sets `num_classes` and is saved with the model.
+    """
+    if class_names is not None:
+        num_classes = len(class_names)
+    gan = RpsConditionalGAN(
+        discriminator=build_rps_discriminator(num_classes, embedding_dim, image_size, d_widths),
+        generator=build_rps_generator(latent_dim, num_classes, embedding_dim, image_size, g_widths),
+        latent_dim=latent_dim,
+        class_names=class_names,
+        seed=seed,
+    )
+    gan.compile(
+        d_optimizer=keras.optimizers.Adam(learning_rate, beta_1=0.5, beta_2=0.999),
+        g_optimizer=keras.optimizers.Adam(learning_rate, beta_1=0.5, beta_2=0.999),
+        loss_fn=keras.losses.BinaryCrossentropy(),
+        jit_compile=jit_compile,
+    )
+    return gan

@@ -1,0 +1,253 @@
+"""The hand-gesture CGAN: architecture as the tutorial, initialisation, train step, saving, analysis."""
+
+import json
+
+import keras
+import numpy as np
+import pytest
+from model_checks import check_gan
+
+from keras_gans.models.rps_cgan import (
+    RpsConditionalGAN,
+    build_rps_cgan,
+    build_rps_discriminator,
+    build_rps_generator,
+)
+
+TINY = dict(latent_dim=8, embedding_dim=4, image_size=32, g_widths=(8, 8, 8, 8), d_widths=(4, 4, 4, 4))
+CLASSES = ["paper", "rock", "scissors"]
+
+
+def _trainable(model):
+    return sum(int(np.prod(w.shape)) for w in model.trainable_weights)
+
+
+def _shapes(model, kind):
+    return [tuple(layer.output.shape[1:]) for layer in model.layers if isinstance(layer, kind)]
+
+
+@pytest.fixture(scope="module")
+def generator():
+    return build_rps_generator()
+
+
+@pytest.fixture(scope="module")
+def discriminator():
+    return build_rps_discriminator()
+
+
+def test_generator_matches_the_tutorial(generator):
+    assert _trainable(generator) == 7_789_308
+    assert generator.output_shape == (None, 128, 128, 3)
+    # label -> Embedding(3, 100) -> Dense(16) -> 4x4x1; noise -> Dense(8192) -> 4x4x512.
+    assert _shapes(generator, keras.layers.Embedding) == [(100,)]
+    assert sorted(_shapes(generator, keras.layers.Dense)) == [(16,), (8192,)]
+    assert sorted(_shapes(generator, keras.layers.Reshape)) == [(4, 4, 1), (4, 4, 512)]
+    assert _shapes(generator, keras.layers.Concatenate) == [(4, 4, 513)]
+    assert _shapes(generator, keras.layers.Conv2DTranspose) == [
+        (8, 8, 512),
+        (16, 16, 256),
+        (32, 32, 128),
+        (64, 64, 64),
+        (128, 128, 3),
+    ]
+    assert len(_shapes(generator, keras.layers.BatchNormalization)) == 4
+    assert all(
+        not layer.use_bias for layer in generator.layers if isinstance(layer, keras.layers.Conv2DTranspose)
+    )
+    assert generator.layers[-1].activation is keras.activations.tanh
+
+
+def test_discriminator_matches_the_tutorial(discriminator):
+    assert _trainable(discriminator) == 7_729_709
+    assert discriminator.output_shape == (None, 1)
+    assert sorted(_shapes(discriminator, keras.layers.Dense)) == [(1,), (3 * 128 * 128,)]
+    assert _shapes(discriminator, keras.layers.Concatenate) == [(128, 128, 6)]
+    # PyTorch's explicit padding: 128 -> 64 -> 22 -> 8 -> 3, not "same"'s 64 -> 22 -> 8 -> 3 by luck.
+    assert _shapes(discriminator, keras.layers.ZeroPadding2D) == [
+        (130, 130, 6),
+        (68, 68, 64),
+        (26, 26, 128),
+        (12, 12, 256),
+    ]
+    assert _shapes(discriminator, keras.layers.Conv2D) == [
+        (64, 64, 64),
+        (22, 22, 128),
+        (8, 8, 256),
+        (3, 3, 512),
+    ]
+    assert _shapes(discriminator, keras.layers.Flatten) == [(4608,)]
+    assert [layer.rate for layer in discriminator.layers if isinstance(layer, keras.layers.Dropout)] == [0.4]
+    assert discriminator.layers[-1].activation is keras.activations.sigmoid
+
+
+def test_transposed_convolution_equals_pytorch_padding_one():
+    """ConvTranspose2d(k=4, s=2, padding=1) = the full transposed convolution cropped by 1 on each side."""
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((1, 3, 3, 2)).astype("float32")
+    layer = keras.layers.Conv2DTranspose(1, 4, strides=2, padding="same", use_bias=False)
+    keras_out = np.asarray(layer(x))[0, ..., 0]
+    kernel = layer.kernel.numpy()[..., 0, :]  # (4, 4, in_channels)
+    full = np.zeros((3 * 2 + 2, 3 * 2 + 2))
+    for i in range(3):
+        for j in range(3):
+            full[2 * i : 2 * i + 4, 2 * j : 2 * j + 4] += kernel @ x[0, i, j]
+    np.testing.assert_allclose(keras_out, full[1:-1, 1:-1], atol=1e-5)
+
+
+def test_smaller_image_size_keeps_the_layers():
+    g = build_rps_generator(image_size=32)
+    d = build_rps_discriminator(image_size=32)
+    # The generator starts at 32 / 32 = 1 instead of 4; the discriminator's maps shrink.
+    assert _shapes(g, keras.layers.Conv2DTranspose)[-1] == (32, 32, 3)
+    assert sorted(_shapes(g, keras.layers.Reshape)) == [(1, 1, 1), (1, 1, 512)]
+    assert _shapes(d, keras.layers.Conv2D) == [(16, 16, 64), (6, 6, 128), (3, 3, 256), (2, 2, 512)]
+    assert _shapes(d, keras.layers.Flatten) == [(2048,)]
+    assert len(g.layers) == len(build_rps_generator(image_size=64).layers)
+    with pytest.raises(ValueError, match="multiple of 32"):
+        build_rps_generator(image_size=48)
+
+
+def test_initialisation_statistics(generator, discriminator):
+    for model in (generator, discriminator):
+        for layer in model.layers:
+            if isinstance(layer, (keras.layers.Conv2D, keras.layers.Conv2DTranspose)):
+                kernel = layer.kernel.numpy()
+                if kernel.size > 10_000:
+                    assert abs(kernel.mean()) < 2e-3 and kernel.std() == pytest.approx(0.02, rel=0.05)
+            if isinstance(layer, keras.layers.BatchNormalization):
+                gamma = layer.gamma.numpy()
+                assert gamma.mean() == pytest.approx(1.0, abs=0.01)
+                assert gamma.std() == pytest.approx(0.02, rel=0.3)
+                assert not layer.beta.numpy().any()
+                # PyTorch's momentum=0.1, eps=0.8.
+                assert (layer.momentum, layer.epsilon) == (0.9, 0.8)
+    big_conv = generator.layers[[type(x) for x in generator.layers].index(keras.layers.Conv2DTranspose)]
+    assert big_conv.kernel.shape == (4, 4, 512, 513)
+    # PyTorch defaults for the layers the tutorial leaves alone.
+    embedding = next(x for x in discriminator.layers if isinstance(x, keras.layers.Embedding))
+    assert embedding.embeddings.numpy().std() == pytest.approx(1.0, rel=0.25)
+    label_dense = next(x for x in discriminator.layers if isinstance(x, keras.layers.Dense) and x.units > 1)
+    bound = 1 / np.sqrt(100)
+    for weights in (label_dense.kernel.numpy(), label_dense.bias.numpy()):
+        assert 0.99 * bound < np.abs(weights).max() <= bound * (1 + 1e-6)  # float32 rounding
+
+
+def test_tutorial_training_settings():
+    gan = build_rps_cgan(**TINY)
+    assert gan.label_noise == 0
+    for optimizer in (gan.d_optimizer, gan.g_optimizer):
+        assert isinstance(optimizer, keras.optimizers.Adam)
+        assert float(optimizer.learning_rate) == pytest.approx(2e-4)
+        assert (optimizer.beta_1, optimizer.beta_2) == (0.5, 0.999)
+    assert gan.loss_fn.get_config()["from_logits"] is False
+    real, fake = np.full((8, 1), 0.9, "float32"), np.full((8, 1), 0.2, "float32")
+    bce = keras.losses.BinaryCrossentropy()
+    expected = (float(bce(np.ones((8, 1)), real)) + float(bce(np.zeros((8, 1)), fake))) / 2
+    assert float(gan.discriminator_loss(real, fake)) == pytest.approx(expected, rel=1e-5)
+    assert float(gan.generator_loss(fake)) == pytest.approx(float(bce(np.ones((8, 1)), fake)), rel=1e-5)
+
+
+def _differ(a, b):
+    """Clearly different: an untrained generator's outputs are small, so relative to their scale."""
+    return np.abs(a - b).max() > 0.01 * max(np.abs(a).max(), np.abs(b).max())
+
+
+def _batch(n=6, size=32, seed=0):
+    rng = np.random.default_rng(seed)
+    images = rng.uniform(-1, 1, (n, size, size, 3)).astype("float32")
+    return images, (np.arange(n) % 3).astype("int32")
+
+
+def test_gan_shared_checks(tmp_path):
+    gan = build_rps_cgan(class_names=CLASSES, seed=0, **TINY)
+    z = np.random.default_rng(1).standard_normal((3, 8)).astype("float32")
+    logs = check_gan(gan, _batch(), [z, np.arange(3, dtype="int32")], tmp_path)
+    assert set(logs) == {"d_loss", "g_loss"}
+
+
+def test_label_changes_the_output():
+    keras.utils.set_random_seed(0)
+    gan = build_rps_cgan(**TINY)
+    z = np.repeat(np.random.default_rng(0).standard_normal((1, 8)).astype("float32"), 3, axis=0)
+    images = np.asarray(gan.generator([z, np.arange(3, dtype="int32")], training=False))
+    assert _differ(images[0], images[1]) and _differ(images[1], images[2])
+    d = np.asarray(gan.discriminator([images[:1].repeat(3, 0), np.arange(3, dtype="int32")], training=False))
+    assert len(np.unique(d)) == 3
+
+
+def test_class_order_round_trips_with_the_saved_model(tmp_path):
+    gan = build_rps_cgan(class_names=CLASSES, **TINY)
+    gan.save(tmp_path / "gan.keras")
+    reloaded = keras.models.load_model(tmp_path / "gan.keras")
+    assert isinstance(reloaded, RpsConditionalGAN)
+    assert reloaded.class_names == CLASSES
+    two = build_rps_cgan(class_names=["cats", "dogs"], **TINY)
+    embedding = next(x for x in two.generator.layers if isinstance(x, keras.layers.Embedding))
+    assert embedding.input_dim == 2
+
+
+def test_training_run_and_interpolation(fashion_mnist_dir, tmp_path):
+    from keras_gans.data.standin import write_fashion_standin
+    from keras_gans.recipes.rps_cgan import load_generator, train_cgan_rps
+    from scripts.interpolate_rps import main as interpolate_main
+
+    data = write_fashion_standin(fashion_mnist_dir, tmp_path / "standin", per_class=4, image_size=32)
+    paths = train_cgan_rps(
+        data_dir=str(data),
+        output_dir=str(tmp_path / "run"),
+        epochs=1,
+        batch_size=4,
+        steps_per_epoch=2,
+        samples_per_class=4,
+        sample_every=10,
+        seed=0,
+        verbose=0,
+        **TINY,
+    )
+    samples = sorted(p.name for p in (tmp_path / "run" / "samples").iterdir())
+    assert samples == ["final.png", "grid_000.png", "monitor_inputs.npz"]
+    from PIL import Image
+
+    with Image.open(paths["final_grid"]) as grid:
+        assert grid.size == (4 * 32, 3 * 32)  # one row per class
+    assert json.loads((tmp_path / "run" / "run.json").read_text())["class_names"] == [
+        "bag",
+        "sneaker",
+        "trouser",
+    ]
+    generator, class_names = load_generator(paths["generator"])
+    assert class_names == ["bag", "sneaker", "trouser"]
+    assert load_generator(paths["gan"])[1] == class_names
+
+    output = tmp_path / "interp.png"
+    assert interpolate_main(["--generator", paths["generator"], "--output", str(output), "--seed", "0"]) == 0
+    with Image.open(output) as figure:
+        assert figure.size[0] > figure.size[1] > 100
+
+
+def test_interpolation_figure_has_a_row_per_class_and_ten_steps():
+    from keras_gans.recipes.rps_cgan import interpolate_classes, interpolation_figure
+
+    keras.utils.set_random_seed(0)
+    gan = build_rps_cgan(**TINY)
+    images = interpolate_classes(gan.generator, steps=10, seed=0)
+    assert images.shape == (3, 10, 32, 32, 3)
+    # Rows: the same path with another label; columns: moving along the path.
+    assert _differ(images[0], images[1])
+    assert _differ(images[0, 0], images[0, -1])
+    steps = np.abs(np.diff(images[0], axis=0)).mean(axis=(1, 2, 3))
+    assert steps.max() < 3 * steps.min() + 1e-6  # even steps: a straight line in latent space
+    fig = interpolation_figure(images, CLASSES)
+    assert len(fig.axes) == 30
+    assert [fig.axes[10 * r].get_ylabel() for r in range(3)] == CLASSES
+
+
+def test_script_refuses_sizes_the_generator_cannot_make(capsys):
+    from scripts.train_cgan_rps import parse_args
+
+    assert parse_args(["--image-size", "64"]).image_size == 64
+    assert parse_args([]).batch_size == 128 and parse_args([]).epochs == 100
+    with pytest.raises(SystemExit):
+        parse_args(["--image-size", "48"])
+    assert "multiple of 32" in capsys.readouterr().err

@@ -1,0 +1,154 @@
+"""A training run: samples, logs, checkpoints, resume, and a refusal to overwrite."""
+
+import csv
+import json
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+from PIL import Image
+
+from keras_gans.callbacks import GANMonitor
+from keras_gans.models.face_dcgan import build_face_gan
+from keras_gans.recipes.face_dcgan import train_dcgan_celeba
+from keras_gans.training import OutputDirError, fit_gan, prepare_output_dir
+
+TINY = dict(image_size=16, d_widths=(4, 8, 8), g_widths=(8, 8, 4), seed_channels=8)
+
+
+def tiny_gan(seed=0):
+    return build_face_gan(latent_dim=8, seed=seed, **TINY)
+
+
+def tiny_dataset():
+    images = np.random.default_rng(0).uniform(-1, 1, (8, 16, 16, 3)).astype("float32")
+    return tf.data.Dataset.from_tensor_slices(images).batch(4)
+
+
+def csv_epochs(path):
+    with open(path, newline="") as file:
+        return [int(row["epoch"]) for row in csv.DictReader(file)]
+
+
+class Interrupt(keras.callbacks.Callback):
+    """Stands for a killed process: raises at the end of an epoch."""
+
+    def __init__(self, at_epoch):
+        super().__init__()
+        self.at_epoch = at_epoch
+
+    def on_epoch_end(self, epoch, logs=None):
+        if epoch == self.at_epoch:
+            raise KeyboardInterrupt
+
+
+class EpochRecorder(keras.callbacks.Callback):
+    def __init__(self):
+        super().__init__()
+        self.epochs = []
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epochs.append(epoch)
+
+
+def test_gan_monitor_writes_images_and_a_grid_from_fixed_latents(tmp_path):
+    gan = tiny_gan()
+    monitor = GANMonitor(num_img=3, latent_dim=8, save_dir=str(tmp_path), seed=0)
+    gan.fit(tiny_dataset(), epochs=2, callbacks=[monitor], verbose=0)
+    for epoch in (0, 1):
+        assert (tmp_path / f"grid_{epoch:03d}.png").exists()
+        for i in range(3):
+            image = Image.open(tmp_path / f"generated_img_{epoch:03d}_{i}.png")
+            assert image.size == (16, 16) and image.mode == "RGB"
+    # The same latent vectors every epoch, and saved for a resumed run.
+    expected = np.random.default_rng(0).standard_normal((3, 8)).astype("float32")
+    np.testing.assert_array_equal(monitor.inputs, expected)
+    with np.load(tmp_path / "monitor_inputs.npz") as saved:
+        np.testing.assert_array_equal(saved["arr_0"], expected)
+
+
+def test_interrupted_run_resumes_from_its_last_epoch(tmp_path):
+    out = tmp_path / "run"
+    assert prepare_output_dir(str(out)) is False
+    with pytest.raises(KeyboardInterrupt):
+        fit_gan(tiny_gan(), tiny_dataset(), str(out), epochs=4, callbacks=[Interrupt(at_epoch=1)], verbose=0)
+    assert (out / "backup").is_dir() and not (out / "run.json").exists()
+    assert csv_epochs(out / "losses.csv") == [0, 1]
+
+    # Re-running in the same folder continues with epoch 2, from the saved weights.
+    assert prepare_output_dir(str(out)) is True
+    gan, recorder = tiny_gan(seed=1), EpochRecorder()
+    paths = fit_gan(gan, tiny_dataset(), str(out), epochs=4, callbacks=[recorder], verbose=0)
+    assert recorder.epochs == [2, 3]
+    assert csv_epochs(out / "losses.csv") == [0, 1, 2, 3]
+    assert gan.d_optimizer.iterations.numpy() == 8  # 4 epochs x 2 steps: the state was restored
+    assert not (out / "backup").exists()
+    assert json.loads((out / "run.json").read_text())["epochs"] == 4
+    assert (out / "losses.png").exists()
+    reloaded = keras.models.load_model(paths["generator"])
+    z = np.ones((1, 8), "float32")
+    np.testing.assert_array_equal(reloaded(z), gan.generator(z))
+
+
+def test_output_dir_refusals(tmp_path):
+    (tmp_path / "finished").mkdir()
+    (tmp_path / "finished" / "run.json").write_text("{}")
+    with pytest.raises(OutputDirError, match="finished run.*--overwrite"):
+        prepare_output_dir(str(tmp_path / "finished"))
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "thesis.tex").write_text("precious")
+    with pytest.raises(OutputDirError, match="other files"):
+        prepare_output_dir(str(tmp_path / "other"))
+    assert (tmp_path / "other" / "thesis.tex").read_text() == "precious"  # nothing lost
+    (tmp_path / "file").write_text("")
+    with pytest.raises(OutputDirError, match="is a file"):
+        prepare_output_dir(str(tmp_path / "file"))
+    assert prepare_output_dir(str(tmp_path / "finished"), overwrite=True) is False
+    assert list((tmp_path / "finished").iterdir()) == []
+
+
+def write_faces(folder, count=12):
+    folder.mkdir()
+    rng = np.random.default_rng(0)
+    for i in range(count):
+        Image.fromarray(rng.integers(0, 256, (24, 20, 3), dtype=np.uint8)).save(folder / f"{i}.jpg")
+    return folder
+
+
+def test_same_seed_gives_the_same_first_samples(tmp_path):
+    data = write_faces(tmp_path / "faces")
+    small = dict(TINY, latent_dim=8, batch_size=4, steps_per_epoch=2, num_images=4, verbose=0)
+    grids = []
+    for name, seed in (("a", 7), ("b", 7), ("c", 8)):
+        paths = train_dcgan_celeba(data_dir=str(data), output_dir=str(tmp_path / name), seed=seed, **small)
+        grids.append(np.asarray(Image.open(f"{paths['samples']}/grid_000.png")))
+    np.testing.assert_array_equal(grids[0], grids[1])
+    assert not np.array_equal(grids[0], grids[2])
+
+
+def test_short_real_run_on_celeba(celeba_dir, tmp_path):
+    """Tens of steps on real faces (small widths at the tutorial's 64x64)."""
+    paths = train_dcgan_celeba(
+        data_dir=str(celeba_dir),
+        output_dir=str(tmp_path / "run"),
+        epochs=2,
+        steps_per_epoch=10,
+        batch_size=16,
+        latent_dim=32,
+        num_images=4,
+        d_widths=(8, 16, 16),
+        g_widths=(16, 16, 8),
+        seed_channels=16,
+        seed=0,
+        verbose=0,
+    )
+    with open(paths["losses_csv"], newline="") as file:
+        rows = list(csv.DictReader(file))
+    assert [int(r["epoch"]) for r in rows] == [0, 1]
+    assert all(np.isfinite(float(r[k])) for r in rows for k in ("d_loss", "g_loss"))
+    grid = Image.open(f"{paths['samples']}/grid_001.png")
+    assert grid.size == (128, 128)  # 2x2 images of 64x64
+    assert Image.open(f"{paths['samples']}/generated_img_001_3.png").size == (64, 64)
+    generator = keras.models.load_model(paths["generator"])
+    assert generator.output_shape == (None, 64, 64, 3)
