@@ -22,12 +22,36 @@ CONFIGS = {
 }
 
 
-def _model_specs():
-    """name -> (build(jit_compile) -> compiled GAN, batch size, element shapes and kinds)."""
-    from keras_gans.models.face_dcgan import build_face_gan
+# The models measured (built in the child process, see `_model_specs`).
+MODELS = ("face_dcgan", "mnist_dcgan", "classic_gan", "cgan", "acgan", "rps_cgan")
 
+
+def _model_specs():
+    """name -> (build(jit_compile) -> compiled GAN, batch size, element specs).
+
+    The tutorials' networks and batch sizes, except the hands' (16, not 128:
+    a step of 128 images at 128x128 takes about a minute on a 2-core CPU).
+    The classic GAN's batch is its real half (the tutorial's 256 = 128 + 128).
+    """
+    from keras_gans.models.acgan import build_acgan
+    from keras_gans.models.cgan import build_cgan
+    from keras_gans.models.classic_gan import build_classic_gan
+    from keras_gans.models.face_dcgan import build_face_gan
+    from keras_gans.models.mnist_dcgan import build_mnist_dcgan
+    from keras_gans.models.rps_cgan import build_rps_cgan
+
+    digit = ("image", (28, 28, 1))
     return {
         "face_dcgan": (lambda jit: build_face_gan(jit_compile=jit), 32, [("image", (64, 64, 3))]),
+        "mnist_dcgan": (lambda jit: build_mnist_dcgan(jit_compile=jit), 256, [digit]),
+        "classic_gan": (lambda jit: build_classic_gan(jit_compile=jit), 128, [digit]),
+        "cgan": (lambda jit: build_cgan(jit_compile=jit), 128, [digit, ("label", 10)]),
+        "acgan": (lambda jit: build_acgan(jit_compile=jit), 64, [digit, ("label", 10)]),
+        "rps_cgan": (
+            lambda jit: build_rps_cgan(jit_compile=jit),
+            16,
+            [("image", (128, 128, 3)), ("label", 3)],
+        ),
     }
 
 
@@ -107,8 +131,48 @@ def table(results):
     ]
     for r in results:
         ratio = r["images_per_s"] / plain[r["model"]] if r["model"] in plain else float("nan")
+        kernels = "on" if r["onednn"] else "off"
+        xla = "on" if r["xla"] else "off"
         lines.append(
-            f"| {r['model']} | {r['batch_size']} | {r['config']} | {'on' if r['onednn'] else 'off'} | "
-            f"{'on' if r['xla'] else 'off'} | {r['images_per_s']:.1f} | {ratio:.2f}x | {r['peak_rss_mib']:.0f} |"
+            f"| {r['model']} | {r['batch_size']} | {r['config']} | {kernels} | {xla} | "
+            f"{r['images_per_s']:.1f} | {ratio:.2f}x | {r['peak_rss_mib']:.0f} |"
         )
     return "\n".join(lines)
+
+
+def measure_pipelines(data_root):
+    """Images/s that each real input pipeline delivers alone, one full epoch each.
+
+    `data_root` is laid out as shared/data: celeba/img_align_celeba/,
+    mnist/ and fashion-mnist/ (for the class-folder stand-in).
+    """
+    import tempfile
+
+    from keras_gans.data.class_folders import class_folder_dataset
+    from keras_gans.data.images import image_folder_dataset
+    from keras_gans.data.mnist import array_dataset, load_mnist
+    from keras_gans.data.standin import write_fashion_standin
+
+    (x_train, _), _ = load_mnist(os.path.join(data_root, "mnist"))
+    standin = write_fashion_standin(
+        os.path.join(data_root, "fashion-mnist"), os.path.join(tempfile.gettempdir(), "keras_gans_standin")
+    )
+    pipelines = {
+        "CelebA folder -> 64x64, batch 32": lambda: image_folder_dataset(
+            os.path.join(data_root, "celeba", "img_align_celeba"), 64, 32, verbose=False
+        )[0],
+        "MNIST arrays, batch 256": lambda: array_dataset(x_train, batch_size=256),
+        "class folders -> 128x128, batch 128": lambda: class_folder_dataset(standin, 128, 128, verbose=False)[
+            0
+        ],
+    }
+    results = []
+    for name, make in pipelines.items():
+        dataset = make()
+        start, count = time.perf_counter(), 0
+        for batch in dataset:
+            count += len(batch[0] if isinstance(batch, tuple) else batch)
+        results.append(
+            {"pipeline": name, "images": count, "images_per_s": count / (time.perf_counter() - start)}
+        )
+    return results

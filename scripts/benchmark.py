@@ -17,7 +17,7 @@ from keras_gans.cli import positive_int
 
 
 def main(argv=None):
-    from keras_gans.benchmark import CONFIGS, _model_specs, measure, table
+    from keras_gans.benchmark import CONFIGS, MODELS, measure, table
 
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -27,11 +27,28 @@ def main(argv=None):
     parser.add_argument("--warmup", type=positive_int, default=2, help="steps not timed (default: 2)")
     parser.add_argument("--steps", type=positive_int, default=5, help="steps timed (default: 5)")
     parser.add_argument("--json", default="benchmark.json", help="output file (default: %(default)s)")
+    parser.add_argument(
+        "--pipelines",
+        metavar="DATA_ROOT",
+        default=None,
+        help="measure the input pipelines alone instead, on DATA_ROOT laid out as shared/data "
+        "(celeba/img_align_celeba, mnist, fashion-mnist)",
+    )
     args = parser.parse_args(argv)
-    models = args.models or list(_model_specs())
-    unknown = set(models) - set(_model_specs())
+    if args.pipelines:
+        from keras_gans.benchmark import measure_pipelines
+
+        results = measure_pipelines(args.pipelines)
+        print("| pipeline | images | images/s |\n| --- | ---: | ---: |")
+        for r in results:
+            print(f"| {r['pipeline']} | {r['images']} | {r['images_per_s']:.0f} |")
+        with open(args.json, "w") as file:
+            json.dump(results, file, indent=2)
+        return 0
+    models = args.models or list(MODELS)
+    unknown = set(models) - set(MODELS)
     if unknown:
-        parser.error(f"unknown model(s) {sorted(unknown)}; choose from {list(_model_specs())}")
+        parser.error(f"unknown model(s) {sorted(unknown)}; choose from {list(MODELS)}")
     results = []
     for model in models:
         for config in args.configs:

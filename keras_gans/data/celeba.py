@@ -38,8 +38,7 @@ def download_celeba(target_dir=DEFAULT_CELEBA_DIR):
     except zipfile.BadZipFile:
         raise DataError(
             f"{zip_path} is not a valid zip file (an interrupted download, or "
-            "an HTML error page saved by Drive). Delete it and run again. "
-            + _way_out(target_dir)
+            "an HTML error page saved by Drive). Delete it and run again. " + _way_out(target_dir)
         ) from None
     return target_dir
 
@@ -63,8 +62,7 @@ def _download(zip_path, target_dir):
         raise DataError(
             "Google Drive refused the CelebA download: this file is often "
             "blocked for anonymous users ('too many users have viewed or "
-            "downloaded this file recently'). Try again in a day. "
-            + _way_out(target_dir)
+            "downloaded this file recently'). Try again in a day. " + _way_out(target_dir)
         ) from None
     except OSError as error:  # requests' connection errors are OSErrors
         raise DataError(

@@ -24,7 +24,7 @@ import warnings
 import tensorflow as tf
 from PIL import Image
 
-from keras_gans.data.images import DataError, decode_and_resize, scan_image_folder
+from keras_gans.data.images import DataError, batched_file_dataset, decode_and_resize, scan_image_folder
 
 
 class ClassFolderReport:
@@ -130,9 +130,7 @@ def class_folder_dataset(
         step = len(rows) / max_images
         rows = [rows[int(i * step)] for i in range(max_images)]
     files, labels, alpha = (list(column) for column in zip(*rows, strict=True))
-    dataset = tf.data.Dataset.from_tensor_slices((files, tf.constant(labels, "int32"), alpha))
-    if shuffle:
-        dataset = dataset.shuffle(len(files), seed=seed, reshuffle_each_iteration=True)
+    elements = tf.data.Dataset.from_tensor_slices((files, tf.constant(labels, "int32"), alpha))
 
     def load(path, label, has_alpha):
         image = tf.cond(
@@ -142,11 +140,7 @@ def class_folder_dataset(
         )
         return image, label
 
-    # File order is kept when it is asked for: unshuffled, or seeded.
-    deterministic = seed is not None or not shuffle
-    dataset = dataset.map(load, num_parallel_calls=tf.data.AUTOTUNE, deterministic=deterministic)
-    dataset = dataset.ignore_errors(log_warning=True)
-    dataset = dataset.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+    dataset = batched_file_dataset(elements, load, len(files), batch_size, shuffle, seed)
     return dataset, report
 
 

@@ -35,14 +35,10 @@ class ImageFolderReport:
         lines = []
         if self.unreadable:
             lines.append(
-                f"skipped {len(self.unreadable)} unreadable image file(s), "
-                f"e.g. {self.unreadable[0]}"
+                f"skipped {len(self.unreadable)} unreadable image file(s), e.g. {self.unreadable[0]}"
             )
         if self.other_files:
-            lines.append(
-                f"ignored {len(self.other_files)} non-image file(s), "
-                f"e.g. {self.other_files[0]}"
-            )
+            lines.append(f"ignored {len(self.other_files)} non-image file(s), e.g. {self.other_files[0]}")
         converted = sum(n for mode, n in self.modes.items() if mode != "RGB")
         if converted:
             kinds = ", ".join(f"{m}: {n}" for m, n in sorted(self.modes.items()) if m != "RGB")
@@ -50,8 +46,7 @@ class ImageFolderReport:
         small = sum(n for (w, h), n in self.sizes.items() if min(w, h) < image_size)
         if small:
             lines.append(
-                f"{small} image(s) are smaller than {image_size}x{image_size} "
-                "and will be upscaled (blurry)"
+                f"{small} image(s) are smaller than {image_size}x{image_size} and will be upscaled (blurry)"
             )
         if len(self.sizes) > 1:
             common = ", ".join(f"{w}x{h}: {n}" for (w, h), n in self.sizes.most_common(3))
@@ -102,9 +97,7 @@ def scan_image_folder(data_dir):
 
 def decode_and_resize(path, image_size):
     """Reads one image file as RGB, resized to `image_size` and scaled to [-1, 1]."""
-    image = tf.io.decode_image(
-        tf.io.read_file(path), channels=3, expand_animations=False
-    )
+    image = tf.io.decode_image(tf.io.read_file(path), channels=3, expand_animations=False)
     image = tf.image.resize(image, (image_size, image_size))  # bilinear, as Keras' loader
     # [-1, 1] to match the generator's tanh (the face example scales to [0, 1]).
     return image / 127.5 - 1.0
@@ -130,19 +123,37 @@ def image_folder_dataset(
         for line in report.warnings(image_size):
             warnings.warn(f"{data_dir}: {line}", stacklevel=2)
     files = report.files[:max_images] if max_images else report.files
-    dataset = tf.data.Dataset.from_tensor_slices(files)
+    return (
+        batched_file_dataset(
+            tf.data.Dataset.from_tensor_slices(files),
+            lambda path: decode_and_resize(path, image_size),
+            len(files),
+            batch_size,
+            shuffle,
+            seed,
+        ),
+        report,
+    )
+
+
+def batched_file_dataset(elements, load, count, batch_size, shuffle=True, seed=None):
+    """The pipeline shared by the image loaders: shuffle, load in parallel, batch.
+
+    `elements` holds `count` items naming files (paths, maybe with labels);
+    `load` turns one into tensors. Files that fail to decode are skipped
+    with a logged warning instead of ending the run halfway through.
+    """
     if shuffle:
-        dataset = dataset.shuffle(len(files), seed=seed, reshuffle_each_iteration=True)
-    dataset = dataset.map(
-        lambda path: decode_and_resize(path, image_size),
-        num_parallel_calls=tf.data.AUTOTUNE,
-        deterministic=seed is not None or not shuffle,
+        elements = elements.shuffle(count, seed=seed, reshuffle_each_iteration=True)
+    # File order is kept when it is asked for: unshuffled, or seeded.
+    dataset = elements.map(
+        load, num_parallel_calls=tf.data.AUTOTUNE, deterministic=seed is not None or not shuffle
     )
     dataset = dataset.ignore_errors(log_warning=True)
     # Skipping errors leaves the length unknown, which makes `fit` warn that
     # it "ran out of data" after the first epoch: state it instead. An epoch
-    # is ceil(files / batch) batches read from a stream over the files.
-    batches = -(-len(files) // batch_size)
+    # is ceil(count / batch) batches read from a stream over the files.
+    batches = -(-count // batch_size)
     dataset = dataset.repeat().batch(batch_size).take(batches)
     dataset = dataset.apply(tf.data.experimental.assert_cardinality(batches))
-    return dataset.prefetch(tf.data.AUTOTUNE), report
+    return dataset.prefetch(tf.data.AUTOTUNE)

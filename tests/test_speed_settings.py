@@ -1,0 +1,52 @@
+"""The speed settings are applied where the README says: on import, overridable."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+REPORT = "from keras_gans.runtime import speed_settings; print(json.dumps(speed_settings()))"
+
+
+def settings_in_fresh_process(code, **env):
+    environment = {k: v for k, v in os.environ.items() if k != "TF_ENABLE_ONEDNN_OPTS"}
+    environment.update(PYTHONPATH=str(ROOT), TF_CPP_MIN_LOG_LEVEL="3", **env)
+    result = subprocess.run(
+        [sys.executable, "-c", f"import json; {code}; {REPORT}"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_importing_keras_gans_first_turns_onednn_on():
+    settings = settings_in_fresh_process("import keras_gans; import tensorflow")
+    assert settings["onednn"] is True
+    assert settings["onednn_source"] == "set by keras_gans"
+
+
+@pytest.mark.parametrize("value, expected", [("0", False), ("1", True)])
+def test_the_users_choice_is_respected(value, expected):
+    settings = settings_in_fresh_process("import keras_gans", TF_ENABLE_ONEDNN_OPTS=value)
+    assert settings["onednn"] is expected
+    assert settings["onednn_source"] == f"TF_ENABLE_ONEDNN_OPTS={value} from the environment"
+
+
+def test_too_late_after_tensorflow_and_the_report_says_so():
+    settings = settings_in_fresh_process("import tensorflow; import keras_gans")
+    assert settings["onednn_source"].startswith("TensorFlow's default")
+
+
+def test_xla_follows_keras_auto_rule_and_no_xla_turns_it_off():
+    from keras_gans.models.face_dcgan import build_face_gan
+
+    tiny = dict(image_size=16, d_widths=(4, 4, 4), g_widths=(4, 4, 4), seed_channels=4)
+    # No GPU here: Keras' "auto" resolves to no XLA, as measured best on a CPU.
+    assert build_face_gan(**tiny).jit_compile is False
+    assert build_face_gan(jit_compile=True, **tiny).jit_compile is True
