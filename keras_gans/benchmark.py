@@ -106,7 +106,7 @@ def run_child(model, jit_compile, warmup, steps):
     }
 
 
-def measure(model, config, warmup=2, steps=5):
+def measure(model, config, warmup=5, steps=10):
     """Runs one (model, config) measurement in a fresh Python process."""
     spec = CONFIGS[config]
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", **spec["env"]}

@@ -173,7 +173,9 @@ class ClassGridMonitor(GANMonitor):
         num_classes: classes, one grid row each.
         per_class: images per class (the grid's columns).
         latent_dim: size of the generator's latent input.
-        save_dir, seed, value_range, every: as `GANMonitor`.
+        save_dir, seed, value_range, grid_name, every: as `GANMonitor`.
+        one_hot: labels as one-hot vectors (True) or class indices (False),
+            as the generator takes them.
     """
 
     def __init__(
@@ -186,10 +188,13 @@ class ClassGridMonitor(GANMonitor):
         value_range=(-1.0, 1.0),
         grid_name="classes_{epoch:03d}.png",
         every=1,
+        one_hot=True,
     ):
         rng = np.random.default_rng(seed)
         z = rng.standard_normal((per_class, latent_dim)).astype("float32")
-        labels = np.repeat(np.eye(num_classes, dtype="float32"), per_class, axis=0)
+        labels = np.repeat(np.arange(num_classes, dtype="int32"), per_class)
+        if one_hot:
+            labels = np.eye(num_classes, dtype="float32")[labels]
         super().__init__(
             save_dir=save_dir,
             inputs=[np.tile(z, (num_classes, 1)), labels],

@@ -77,6 +77,37 @@ def add_training_arguments(parser, output_dir, epochs, batch_size):
     )
 
 
+def add_model_arguments(parser, latent_dim=None, learning_rate=None):
+    """--latent-dim and --learning-rate (where the script has them) and --max-images."""
+    if latent_dim is not None:
+        parser.add_argument(
+            "--latent-dim", type=positive_int, default=latent_dim, help="size of z (default: %(default)s)"
+        )
+    if learning_rate is not None:
+        parser.add_argument(
+            "--learning-rate",
+            type=positive_float,
+            default=learning_rate,
+            help="Adam learning rate of both networks (default: %(default)s)",
+        )
+    parser.add_argument(
+        "--max-images",
+        type=positive_int,
+        default=None,
+        help="train on the first N images only (default: all)",
+    )
+
+
+def add_mnist_argument(parser):
+    """--mnist-path: a local MNIST copy instead of Keras' download."""
+    parser.add_argument(
+        "--mnist-path",
+        default=None,
+        help="a Keras-format mnist.npz or a folder of the four IDX files "
+        "(default: $KERAS_GANS_MNIST, else Keras' download)",
+    )
+
+
 def run(train_fn, **kwargs):
     """Calls `train_fn(**kwargs)`; known user errors become one message and exit code 2."""
     from keras_gans.data.images import DataError

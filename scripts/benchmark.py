@@ -24,8 +24,13 @@ def main(argv=None):
     )
     parser.add_argument("--models", nargs="+", default=None, help="models to measure (default: all)")
     parser.add_argument("--configs", nargs="+", default=list(CONFIGS), choices=list(CONFIGS))
-    parser.add_argument("--warmup", type=positive_int, default=2, help="steps not timed (default: 2)")
-    parser.add_argument("--steps", type=positive_int, default=5, help="steps timed (default: 5)")
+    parser.add_argument(
+        "--warmup",
+        type=positive_int,
+        default=5,
+        help="steps not timed: compilation, oneDNN set-up (default: 5)",
+    )
+    parser.add_argument("--steps", type=positive_int, default=10, help="steps timed (default: 10)")
     parser.add_argument("--json", default="benchmark.json", help="output file (default: %(default)s)")
     parser.add_argument(
         "--pipelines",

@@ -8,33 +8,20 @@ python scripts/evaluate_mnist.py --generator runs/cgan_mnist/generator.keras    
 import argparse
 import sys
 
-from keras_gans.cli import add_training_arguments, positive_float, positive_int, run
+from keras_gans.cli import (
+    add_mnist_argument,
+    add_model_arguments,
+    add_training_arguments,
+    positive_int,
+    run,
+)
 
 
 def add_conditional_mnist_arguments(parser, output_dir, epochs, batch_size):
     """The options of both conditional MNIST scripts."""
-    parser.add_argument(
-        "--mnist-path",
-        default=None,
-        help="a Keras-format mnist.npz or a folder of the four IDX files "
-        "(default: $KERAS_GANS_MNIST, else Keras' download)",
-    )
+    add_mnist_argument(parser)
+    add_model_arguments(parser, latent_dim=100, learning_rate=2e-4)
     add_training_arguments(parser, output_dir=output_dir, epochs=epochs, batch_size=batch_size)
-    parser.add_argument(
-        "--latent-dim", type=positive_int, default=100, help="size of z (default: %(default)s)"
-    )
-    parser.add_argument(
-        "--learning-rate",
-        type=positive_float,
-        default=2e-4,
-        help="Adam learning rate of both models, beta_1 = 0.5 (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--max-images",
-        type=positive_int,
-        default=None,
-        help="train on the first N training digits only (default: all 60,000)",
-    )
     parser.add_argument(
         "--per-class",
         type=positive_int,

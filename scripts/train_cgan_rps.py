@@ -8,7 +8,12 @@ python scripts/train_cgan_rps.py --data-dir standin --image-size 32 --epochs 20 
 import argparse
 import sys
 
-from keras_gans.cli import add_training_arguments, positive_float, positive_int, run
+from keras_gans.cli import (
+    add_model_arguments,
+    add_training_arguments,
+    positive_int,
+    run,
+)
 
 
 def image_size(text):
@@ -37,23 +42,12 @@ def parse_args(argv=None):
         help="side of the square images, a multiple of 32; the same layers, with smaller "
         "feature maps (default: %(default)s)",
     )
-    parser.add_argument(
-        "--learning-rate",
-        type=positive_float,
-        default=2e-4,
-        help="Adam learning rate of both models (default: %(default)s)",
-    )
+    add_model_arguments(parser, learning_rate=2e-4)
     parser.add_argument(
         "--sample-every",
         type=positive_int,
         default=10,
         help="save a grid of samples (one row per class) every N epochs (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--max-images",
-        type=positive_int,
-        default=None,
-        help="train on N images spread over all classes (default: all)",
     )
     return parser.parse_args(argv)
 

@@ -8,7 +8,12 @@ python scripts/train_dcgan_celeba.py --steps-per-epoch 20 --epochs 3   # a short
 import argparse
 import sys
 
-from keras_gans.cli import add_training_arguments, positive_float, positive_int, run
+from keras_gans.cli import (
+    add_model_arguments,
+    add_training_arguments,
+    positive_int,
+    run,
+)
 
 
 def parse_args(argv=None):
@@ -22,26 +27,12 @@ def parse_args(argv=None):
         "(default: download CelebA into data/celeba_gan/)",
     )
     add_training_arguments(parser, output_dir="runs/dcgan_celeba", epochs=1, batch_size=32)
-    parser.add_argument(
-        "--latent-dim", type=positive_int, default=128, help="size of z (default: %(default)s)"
-    )
-    parser.add_argument(
-        "--learning-rate",
-        type=positive_float,
-        default=1e-4,
-        help="Adam learning rate of both models (default: %(default)s)",
-    )
+    add_model_arguments(parser, latent_dim=128, learning_rate=1e-4)
     parser.add_argument(
         "--num-images",
         type=positive_int,
         default=10,
         help="sample images saved each epoch (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--max-images",
-        type=positive_int,
-        default=None,
-        help="train on the first N images only (default: all)",
     )
     return parser.parse_args(argv)
 

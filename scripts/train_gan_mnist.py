@@ -11,7 +11,7 @@ samples/generated_plot_eNNN.png (10x10) and samples/generator_model_NNN.keras.
 import argparse
 import sys
 
-from keras_gans.cli import add_training_arguments, positive_int, run
+from keras_gans.cli import add_mnist_argument, add_model_arguments, add_training_arguments, positive_int, run
 
 
 def parse_args(argv=None):
@@ -25,24 +25,11 @@ def parse_args(argv=None):
         help="composite: the tutorial's train_on_batch loop with a frozen discriminator; "
         "fit: a subclassed train_step driven by model.fit (default: %(default)s)",
     )
-    parser.add_argument(
-        "--mnist-path",
-        default=None,
-        help="a Keras-format mnist.npz or a folder of the four IDX files "
-        "(default: $KERAS_GANS_MNIST, else Keras' download)",
-    )
+    add_mnist_argument(parser)
+    add_model_arguments(parser, latent_dim=100)
     add_training_arguments(parser, output_dir="runs/gan_mnist", epochs=100, batch_size=256)
     parser.add_argument(
-        "--latent-dim", type=positive_int, default=100, help="size of the latent space (default: %(default)s)"
-    )
-    parser.add_argument(
         "--every", type=positive_int, default=10, help="evaluate every N epochs (default: %(default)s)"
-    )
-    parser.add_argument(
-        "--max-images",
-        type=positive_int,
-        default=None,
-        help="train on the first N training images only (default: all 60000)",
     )
     return parser.parse_args(argv)
 

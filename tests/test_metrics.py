@@ -28,7 +28,7 @@ def mnist_dir():
 
 @pytest.fixture(scope="module")
 def classifier_file(tmp_path_factory, mnist_dir):
-    """Trained once for this test module (3 epochs, as the default), in a temporary cache."""
+    """Trained once for this test module (4 epochs, as the default), in a temporary cache."""
     path = tmp_path_factory.mktemp("classifier") / "mnist_classifier.keras"
     metrics.load_mnist_classifier(path, mnist_dir)
     return path

@@ -129,12 +129,9 @@ class ClassicGAN(GAN):
 
     def discriminator_loss(self, real_output, fake_output):
         """Cross-entropy of reals against 1 and fakes against 0, over one batch."""
-        real_labels = tf.ones_like(real_output)
-        fake_labels = tf.zeros_like(fake_output)
-        if self.label_noise:
-            batch_size = tf.shape(real_output)[0]
-            real_labels -= self.label_noise * self._draw(batch_size, 1, "uniform")
-            fake_labels += self.label_noise * self._draw(batch_size, 1, "uniform")
+        # Optional label noise moves both labels towards the middle.
+        real_labels = self.noisy_labels(real_output, 1.0, direction=-1.0)
+        fake_labels = self.noisy_labels(fake_output, 0.0)
         return self.loss_fn(
             tf.concat([real_labels, fake_labels], axis=0),
             tf.concat([real_output, fake_output], axis=0),

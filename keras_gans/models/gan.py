@@ -103,14 +103,18 @@ class GAN(keras.Model):
 
     # --- Losses (overridden by GANs whose tutorial defines them differently)
 
+    def noisy_labels(self, outputs, value, direction=1.0):
+        """Labels `value` for `outputs`, plus `direction * label_noise * U(0, 1)`."""
+        labels = tf.fill(tf.shape(outputs), tf.cast(value, outputs.dtype))
+        if self.label_noise:
+            noise = self._draw(tf.shape(outputs)[0], 1, "uniform")
+            labels += direction * self.label_noise * tf.cast(noise, outputs.dtype)
+        return labels
+
     def discriminator_loss(self, real_output, fake_output):
         """Fake images are labelled 1, real ones 0, both with label noise."""
-        fake_labels = tf.ones_like(fake_output)
-        real_labels = tf.zeros_like(real_output)
-        if self.label_noise:
-            batch_size = tf.shape(fake_output)[0]
-            fake_labels += self.label_noise * self._draw(batch_size, 1, "uniform")
-            real_labels += self.label_noise * self._draw(batch_size, 1, "uniform")
+        fake_labels = self.noisy_labels(fake_output, 1.0)
+        real_labels = self.noisy_labels(real_output, 0.0)
         return self.loss_fn(
             tf.concat([fake_labels, real_labels], axis=0),
             tf.concat([fake_output, real_output], axis=0),

@@ -69,12 +69,9 @@ class MnistDCGAN(GAN):
 
     def discriminator_loss(self, real_output, fake_output):
         """The tutorial's: cross-entropy of reals against 1 plus fakes against 0."""
-        real_labels = tf.ones_like(real_output)
-        fake_labels = tf.zeros_like(fake_output)
-        if self.label_noise:
-            batch_size = tf.shape(real_output)[0]
-            real_labels -= self.label_noise * self._draw(batch_size, 1, "uniform")
-            fake_labels += self.label_noise * self._draw(batch_size, 1, "uniform")
+        # Optional label noise moves both labels towards the middle.
+        real_labels = self.noisy_labels(real_output, 1.0, direction=-1.0)
+        fake_labels = self.noisy_labels(fake_output, 0.0)
         real_loss = self.loss_fn(real_labels, real_output)
         fake_loss = self.loss_fn(fake_labels, fake_output)
         return real_loss + fake_loss

@@ -6,7 +6,7 @@ import os
 import keras
 import numpy as np
 
-from keras_gans.callbacks import GANMonitor
+from keras_gans.callbacks import ClassGridMonitor
 from keras_gans.data.class_folders import class_folder_dataset, download_rps
 from keras_gans.models.rps_cgan import build_rps_cgan
 from keras_gans.plotting import save_image_grid, to_uint8
@@ -69,12 +69,15 @@ def train_cgan_rps(
     )
     if resuming:
         print(f"Resuming the unfinished run in {output_dir}.")
-    monitor = GANMonitor(
+    monitor = ClassGridMonitor(
+        num_classes=len(report.class_names),
+        per_class=samples_per_class,
+        latent_dim=latent_dim,
         save_dir=os.path.join(output_dir, "samples"),
-        inputs=class_grid_inputs(len(report.class_names), samples_per_class, latent_dim, seed),
-        image_name=None,
-        cols=samples_per_class,
+        seed=seed,
+        grid_name="grid_{epoch:03d}.png",
         every=sample_every,
+        one_hot=False,  # this generator embeds class indices
     )
     settings = {
         "data_dir": data_dir,
@@ -100,13 +103,6 @@ def train_cgan_rps(
     paths["final_grid"] = os.path.join(paths["samples"], "final.png")
     save_image_grid(monitor.generate(), paths["final_grid"], cols=samples_per_class)
     return paths
-
-
-def class_grid_inputs(num_classes, per_class, latent_dim, seed=None):
-    """`[noise, labels]` for a grid with one row per class and the same noise in every row."""
-    noise = np.random.default_rng(seed).standard_normal((per_class, latent_dim)).astype("float32")
-    labels = np.repeat(np.arange(num_classes, dtype="int32"), per_class)
-    return [np.tile(noise, (num_classes, 1)), labels]
 
 
 # --- Analysis: one latent path, drawn for every class --------------------
