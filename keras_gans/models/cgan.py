@@ -85,14 +85,6 @@ class ConditionalGAN(GAN):
         # minimum only guards against float rounding up to 1.
         return tf.one_hot(tf.minimum(classes, self.num_classes - 1), self.num_classes)
 
-    @staticmethod
-    def unpack_batch(data):
-        """(images, labels) from what `fit` or `train_on_batch` passes to `train_step`."""
-        images, labels, _ = keras.utils.unpack_x_y_sample_weight(data)
-        if labels is None:  # train_on_batch((images, labels)): the pair arrives as x
-            images, labels = images
-        return images, labels
-
     def one_hot(self, labels):
         """Integer labels from the dataset as one-hot vectors."""
         return tf.one_hot(tf.cast(tf.reshape(labels, [-1]), "int32"), self.num_classes)

@@ -79,6 +79,14 @@ class GAN(keras.Model):
         """Generates images from latent vectors."""
         return self.generator(inputs, training=training)
 
+    @staticmethod
+    def unpack_batch(data):
+        """(images, labels) from what `fit` or `train_on_batch` passes to a conditional `train_step`."""
+        images, labels, _ = keras.utils.unpack_x_y_sample_weight(data)
+        if labels is None:  # train_on_batch((images, labels)): the pair arrives as x
+            images, labels = images
+        return images, labels
+
     # --- Randomness -----------------------------------------------------
 
     def _draw(self, batch_size, features, distribution="normal"):

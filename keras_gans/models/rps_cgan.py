@@ -176,10 +176,7 @@ class RpsConditionalGAN(GAN):
         return self.loss_fn(tf.ones_like(fake_output), fake_output)
 
     def train_step(self, data):
-        # `fit` on (image, label) batches passes x=images, y=labels;
-        # `train_on_batch((images, labels))` passes them together as x.
-        x, y, _ = keras.utils.unpack_x_y_sample_weight(data)
-        real_images, labels = (x, y) if y is not None else x
+        real_images, labels = self.unpack_batch(data)
         batch_size = tf.shape(real_images)[0]
         noise = self.sample_latent(batch_size)
 
