@@ -3,7 +3,7 @@
 Importing the package turns on TensorFlow's oneDNN CPU kernels, which are
 off by default on CPUs without AVX-512 (AMD and older Intel chips). On the
 2-core AMD EPYC CPU of our benchmarks they make the convolutional GANs
-1.3x-2.5x faster (README, "Speed"). Results then differ from TensorFlow's default kernels in
+1.1x-2.6x faster (README, "Speed"). Results then differ from TensorFlow's default kernels in
 float round-off only (another summation order). TensorFlow reads the
 setting once, when it is imported, so:
 

@@ -8,6 +8,7 @@ command line; this module also holds the child process's side.
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -22,8 +23,9 @@ CONFIGS = {
 }
 
 
-# The models measured (built in the child process, see `_model_specs`).
-MODELS = ("face_dcgan", "mnist_dcgan", "classic_gan", "cgan", "acgan", "rps_cgan")
+# The models measured (built in the child process, see `_model_specs`), with
+# the number of steps timed per run by default: about 10-60 s of training.
+MODELS = {"face_dcgan": 10, "mnist_dcgan": 30, "classic_gan": 20, "cgan": 300, "acgan": 300, "rps_cgan": 20}
 
 
 def _model_specs():
@@ -82,6 +84,8 @@ def run_child(model, jit_compile, warmup, steps):
     times = []
 
     class Timer(keras.callbacks.Callback):
+        # Not async-safe, so Keras hands it each step's logs as numbers:
+        # the time is taken when the step has finished, not when it was queued.
         def on_train_batch_end(self, batch, logs=None):
             times.append(time.perf_counter())
 
@@ -92,14 +96,12 @@ def run_child(model, jit_compile, warmup, steps):
         callbacks=[Timer()],
         verbose=0,
     )
-    seconds = times[-1] - times[warmup - 1]
+    step_seconds = [end - start for start, end in zip(times[warmup - 1 : -1], times[warmup:], strict=True)]
     settings = speed_settings()
     return {
         "model": model,
         "batch_size": batch_size,
-        "steps": steps,
-        "seconds": seconds,
-        "images_per_s": steps * batch_size / seconds,
+        "step_seconds": step_seconds,
         "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "xla": bool(gan.jit_compile),
         "onednn": settings["onednn"],
@@ -122,20 +124,68 @@ def measure(model, config, warmup=5, steps=10):
     return {"config": config, **json.loads(result.stdout.strip().splitlines()[-1])}
 
 
-def table(results):
-    """A Markdown table of results, with the ratio to the plain configuration."""
-    plain = {r["model"]: r["images_per_s"] for r in results if r["config"] == "plain"}
+def run(models, configs, warmup=5, steps=None, repeats=3, report=print):
+    """Measures every (model, config) `repeats` times; returns the runs.
+
+    `steps`: steps timed per run; None for each model's default (`MODELS`).
+
+    The configurations take turns (plain, keras_gans, ..., plain, ...), so
+    that a slow spell of the machine (a shared CPU) falls on all of them
+    rather than on one.
+    """
+    runs = []
+    for model in models:
+        for repeat in range(repeats):
+            for config in configs:
+                runs.append({"repeat": repeat, **measure(model, config, warmup, steps or MODELS[model])})
+                rate = runs[-1]["batch_size"] / statistics.median(runs[-1]["step_seconds"])
+                report(f"{model:>12} {config:<15} run {repeat + 1}/{repeats}: {rate:8.1f} images/s")
+    return runs
+
+
+def summarize(runs):
+    """One row per (model, config): images/s over all its runs' steps, and the ratio to plain.
+
+    `images_per_s` is the batch size over the *median* step time, which a
+    few steps slowed down by other work on the machine do not move;
+    `mean_images_per_s` (all images over all time) and the range of the
+    runs' own medians are kept beside it to show the spread.
+    """
+    rows = {}
+    for r in runs:
+        row = rows.setdefault(
+            (r["model"], r["config"]),
+            {key: r[key] for key in ("model", "config", "batch_size", "onednn", "xla")}
+            | {"step_seconds": [], "run_images_per_s": [], "peak_rss_mib": 0.0},
+        )
+        row["step_seconds"] += r["step_seconds"]
+        row["run_images_per_s"].append(r["batch_size"] / statistics.median(r["step_seconds"]))
+        row["peak_rss_mib"] = max(row["peak_rss_mib"], r["peak_rss_mib"])
+    for row in rows.values():
+        steps = row.pop("step_seconds")
+        row["steps"] = len(steps)
+        row["images_per_s"] = row["batch_size"] / statistics.median(steps)
+        row["mean_images_per_s"] = row["batch_size"] * len(steps) / sum(steps)
+    for row in rows.values():
+        plain = rows.get((row["model"], "plain"))
+        row["vs_plain"] = row["images_per_s"] / plain["images_per_s"] if plain else None
+    return list(rows.values())
+
+
+def table(rows):
+    """A Markdown table of `summarize`'s rows."""
     lines = [
-        "| model | batch | config | oneDNN | XLA | images/s | vs plain | peak RSS MiB |",
-        "| --- | ---: | --- | --- | --- | ---: | ---: | ---: |",
+        "| model | batch | config | oneDNN | XLA | images/s | vs plain | runs' range | mean images/s "
+        "| peak RSS MiB |",
+        "| --- | ---: | --- | --- | --- | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for r in results:
-        ratio = r["images_per_s"] / plain[r["model"]] if r["model"] in plain else float("nan")
-        kernels = "on" if r["onednn"] else "off"
-        xla = "on" if r["xla"] else "off"
+    for r in rows:
+        ratio = "n/a" if r["vs_plain"] is None else f"{r['vs_plain']:.2f}x"
+        spread = f"{min(r['run_images_per_s']):.1f}-{max(r['run_images_per_s']):.1f}"
         lines.append(
-            f"| {r['model']} | {r['batch_size']} | {r['config']} | {kernels} | {xla} | "
-            f"{r['images_per_s']:.1f} | {ratio:.2f}x | {r['peak_rss_mib']:.0f} |"
+            f"| {r['model']} | {r['batch_size']} | {r['config']} | {'on' if r['onednn'] else 'off'} "
+            f"| {'on' if r['xla'] else 'off'} | {r['images_per_s']:.1f} | {ratio} | {spread} "
+            f"| {r['mean_images_per_s']:.1f} | {r['peak_rss_mib']:.0f} |"
         )
     return "\n".join(lines)
 

@@ -5,8 +5,10 @@
 
 Configurations: plain (plain Keras 3 defaults: TensorFlow's default kernels),
 keras_gans (the project's defaults), keras_gans+xla (XLA forced on). Each
-measurement runs in a fresh process after `--warmup` steps (compilation).
-Prints a Markdown table and writes it as JSON.
+measurement runs in a fresh process after `--warmup` steps (compilation);
+the configurations take turns, `--repeats` times. images/s is the batch
+size over the median step time of all runs. Prints a Markdown table and
+writes it, with every step time, as JSON.
 """
 
 import argparse
@@ -17,7 +19,7 @@ from keras_gans.cli import positive_int
 
 
 def main(argv=None):
-    from keras_gans.benchmark import CONFIGS, MODELS, measure, table
+    from keras_gans.benchmark import CONFIGS, MODELS, run, summarize, table
 
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -30,7 +32,15 @@ def main(argv=None):
         default=5,
         help="steps not timed: compilation, oneDNN set-up (default: 5)",
     )
-    parser.add_argument("--steps", type=positive_int, default=10, help="steps timed (default: 10)")
+    parser.add_argument(
+        "--steps",
+        type=positive_int,
+        default=None,
+        help="steps timed per run (default: per model, 10 for face_dcgan to 300 for cgan)",
+    )
+    parser.add_argument(
+        "--repeats", type=positive_int, default=3, help="runs per model and configuration (default: 3)"
+    )
     parser.add_argument("--json", default="benchmark.json", help="output file (default: %(default)s)")
     parser.add_argument(
         "--pipelines",
@@ -54,15 +64,12 @@ def main(argv=None):
     unknown = set(models) - set(MODELS)
     if unknown:
         parser.error(f"unknown model(s) {sorted(unknown)}; choose from {list(MODELS)}")
-    results = []
-    for model in models:
-        for config in args.configs:
-            results.append(measure(model, config, args.warmup, args.steps))
-            print(f"{model:>12} {config:<15} {results[-1]['images_per_s']:8.1f} images/s", flush=True)
+    runs = run(models, args.configs, args.warmup, args.steps, args.repeats)
+    rows = summarize(runs)
     print()
-    print(table(results))
+    print(table(rows))
     with open(args.json, "w") as file:
-        json.dump(results, file, indent=2)
+        json.dump({"summary": rows, "runs": runs}, file, indent=2)
     print(f"\nWritten: {args.json}")
     return 0
 

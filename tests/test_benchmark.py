@@ -1,0 +1,51 @@
+"""The benchmark's bookkeeping: turns taken, medians, ratios (no timing is asserted)."""
+
+import pytest
+
+from keras_gans import benchmark
+
+
+def fake_measurement(model, config, warmup, steps):
+    # plain: 1 s per step; keras_gans: 0.5 s, except one step slowed to 10 s.
+    seconds = [1.0] * steps if config == "plain" else [0.5] * (steps - 1) + [10.0]
+    return {
+        "config": config,
+        "model": model,
+        "batch_size": 8,
+        "step_seconds": seconds,
+        "peak_rss_mib": 100.0 if config == "plain" else 80.0,
+        "xla": False,
+        "onednn": config != "plain",
+    }
+
+
+def test_configurations_take_turns_and_the_median_step_sets_the_rate(monkeypatch):
+    monkeypatch.setattr(benchmark, "measure", fake_measurement)
+    lines = []
+    runs = benchmark.run(["m"], ["plain", "keras_gans"], warmup=1, steps=5, repeats=2, report=lines.append)
+    assert [(r["repeat"], r["config"]) for r in runs] == [
+        (0, "plain"),
+        (0, "keras_gans"),
+        (1, "plain"),
+        (1, "keras_gans"),
+    ]
+    assert len(lines) == 4 and "run 2/2" in lines[-1]
+
+    plain, fast = benchmark.summarize(runs)
+    assert plain["steps"] == fast["steps"] == 10
+    assert plain["images_per_s"] == pytest.approx(8.0)
+    # The median ignores the two slowed steps; the mean does not.
+    assert fast["images_per_s"] == pytest.approx(16.0)
+    assert fast["vs_plain"] == pytest.approx(2.0)
+    assert fast["mean_images_per_s"] == pytest.approx(80 / (8 * 0.5 + 2 * 10.0))
+    assert fast["run_images_per_s"] == pytest.approx([16.0, 16.0])
+
+    table = benchmark.table([plain, fast])
+    assert "| m | 8 | keras_gans | on | off | 16.0 | 2.00x | 16.0-16.0 | 3.3 | 80 |" in table
+
+
+def test_without_a_plain_run_the_ratio_is_not_made_up(monkeypatch):
+    monkeypatch.setattr(benchmark, "measure", fake_measurement)
+    (row,) = benchmark.summarize(benchmark.run(["m"], ["keras_gans"], 1, 3, 1, report=lambda line: None))
+    assert row["vs_plain"] is None
+    assert "| n/a |" in benchmark.table([row])
