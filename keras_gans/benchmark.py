@@ -95,6 +95,7 @@ def run_child(model, jit_compile, warmup, steps):
         steps_per_epoch=warmup + steps,
         callbacks=[Timer()],
         verbose=0,
+        shuffle=False,  # a tf.data pipeline: Keras would only warn
     )
     step_seconds = [end - start for start, end in zip(times[warmup - 1 : -1], times[warmup:], strict=True)]
     settings = speed_settings()

@@ -12,6 +12,7 @@ writes it, with every step time, as JSON.
 """
 
 import argparse
+import functools
 import json
 import sys
 
@@ -64,7 +65,8 @@ def main(argv=None):
     unknown = set(models) - set(MODELS)
     if unknown:
         parser.error(f"unknown model(s) {sorted(unknown)}; choose from {list(MODELS)}")
-    runs = run(models, args.configs, args.warmup, args.steps, args.repeats)
+    progress = functools.partial(print, flush=True)
+    runs = run(models, args.configs, args.warmup, args.steps, args.repeats, report=progress)
     rows = summarize(runs)
     print()
     print(table(rows))

@@ -71,7 +71,10 @@ def test_alpha_images_are_composited_over_white(tmp_path):
     (tmp_path / "a").mkdir()
     Image.fromarray(rgba, "RGBA").save(tmp_path / "a" / "x.png")
     _write(tmp_path / "b" / "y.jpg")
-    with pytest.warns(UserWarning, match="transparency over white"):
+    with (
+        pytest.warns(UserWarning, match=r"converted 1 non-RGB image\(s\) to RGB \(RGBA: 1\)"),
+        pytest.warns(UserWarning, match="transparency over white"),
+    ):
         dataset, report = class_folder_dataset(tmp_path, image_size=8, batch_size=2, shuffle=False)
     assert report.alpha == [True, False]
     image = np.asarray(next(iter(dataset))[0])[0]
