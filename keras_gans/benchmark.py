@@ -138,8 +138,9 @@ def run(models, configs, warmup=5, steps=None, repeats=3, report=print):
     for model in models:
         for repeat in range(repeats):
             for config in configs:
-                runs.append({"repeat": repeat, **measure(model, config, warmup, steps or MODELS[model])})
-                rate = runs[-1]["batch_size"] / statistics.median(runs[-1]["step_seconds"])
+                result = measure(model, config, warmup, steps or MODELS[model])
+                rate = result["batch_size"] / statistics.median(result["step_seconds"])
+                runs.append({"repeat": repeat, "images_per_s": rate, **result})
                 report(f"{model:>12} {config:<15} run {repeat + 1}/{repeats}: {rate:8.1f} images/s")
     return runs
 
@@ -160,7 +161,7 @@ def summarize(runs):
             | {"step_seconds": [], "run_images_per_s": [], "peak_rss_mib": 0.0},
         )
         row["step_seconds"] += r["step_seconds"]
-        row["run_images_per_s"].append(r["batch_size"] / statistics.median(r["step_seconds"]))
+        row["run_images_per_s"].append(r["images_per_s"])
         row["peak_rss_mib"] = max(row["peak_rss_mib"], r["peak_rss_mib"])
     for row in rows.values():
         steps = row.pop("step_seconds")

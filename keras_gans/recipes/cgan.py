@@ -33,20 +33,13 @@ def train_cgan_mnist(
     Keyword arguments after these are `_train_conditional_mnist`'s.
     """
     return _train_conditional_mnist(
-        lambda jit_compile, seed: build_cgan(
-            latent_dim=latent_dim,
-            learning_rate=learning_rate,
-            g_widths=g_widths,
-            d_widths=d_widths,
-            seed=seed,
-            jit_compile=jit_compile,
-        ),
-        mnist_path=mnist_path,
-        output_dir=output_dir,
-        epochs=epochs,
-        batch_size=batch_size,
-        settings={"model": "cgan", "latent_dim": latent_dim, "learning_rate": learning_rate},
-        latent_dim=latent_dim,
+        "cgan",
+        build_cgan,
+        mnist_path,
+        output_dir,
+        epochs,
+        batch_size,
+        dict(latent_dim=latent_dim, learning_rate=learning_rate, g_widths=g_widths, d_widths=d_widths),
         **kwargs,
     )
 
@@ -64,32 +57,25 @@ def train_acgan_mnist(
 ):
     """Trains the ACGAN on MNIST (the tutorial's batch 64, Adam 2e-4, latent 100)."""
     return _train_conditional_mnist(
-        lambda jit_compile, seed: build_acgan(
-            latent_dim=latent_dim,
-            learning_rate=learning_rate,
-            g_widths=g_widths,
-            d_widths=d_widths,
-            seed=seed,
-            jit_compile=jit_compile,
-        ),
-        mnist_path=mnist_path,
-        output_dir=output_dir,
-        epochs=epochs,
-        batch_size=batch_size,
-        settings={"model": "acgan", "latent_dim": latent_dim, "learning_rate": learning_rate},
-        latent_dim=latent_dim,
+        "acgan",
+        build_acgan,
+        mnist_path,
+        output_dir,
+        epochs,
+        batch_size,
+        dict(latent_dim=latent_dim, learning_rate=learning_rate, g_widths=g_widths, d_widths=d_widths),
         **kwargs,
     )
 
 
 def _train_conditional_mnist(
+    name,
     build_fn,
     mnist_path,
     output_dir,
     epochs,
     batch_size,
-    settings,
-    latent_dim=100,
+    model_args,
     steps_per_epoch=None,
     max_images=None,
     per_class=10,
@@ -110,7 +96,7 @@ def _train_conditional_mnist(
     # to [0, 1], half of tanh's range: fixed here).
     dataset = array_dataset(x_train, y_train, batch_size, value_range=(-1.0, 1.0), seed=seed)
     gan = build_gan(
-        lambda: build_fn(jit_compile="auto" if xla else False, seed=seed),
+        lambda: build_fn(**model_args, jit_compile="auto" if xla else False, seed=seed),
         strategy,
         mixed_precision,
     )
@@ -119,12 +105,14 @@ def _train_conditional_mnist(
     monitor = ClassGridMonitor(
         num_classes=gan.num_classes,
         per_class=per_class,
-        latent_dim=latent_dim,
+        latent_dim=gan.latent_dim,
         save_dir=os.path.join(output_dir, "samples"),
         seed=seed,
     )
     settings = {
-        **settings,
+        "model": name,
+        "latent_dim": model_args["latent_dim"],
+        "learning_rate": model_args["learning_rate"],
         "mnist_path": None if mnist_path is None else os.fspath(mnist_path),
         "batch_size": batch_size,
         "steps_per_epoch": steps_per_epoch,
