@@ -119,16 +119,23 @@ def measure(model, config, warmup=5, steps=10):
         "import json, sys; from keras_gans.benchmark import run_child; "
         f"print(json.dumps(run_child({model!r}, {spec['jit_compile']!r}, {warmup}, {steps})))"
     )
-    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    return {"config": config, **run_process([sys.executable, "-c", code], env, f"{model} / {config}")}
+
+
+def run_process(argv, env, label):
+    """Runs a measuring child process; returns the JSON its last line prints."""
+    result = subprocess.run(argv, env=env, capture_output=True, text=True)
     if result.returncode:
-        raise RuntimeError(f"{model} / {config} failed:\n{result.stderr[-3000:]}")
-    return {"config": config, **json.loads(result.stdout.strip().splitlines()[-1])}
+        raise RuntimeError(f"{label} failed:\n{result.stderr[-3000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def run(models, configs, warmup=5, steps=None, repeats=3, report=print):
+def run(models, configs, warmup=5, steps=None, repeats=3, report=print, measure_fn=None):
     """Measures every (model, config) `repeats` times; returns the runs.
 
     `steps`: steps timed per run; None for each model's default (`MODELS`).
+    `measure_fn(model, config, warmup, steps)`: `measure` unless given (the
+    script adds the PyTorch reference this way).
 
     The configurations take turns (plain, keras_gans, ..., plain, ...), so
     that a slow spell of the machine (a shared CPU) falls on all of them
@@ -138,7 +145,7 @@ def run(models, configs, warmup=5, steps=None, repeats=3, report=print):
     for model in models:
         for repeat in range(repeats):
             for config in configs:
-                result = measure(model, config, warmup, steps or MODELS[model])
+                result = (measure_fn or measure)(model, config, warmup, steps or MODELS[model])
                 rate = result["batch_size"] / statistics.median(result["step_seconds"])
                 runs.append({"repeat": repeat, "images_per_s": rate, **result})
                 report(f"{model:>12} {config:<15} run {repeat + 1}/{repeats}: {rate:8.1f} images/s")

@@ -4,7 +4,9 @@
     python scripts/benchmark.py --models face_dcgan --configs plain keras_gans
 
 Configurations: plain (plain Keras 3 defaults: TensorFlow's default kernels),
-keras_gans (the project's defaults), keras_gans+xla (XLA forced on). Each
+keras_gans (the project's defaults), keras_gans+xla (XLA forced on), and, on
+request, pytorch_eager: the face and MNIST DCGANs in PyTorch eager
+(scripts/pytorch_reference.py; needs `pip install torch`). Each
 measurement runs in a fresh process after `--warmup` steps (compilation);
 the configurations take turns, `--repeats` times. images/s is the batch
 size over the median step time of all runs. Prints a Markdown table and
@@ -13,10 +15,25 @@ writes it, with every step time, as JSON.
 
 import argparse
 import functools
+import importlib.util
 import json
+import os
 import sys
 
 from keras_gans.cli import positive_int
+
+REFERENCE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "pytorch_reference.py")
+REFERENCE_MODELS = ("face_dcgan", "mnist_dcgan")
+
+
+def measure_or_reference(model, config, warmup, steps):
+    """keras_gans' own measurement, or the PyTorch reference's for `pytorch_eager`."""
+    from keras_gans.benchmark import measure, run_process
+
+    if config != "pytorch_eager":
+        return measure(model, config, warmup, steps)
+    argv = [sys.executable, REFERENCE, model, "--warmup", str(warmup), "--steps", str(steps)]
+    return {"config": config, **run_process(argv, os.environ, f"{model} / {config}")}
 
 
 def main(argv=None):
@@ -26,7 +43,13 @@ def main(argv=None):
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--models", nargs="+", default=None, help="models to measure (default: all)")
-    parser.add_argument("--configs", nargs="+", default=list(CONFIGS), choices=list(CONFIGS))
+    parser.add_argument(
+        "--configs",
+        nargs="+",
+        default=list(CONFIGS),
+        choices=[*CONFIGS, "pytorch_eager"],
+        help="default: %(default)s",
+    )
     parser.add_argument(
         "--warmup",
         type=positive_int,
@@ -65,8 +88,13 @@ def main(argv=None):
     unknown = set(models) - set(MODELS)
     if unknown:
         parser.error(f"unknown model(s) {sorted(unknown)}; choose from {list(MODELS)}")
+    if "pytorch_eager" in args.configs:
+        if not set(models) <= set(REFERENCE_MODELS):
+            parser.error(f"pytorch_eager covers {' and '.join(REFERENCE_MODELS)} only: pass --models")
+        if importlib.util.find_spec("torch") is None:
+            parser.error("pytorch_eager needs PyTorch, which keras_gans does not use: pip install torch")
     progress = functools.partial(print, flush=True)
-    runs = run(models, args.configs, args.warmup, args.steps, args.repeats, report=progress)
+    runs = run(models, args.configs, args.warmup, args.steps, args.repeats, progress, measure_or_reference)
     rows = summarize(runs)
     print()
     print(table(rows))

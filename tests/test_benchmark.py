@@ -1,8 +1,16 @@
 """The benchmark's bookkeeping: turns taken, medians, ratios (no timing is asserted)."""
 
+import importlib.util
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from keras_gans import benchmark
+
+SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "benchmark.py"
 
 
 def fake_measurement(model, config, warmup, steps):
@@ -49,3 +57,35 @@ def test_without_a_plain_run_the_ratio_is_not_made_up(monkeypatch):
     (row,) = benchmark.summarize(benchmark.run(["m"], ["keras_gans"], 1, 3, 1, report=lambda line: None))
     assert row["vs_plain"] is None
     assert "| n/a |" in benchmark.table([row])
+
+
+def test_the_script_measures_the_pytorch_reference_in_turn(monkeypatch):
+    """`--configs ... pytorch_eager` runs scripts/pytorch_reference.py; the others `measure`."""
+    spec = importlib.util.spec_from_file_location("benchmark_script", SCRIPT)
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    calls = []
+
+    def fake_process(argv, env, label):
+        calls.append(argv)
+        return fake_measurement("mnist_dcgan", "pytorch_eager", 1, 3)
+
+    monkeypatch.setattr(benchmark, "measure", fake_measurement)
+    monkeypatch.setattr(benchmark, "run_process", fake_process)
+    runs = benchmark.run(
+        ["mnist_dcgan"], ["plain", "pytorch_eager"], 1, 3, 1, lambda line: None, script.measure_or_reference
+    )
+    assert [r["config"] for r in runs] == ["plain", "pytorch_eager"]
+    assert calls == [[sys.executable, script.REFERENCE, "mnist_dcgan", "--warmup", "1", "--steps", "3"]]
+    assert Path(script.REFERENCE).is_file()
+
+
+def test_the_pytorch_reference_is_refused_for_models_it_does_not_port():
+    result = subprocess.run(
+        [sys.executable, str(SCRIPT), "--models", "cgan", "--configs", "pytorch_eager"],
+        env={**os.environ, "PYTHONPATH": str(SCRIPT.parents[1])},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2
+    assert "pytorch_eager covers face_dcgan and mnist_dcgan only" in result.stderr
