@@ -1,6 +1,6 @@
 """Measure training throughput (images/s) of the project's GANs on synthetic data.
 
-    python scripts/benchmark.py                       # every model, every configuration
+    python scripts/benchmark.py                       # every model, every Keras configuration
     python scripts/benchmark.py --models face_dcgan --configs plain keras_gans
 
 Configurations: plain (plain Keras 3 defaults: TensorFlow's default kernels),
