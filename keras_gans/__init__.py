@@ -1,11 +1,12 @@
 """keras_gans: Keras 3 GAN tutorials that really work.
 
-Importing the package turns on TensorFlow's oneDNN CPU kernels, which are
-off by default on CPUs without AVX-512 (AMD and older Intel chips). On the
-2-core AMD EPYC CPU of our benchmarks they make the convolutional GANs
-1.1x-2.6x faster (README, "Speed"). Results then differ from TensorFlow's default kernels in
-float round-off only (another summation order). TensorFlow reads the
-setting once, when it is imported, so:
+Importing the package turns on TensorFlow's oneDNN CPU kernels, which
+TensorFlow leaves off on CPUs without AVX512_VNNI, AVX512_BF16 or AMX (AMD
+before Zen 4, Intel before Cascade Lake; on newer ones it turns them on
+itself). On the 2-core AVX2 AMD EPYC CPU of our benchmarks they make the
+convolutional GANs 1.1x-2.6x faster (README, "Speed"). Results then differ
+from TensorFlow's Eigen kernels in float round-off only (another summation
+order). TensorFlow reads the setting once, when it is imported, so:
 
 - import keras_gans before tensorflow or keras for it to apply;
 - set TF_ENABLE_ONEDNN_OPTS=0 (or 1) yourself to choose; the package then

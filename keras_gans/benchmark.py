@@ -14,12 +14,17 @@ import sys
 import time
 
 # Configurations, as the environment and options of the child process.
-# "plain" is what a plain Keras 3 user gets: TensorFlow's default kernels
-# (oneDNN off on CPUs without AVX-512) and Keras' jit_compile="auto".
+# "plain" is what a plain Keras 3 user gets: TensorFlow imported first, so
+# its own choice of kernels (oneDNN on only for CPUs with AVX512_VNNI,
+# AVX512_BF16 or AMX), and Keras' jit_compile="auto". "onednn_off" forces
+# TensorFlow's Eigen kernels (what plain is on an AVX2 CPU), to show what
+# oneDNN gives.
 CONFIGS = {
-    "plain": {"env": {"TF_ENABLE_ONEDNN_OPTS": "0"}, "jit_compile": "auto"},
-    "keras_gans": {"env": {}, "jit_compile": "auto"},
+    "plain": {"env": {}, "tensorflow_first": True},
+    "onednn_off": {"env": {"TF_ENABLE_ONEDNN_OPTS": "0"}},
+    "keras_gans": {"env": {}},
     "keras_gans+xla": {"env": {}, "jit_compile": True},
+    "keras_gans+bf16": {"env": {}, "mixed_precision": "bfloat16"},
 }
 
 
@@ -73,14 +78,14 @@ def _synthetic_dataset(elements, batch_size):
     return tf.data.Dataset.from_tensors(batch).repeat().prefetch(tf.data.AUTOTUNE)
 
 
-def run_child(model, jit_compile, warmup, steps):
+def run_child(model, jit_compile, warmup, steps, mixed_precision=None):
     """Measures one model in this process; returns a JSON-able dict."""
     import keras
 
-    from keras_gans.runtime import speed_settings
+    from keras_gans.runtime import build_gan, speed_settings
 
     build, batch_size, elements = _model_specs()[model]
-    gan = build(jit_compile)
+    gan = build_gan(lambda: build(jit_compile), mixed_precision=mixed_precision)
     times = []
 
     class Timer(keras.callbacks.Callback):
@@ -106,18 +111,22 @@ def run_child(model, jit_compile, warmup, steps):
         "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "xla": bool(gan.jit_compile),
         "onednn": settings["onednn"],
+        "precision": gan.dtype_policy.name,
     }
 
 
 def measure(model, config, warmup=5, steps=10):
     """Runs one (model, config) measurement in a fresh Python process."""
     spec = CONFIGS[config]
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", **spec["env"]}
-    if not spec["env"]:
-        env.pop("TF_ENABLE_ONEDNN_OPTS", None)  # let keras_gans choose, as for a user
+    # A user's own TF_ENABLE_ONEDNN_OPTS would decide for every configuration.
+    env = {k: v for k, v in os.environ.items() if k != "TF_ENABLE_ONEDNN_OPTS"}
+    env.update(TF_CPP_MIN_LOG_LEVEL="2", **spec["env"])
+    options = (spec.get("jit_compile", "auto"), warmup, steps, spec.get("mixed_precision"))
     code = (
-        "import json, sys; from keras_gans.benchmark import run_child; "
-        f"print(json.dumps(run_child({model!r}, {spec['jit_compile']!r}, {warmup}, {steps})))"
+        # Importing tensorflow before keras_gans leaves TensorFlow's own default.
+        ("import tensorflow; " if spec.get("tensorflow_first") else "")
+        + "import json, sys; from keras_gans.benchmark import run_child; "
+        + f"print(json.dumps(run_child({model!r}, *{options!r})))"
     )
     return {"config": config, **run_process([sys.executable, "-c", code], env, f"{model} / {config}")}
 
@@ -165,6 +174,7 @@ def summarize(runs):
         row = rows.setdefault(
             (r["model"], r["config"]),
             {key: r[key] for key in ("model", "config", "batch_size", "onednn", "xla")}
+            | {"precision": r.get("precision", "float32")}
             | {"step_seconds": [], "run_images_per_s": [], "peak_rss_mib": 0.0},
         )
         row["step_seconds"] += r["step_seconds"]
@@ -184,17 +194,17 @@ def summarize(runs):
 def table(rows):
     """A Markdown table of `summarize`'s rows."""
     lines = [
-        "| model | batch | config | oneDNN | XLA | images/s | vs plain | runs' range | mean images/s "
-        "| peak RSS MiB |",
-        "| --- | ---: | --- | --- | --- | ---: | ---: | ---: | ---: | ---: |",
+        "| model | batch | config | oneDNN | XLA | precision | images/s | vs plain | runs' range "
+        "| mean images/s | peak RSS MiB |",
+        "| --- | ---: | --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in rows:
         ratio = "n/a" if r["vs_plain"] is None else f"{r['vs_plain']:.2f}x"
         spread = f"{min(r['run_images_per_s']):.1f}-{max(r['run_images_per_s']):.1f}"
         lines.append(
             f"| {r['model']} | {r['batch_size']} | {r['config']} | {'on' if r['onednn'] else 'off'} "
-            f"| {'on' if r['xla'] else 'off'} | {r['images_per_s']:.1f} | {ratio} | {spread} "
-            f"| {r['mean_images_per_s']:.1f} | {r['peak_rss_mib']:.0f} |"
+            f"| {'on' if r['xla'] else 'off'} | {r['precision']} | {r['images_per_s']:.1f} | {ratio} "
+            f"| {spread} | {r['mean_images_per_s']:.1f} | {r['peak_rss_mib']:.0f} |"
         )
     return "\n".join(lines)
 

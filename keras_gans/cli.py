@@ -72,8 +72,12 @@ def add_training_arguments(parser, output_dir, epochs, batch_size):
     )
     parser.add_argument(
         "--mixed-precision",
-        action="store_true",
-        help="compute in float16 with loss scaling (mixed_float16; for GPUs)",
+        nargs="?",
+        const="float16",
+        default=None,
+        choices=("float16", "bfloat16"),
+        help="compute in float16 with loss scaling (mixed_float16; for GPUs; the default when "
+        "given alone) or in bfloat16 (mixed_bfloat16; for CPUs with AVX512_BF16 or AMX, TPUs)",
     )
 
 

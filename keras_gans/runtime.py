@@ -14,6 +14,9 @@ import keras_gans
 
 STRATEGIES = ("default", "mirrored", "multiworker")
 
+# --mixed-precision's choices and the Keras policies they set.
+MIXED_PRECISION_POLICIES = {"float16": "mixed_float16", "bfloat16": "mixed_bfloat16"}
+
 
 def make_strategy(name="default"):
     """A `tf.distribute` strategy by name.
@@ -43,16 +46,27 @@ def precision_policy(name):
         keras.config.set_dtype_policy(previous)
 
 
-def build_gan(build_fn, strategy="default", mixed_precision=False):
+def build_gan(build_fn, strategy="default", mixed_precision=None):
     """Calls `build_fn()` (which builds and compiles a GAN) under `strategy`.
 
-    With `mixed_precision`, layers compute in float16 and keep float32
-    weights (`mixed_float16`); the GAN then scales its losses (see
-    `GAN.compile`). Builders keep their output layers in float32.
+    `mixed_precision`: None (float32), "float16" (or True) or "bfloat16".
+    Layers then compute in that type and keep float32 weights
+    (`mixed_float16` / `mixed_bfloat16`); builders keep their output layers
+    in float32. float16 is for GPUs with tensor cores and needs loss scaling
+    (see `GAN.compile`); bfloat16 has float32's range, needs none, and is
+    fast on CPUs with AVX512_BF16 or AMX (and on TPUs and recent GPUs).
     """
     if isinstance(strategy, str):
         strategy = make_strategy(strategy)
-    policy = "mixed_float16" if mixed_precision else keras.config.dtype_policy().name
+    if mixed_precision is True:
+        mixed_precision = "float16"
+    if not mixed_precision:
+        policy = keras.config.dtype_policy().name
+    elif mixed_precision in MIXED_PRECISION_POLICIES:
+        policy = MIXED_PRECISION_POLICIES[mixed_precision]
+    else:
+        choices = ", ".join(MIXED_PRECISION_POLICIES)
+        raise ValueError(f"unknown mixed precision {mixed_precision!r}; choose one of {choices}")
     with strategy.scope(), precision_policy(policy):
         return build_fn()
 
@@ -74,15 +88,29 @@ def speed_settings():
         "gpus": len(tf.config.list_physical_devices("GPU")),
         "intra_op_threads": tf.config.threading.get_intra_op_parallelism_threads() or "all cores",
         "inter_op_threads": tf.config.threading.get_inter_op_parallelism_threads() or "auto",
+        "cpu_bfloat16": cpu_has_bfloat16(),
     }
+
+
+def cpu_has_bfloat16(cpuinfo="/proc/cpuinfo"):
+    """Whether the CPU computes bfloat16 natively (AVX512_BF16 or AMX); None where unknown."""
+    try:
+        with open(cpuinfo) as file:
+            flags = next((line.split(":", 1)[1].split() for line in file if line.startswith("flags")), [])
+    except OSError:  # not Linux
+        return None
+    return "avx512_bf16" in flags or "amx_bf16" in flags
 
 
 def describe_run(model):
     """One line saying how `model` will train: kernels, XLA, devices, precision."""
     s = speed_settings()
-    return (
+    line = (
         f"oneDNN {'on' if s['onednn'] else 'off'} ({s['onednn_source']}); "
         f"XLA {'on' if model.jit_compile else 'off'}; "
         f"{model.distribute_strategy.num_replicas_in_sync} replica(s), {s['gpus']} GPU(s); "
         f"{model.dtype_policy.name}"
     )
+    if model.dtype_policy.name == "mixed_bfloat16" and not s["gpus"] and s["cpu_bfloat16"] is False:
+        line += " (this CPU has no native bfloat16, AVX512_BF16 or AMX: expect it no faster than float32)"
+    return line

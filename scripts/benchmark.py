@@ -3,9 +3,11 @@
     python scripts/benchmark.py                       # every model, every Keras configuration
     python scripts/benchmark.py --models face_dcgan --configs plain keras_gans
 
-Configurations: plain (plain Keras 3 defaults: TensorFlow's default kernels),
-keras_gans (the project's defaults), keras_gans+xla (XLA forced on), and, on
-request, pytorch_eager: the face and MNIST DCGANs in PyTorch eager
+Configurations: plain (plain Keras 3 defaults: TensorFlow's own choice of
+kernels for this CPU), onednn_off (TensorFlow's Eigen kernels), keras_gans
+(the project's defaults), keras_gans+xla (XLA forced on), keras_gans+bf16
+(`--mixed-precision bfloat16`), and, on request, pytorch_eager: the face and
+MNIST DCGANs in PyTorch eager
 (scripts/pytorch_reference.py; needs `pip install torch`). Each
 measurement runs in a fresh process after `--warmup` steps (compilation);
 the configurations take turns, `--repeats` times. images/s is the batch

@@ -170,6 +170,7 @@ def measure(model, warmup, steps):
         "images_per_s": batch_size / statistics.median(step_seconds),
         "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "xla": False,
+        "precision": "float32",
         "onednn": torch.backends.mkldnn.is_available() and torch.backends.mkldnn.enabled,
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),

@@ -24,6 +24,7 @@ def fake_measurement(model, config, warmup, steps):
         "peak_rss_mib": 100.0 if config == "plain" else 80.0,
         "xla": False,
         "onednn": config != "plain",
+        "precision": "float32",
     }
 
 
@@ -49,7 +50,7 @@ def test_configurations_take_turns_and_the_median_step_sets_the_rate(monkeypatch
     assert fast["run_images_per_s"] == pytest.approx([16.0, 16.0])
 
     table = benchmark.table([plain, fast])
-    assert "| m | 8 | keras_gans | on | off | 16.0 | 2.00x | 16.0-16.0 | 3.3 | 80 |" in table
+    assert "| m | 8 | keras_gans | on | off | float32 | 16.0 | 2.00x | 16.0-16.0 | 3.3 | 80 |" in table
 
 
 def test_without_a_plain_run_the_ratio_is_not_made_up(monkeypatch):
@@ -89,3 +90,26 @@ def test_the_pytorch_reference_is_refused_for_models_it_does_not_port():
     )
     assert result.returncode == 2
     assert "pytorch_eager covers face_dcgan and mnist_dcgan only" in result.stderr
+
+
+def test_each_configuration_runs_with_its_kernels_and_precision():
+    """Real child processes (the small CGAN, 2 steps): plain keeps TensorFlow's own choice."""
+    tensorflow_default = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import tensorflow; from tensorflow.python.util import _pywrap_util_port as p; "
+            "print(p.IsMklEnabled())",
+        ],
+        env={k: v for k, v in os.environ.items() if k != "TF_ENABLE_ONEDNN_OPTS"},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()[-1]
+    results = {c: benchmark.measure("cgan", c, 1, 2) for c in ("plain", "onednn_off", "keras_gans+bf16")}
+    assert str(results["plain"]["onednn"]) == tensorflow_default
+    assert results["plain"]["precision"] == "float32"
+    assert results["onednn_off"]["onednn"] is False
+    assert results["keras_gans+bf16"]["onednn"] is True
+    assert results["keras_gans+bf16"]["precision"] == "mixed_bfloat16"
+    assert all(len(r["step_seconds"]) == 2 for r in results.values())

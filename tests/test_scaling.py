@@ -1,10 +1,13 @@
 """tf.distribute and mixed precision: the custom train_step stays correct."""
 
+import argparse
+
 import keras
 import numpy as np
 import pytest
 import tensorflow as tf
 
+from keras_gans.cli import add_training_arguments
 from keras_gans.models.face_dcgan import build_face_gan
 from keras_gans.runtime import build_gan, make_strategy
 
@@ -55,6 +58,15 @@ def test_latent_vectors_differ_between_replicas():
     assert not np.allclose(first, second)
 
 
+def train_briefly(gan):
+    """Two epochs of 2 steps; returns the generator's first weights before and after."""
+    images = np.random.default_rng(0).uniform(-1, 1, (8, 16, 16, 3)).astype("float32")
+    before = gan.generator.get_weights()[0]
+    history = gan.fit(images, batch_size=4, epochs=2, verbose=0).history
+    assert all(np.isfinite(v) for values in history.values() for v in values)
+    return before, gan.generator.get_weights()[0]
+
+
 def test_mixed_precision_trains_with_loss_scaling_and_float32_outputs():
     gan = build_gan(lambda: build_face_gan(**TINY), mixed_precision=True)
     assert keras.config.dtype_policy().name == "float32"  # the global policy is restored
@@ -64,15 +76,36 @@ def test_mixed_precision_trains_with_loss_scaling_and_float32_outputs():
     assert gan.generator.layers[1].variable_dtype == "float32"
     z = np.random.default_rng(0).standard_normal((2, 8)).astype("float32")
     assert gan.generator(z).dtype == "float32"
-    images = np.random.default_rng(0).uniform(-1, 1, (8, 16, 16, 3)).astype("float32")
-    before = gan.generator.get_weights()
-    history = gan.fit(images, batch_size=4, epochs=2, verbose=0).history
-    assert all(np.isfinite(v) for values in history.values() for v in values)
+    before, after = train_briefly(gan)
     # Scaled gradients were finite, so every step was applied (an overflow
     # would have skipped the update and halved the scale).
     assert float(gan.g_optimizer.dynamic_scale) == 2.0**15
     assert gan.g_optimizer.iterations.numpy() == 4
-    assert not np.allclose(before[0], gan.generator.get_weights()[0])
+    assert not np.allclose(before, after)
+
+
+def test_bfloat16_mixed_precision_trains_without_loss_scaling():
+    gan = build_gan(lambda: build_face_gan(**TINY), mixed_precision="bfloat16")
+    assert keras.config.dtype_policy().name == "float32"
+    assert gan.dtype_policy.name == "mixed_bfloat16"
+    assert not isinstance(gan.g_optimizer, keras.optimizers.LossScaleOptimizer)
+    assert gan.generator.layers[1].compute_dtype == "bfloat16"
+    assert gan.generator.layers[1].variable_dtype == "float32"
+    z = np.random.default_rng(0).standard_normal((2, 8)).astype("float32")
+    assert gan.generator(z).dtype == "float32"
+    before, after = train_briefly(gan)
+    assert gan.g_optimizer.iterations.numpy() == 4
+    assert not np.allclose(before, after)
+
+
+def test_the_mixed_precision_option_and_its_default_type():
+    parser = argparse.ArgumentParser()
+    add_training_arguments(parser, "runs/x", epochs=1, batch_size=8)
+    assert parser.parse_args([]).mixed_precision is None
+    assert parser.parse_args(["--mixed-precision"]).mixed_precision == "float16"
+    assert parser.parse_args(["--mixed-precision", "bfloat16"]).mixed_precision == "bfloat16"
+    with pytest.raises(ValueError, match="unknown mixed precision 'int8'"):
+        build_gan(lambda: None, mixed_precision="int8")
 
 
 def test_unknown_strategy_is_refused():

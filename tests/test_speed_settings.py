@@ -50,3 +50,31 @@ def test_xla_follows_keras_auto_rule_and_no_xla_turns_it_off():
     # No GPU here: Keras' "auto" resolves to no XLA, as measured best on a CPU.
     assert build_face_gan(**tiny).jit_compile is False
     assert build_face_gan(jit_compile=True, **tiny).jit_compile is True
+
+
+@pytest.mark.parametrize(
+    "flags, expected",
+    [("fpu avx2 fma", False), ("fpu avx512f avx512_bf16", True), ("fpu amx_bf16 amx_tile", True)],
+)
+def test_native_bfloat16_is_read_from_the_cpu_flags(tmp_path, flags, expected):
+    from keras_gans.runtime import cpu_has_bfloat16
+
+    cpuinfo = tmp_path / "cpuinfo"
+    cpuinfo.write_text(f"processor\t: 0\nmodel name\t: x\nflags\t\t: {flags}\n")
+    assert cpu_has_bfloat16(cpuinfo) is expected
+    assert cpu_has_bfloat16(tmp_path / "missing") is None
+
+
+def test_the_run_line_warns_of_bfloat16_on_a_cpu_without_it(monkeypatch):
+    from keras_gans import runtime
+    from keras_gans.models.face_dcgan import build_face_gan
+
+    tiny = dict(image_size=16, d_widths=(4, 4, 4), g_widths=(4, 4, 4), seed_channels=4)
+    gan = runtime.build_gan(lambda: build_face_gan(**tiny), mixed_precision="bfloat16")
+    monkeypatch.setattr(runtime, "cpu_has_bfloat16", lambda: False)
+    assert runtime.describe_run(gan).endswith(
+        "mixed_bfloat16 (this CPU has no native bfloat16, "
+        "AVX512_BF16 or AMX: expect it no faster than float32)"
+    )
+    monkeypatch.setattr(runtime, "cpu_has_bfloat16", lambda: True)
+    assert runtime.describe_run(gan).endswith("; mixed_bfloat16")

@@ -63,6 +63,7 @@ class GAN(keras.Model):
         self.loss_fn = loss_fn or keras.losses.BinaryCrossentropy()
         if self.dtype_policy.name == "mixed_float16":
             # Scale the losses so that float16 gradients do not underflow.
+            # (bfloat16 has float32's exponent range: it needs no scaling.)
             self.d_optimizer = _loss_scaled(self.d_optimizer)
             self.g_optimizer = _loss_scaled(self.g_optimizer)
         # Built now, not at the first step, so that a checkpoint holding

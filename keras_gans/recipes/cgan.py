@@ -83,7 +83,7 @@ def _train_conditional_mnist(
     xla=True,
     overwrite=False,
     strategy="default",
-    mixed_precision=False,
+    mixed_precision=None,
     verbose="auto",
 ):
     resuming = prepare_output_dir(output_dir, overwrite)

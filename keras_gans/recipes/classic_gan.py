@@ -50,7 +50,7 @@ def train_gan_mnist(
     xla=True,
     overwrite=False,
     strategy="default",
-    mixed_precision=False,
+    mixed_precision=None,
     verbose="auto",
 ):
     """Trains the tutorial's GAN on MNIST by `method`; returns the paths written.

@@ -30,7 +30,7 @@ def train_dcgan_celeba(
     g_widths=(128, 256, 512),
     seed_channels=128,
     strategy="default",
-    mixed_precision=False,
+    mixed_precision=None,
     verbose="auto",
 ):
     """Trains the face DCGAN of the Keras example; returns the paths written.

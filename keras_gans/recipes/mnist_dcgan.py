@@ -31,7 +31,7 @@ def train_dcgan_mnist(
     xla=True,
     overwrite=False,
     strategy="default",
-    mixed_precision=False,
+    mixed_precision=None,
     verbose="auto",
 ):
     """Trains the tutorial's DCGAN on MNIST; returns the paths written.

@@ -33,7 +33,7 @@ def train_cgan_rps(
     xla=True,
     overwrite=False,
     strategy="default",
-    mixed_precision=False,
+    mixed_precision=None,
     verbose="auto",
 ):
     """Trains the tutorial's conditional GAN on class folders; returns the paths written.
