@@ -172,8 +172,12 @@ def test_label_changes_the_output():
     z = np.repeat(np.random.default_rng(0).standard_normal((1, 8)).astype("float32"), 3, axis=0)
     images = np.asarray(gan.generator([z, np.arange(3, dtype="int32")], training=False))
     assert _differ(images[0], images[1]) and _differ(images[1], images[2])
-    d = np.asarray(gan.discriminator([images[:1].repeat(3, 0), np.arange(3, dtype="int32")], training=False))
-    assert len(np.unique(d)) == 3
+    # The discriminator's features before its last layer: an untrained one's output probability
+    # moves by about 1e-6 with the label, which float32 round-off can hide (seen on one CPU).
+    flatten = next(layer for layer in gan.discriminator.layers if isinstance(layer, keras.layers.Flatten))
+    features = keras.Model(gan.discriminator.inputs, flatten.output)
+    f = np.asarray(features([images[:1].repeat(3, 0), np.arange(3, dtype="int32")], training=False))
+    assert _differ(f[0], f[1]) and _differ(f[1], f[2]) and _differ(f[0], f[2])
 
 
 def test_class_order_round_trips_with_the_saved_model(tmp_path):
