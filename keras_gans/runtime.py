@@ -112,5 +112,5 @@ def describe_run(model):
         f"{model.dtype_policy.name}"
     )
     if model.dtype_policy.name == "mixed_bfloat16" and not s["gpus"] and s["cpu_bfloat16"] is False:
-        line += " (this CPU has no native bfloat16, AVX512_BF16 or AMX: expect it no faster than float32)"
+        line += " (this CPU has no native bfloat16, AVX512_BF16 or AMX: do not expect a speed-up)"
     return line
