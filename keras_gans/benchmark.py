@@ -173,8 +173,7 @@ def summarize(runs):
     for r in runs:
         row = rows.setdefault(
             (r["model"], r["config"]),
-            {key: r[key] for key in ("model", "config", "batch_size", "onednn", "xla")}
-            | {"precision": r.get("precision", "float32")}
+            {key: r[key] for key in ("model", "config", "batch_size", "onednn", "xla", "precision")}
             | {"step_seconds": [], "run_images_per_s": [], "peak_rss_mib": 0.0},
         )
         row["step_seconds"] += r["step_seconds"]

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from test_speed_settings import settings_in_fresh_process
 
 from keras_gans import benchmark
 
@@ -94,20 +95,9 @@ def test_the_pytorch_reference_is_refused_for_models_it_does_not_port():
 
 def test_each_configuration_runs_with_its_kernels_and_precision():
     """Real child processes (the small CGAN, 2 steps): plain keeps TensorFlow's own choice."""
-    tensorflow_default = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import tensorflow; from tensorflow.python.util import _pywrap_util_port as p; "
-            "print(p.IsMklEnabled())",
-        ],
-        env={k: v for k, v in os.environ.items() if k != "TF_ENABLE_ONEDNN_OPTS"},
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()[-1]
+    tensorflow_default = settings_in_fresh_process("import tensorflow")["onednn"]
     results = {c: benchmark.measure("cgan", c, 1, 2) for c in ("plain", "onednn_off", "keras_gans+bf16")}
-    assert str(results["plain"]["onednn"]) == tensorflow_default
+    assert results["plain"]["onednn"] is tensorflow_default
     assert results["plain"]["precision"] == "float32"
     assert results["onednn_off"]["onednn"] is False
     assert results["keras_gans+bf16"]["onednn"] is True
