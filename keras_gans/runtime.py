@@ -51,7 +51,7 @@ def build_gan(build_fn, strategy="default", mixed_precision=None):
 
     `mixed_precision`: None (float32), "float16" (or True) or "bfloat16".
     Layers then compute in that type and keep float32 weights
-    (`mixed_float16` / `mixed_bfloat16`); builders keep their output layers
+    (`mixed_float16` / `mixed_bfloat16`); builders keep their output activations
     in float32. float16 is for GPUs with tensor cores and needs loss scaling
     (see `GAN.compile`); bfloat16 has float32's range, needs none, and is
     fast on CPUs with AVX512_BF16 or AMX (and on TPUs and recent GPUs).

@@ -28,7 +28,10 @@ def test_generator_matches_the_tutorial():
     assert g.output_shape == (None, 28, 28, 1)
     dense = [layer for layer in g.layers if isinstance(layer, keras.layers.Dense)]
     assert [layer.units for layer in dense] == [256, 512, 1024, 784]
-    assert dense[-1].activation is keras.activations.tanh
+    # tanh after the last Dense, a float32 layer of its own for mixed precision.
+    assert dense[-1].activation is keras.activations.linear
+    assert g.layers[-2].activation is keras.activations.tanh
+    assert g.layers[-2].dtype_policy.name == "float32"
     # LeakyReLU(0.2) after each hidden Dense: the fix of the tutorial's collapsing ReLU.
     leaky = [layer for layer in g.layers if isinstance(layer, keras.layers.LeakyReLU)]
     assert len(leaky) == 3 and all(layer.negative_slope == pytest.approx(0.2) for layer in leaky)
@@ -48,7 +51,8 @@ def test_discriminator_matches_the_tutorial():
 def test_small_models_through_constructor_arguments():
     g = build_cgan_generator(latent_dim=4, num_classes=3, widths=(8,), activation="relu")
     assert [layer.activation for layer in g.layers if isinstance(layer, keras.layers.Activation)] == [
-        keras.activations.relu
+        keras.activations.relu,
+        keras.activations.tanh,
     ]
     assert g.count_params() == (7 * 8 + 8) + (8 * 784 + 784)
     assert build_cgan_discriminator(num_classes=3, widths=(8,)).count_params() == (787 * 8 + 8) + 9

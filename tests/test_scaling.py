@@ -8,8 +8,12 @@ import pytest
 import tensorflow as tf
 
 from keras_gans.cli import add_training_arguments
-from keras_gans.models.face_dcgan import build_face_gan
-from keras_gans.runtime import build_gan, make_strategy
+from keras_gans.models.cgan import build_cgan_generator
+from keras_gans.models.classic_gan import build_classic_generator
+from keras_gans.models.face_dcgan import build_face_gan, build_face_generator
+from keras_gans.models.mnist_dcgan import build_mnist_generator
+from keras_gans.models.rps_cgan import build_rps_generator
+from keras_gans.runtime import build_gan, make_strategy, precision_policy
 
 # No Dropout here: Keras' Dropout draws one mask per replica, so its masks
 # cannot match a single device's; everything else must match exactly.
@@ -96,6 +100,32 @@ def test_bfloat16_mixed_precision_trains_without_loss_scaling():
     before, after = train_briefly(gan)
     assert gan.g_optimizer.iterations.numpy() == 4
     assert not np.allclose(before, after)
+
+
+# Every generator at a small size, with an input batch (the ACGAN's is the cGAN's).
+GENERATORS = {
+    "face_dcgan": (lambda: build_face_generator(8, 16, 8, (8, 8, 4)), np.ones((2, 8))),
+    "mnist_dcgan": (lambda: build_mnist_generator(8, (8, 8, 4)), np.ones((2, 8))),
+    "classic_gan": (lambda: build_classic_generator(8, 8, (8, 8)), np.ones((2, 8))),
+    "cgan": (lambda: build_cgan_generator(8, 10, (16,)), [np.ones((2, 8)), np.eye(10)[:2]]),
+    "rps_cgan": (lambda: build_rps_generator(8, 3, 4, 32, (8, 8, 8, 8)), [np.ones((2, 8)), np.array([0, 2])]),
+}
+
+
+@pytest.mark.parametrize("name", GENERATORS)
+def test_generators_compute_in_bfloat16_up_to_a_float32_activation(name):
+    build, inputs = GENERATORS[name]
+    with precision_policy("mixed_bfloat16"):
+        generator = build()
+    # Every layer with a kernel computes in bfloat16, the output convolution
+    # or Dense too (on the face DCGAN it is a large share of the step)...
+    kernels = [layer for layer in generator.layers if hasattr(layer, "kernel")]
+    assert kernels and all(layer.compute_dtype == "bfloat16" for layer in kernels)
+    # ...and only the last activation is float32, so the loss sees float32.
+    last = next(layer for layer in reversed(generator.layers) if isinstance(layer, keras.layers.Activation))
+    assert last.compute_dtype == "float32"
+    assert last.activation in (keras.activations.tanh, keras.activations.sigmoid)
+    assert generator(inputs).dtype == "float32"
 
 
 def test_the_mixed_precision_option_and_its_default_type():

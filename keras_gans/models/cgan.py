@@ -31,7 +31,9 @@ def build_cgan_generator(latent_dim=100, num_classes=10, widths=(256, 512, 1024)
     x = layers.Concatenate()([z, label])
     for width in widths:
         x = _activation(activation)(layers.Dense(width)(x))
-    x = layers.Dense(28 * 28, activation="tanh", dtype="float32")(x)
+    x = layers.Dense(28 * 28)(x)
+    # float32 output even under mixed precision, for a stable loss.
+    x = layers.Activation("tanh", dtype="float32")(x)
     outputs = layers.Reshape((28, 28, 1), dtype="float32")(x)
     return keras.Model([z, label], outputs, name="generator")
 

@@ -38,8 +38,10 @@ def build_classic_generator(latent_dim=100, seed_channels=128, widths=(128, 128)
     for width in widths:
         x = layers.Conv2DTranspose(width, 4, strides=2, padding="same")(x)
         x = layers.LeakyReLU(negative_slope=0.2)(x)
-    # sigmoid: the training images are scaled to [0, 1].
-    outputs = layers.Conv2D(1, 7, padding="same", activation="sigmoid", dtype="float32")(x)
+    x = layers.Conv2D(1, 7, padding="same")(x)
+    # sigmoid: the training images are scaled to [0, 1]. float32 even under
+    # mixed precision, for a stable loss.
+    outputs = layers.Activation("sigmoid", dtype="float32")(x)
     return keras.Model(inputs, outputs, name="generator")
 
 
