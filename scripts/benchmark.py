@@ -6,9 +6,10 @@
 Configurations: plain (plain Keras 3 defaults: TensorFlow's own choice of
 kernels for this CPU), onednn_off (TensorFlow's Eigen kernels), keras_gans
 (the project's defaults), keras_gans+xla (XLA forced on), keras_gans+bf16
-(`--mixed-precision bfloat16`), and, on request, pytorch_eager: the face and
-MNIST DCGANs in PyTorch eager
-(scripts/pytorch_reference.py; needs `pip install torch`). Each
+(`--mixed-precision bfloat16`), and, on request, pytorch_eager and
+pytorch_eager+bf16: the face and MNIST DCGANs in PyTorch eager, in float32
+or under bfloat16 autocast (scripts/pytorch_reference.py; needs
+`pip install torch`). Each
 measurement runs in a fresh process after `--warmup` steps (compilation);
 the configurations take turns, `--repeats` times. images/s is the batch
 size over the median step time of all runs. Prints a Markdown table and
@@ -26,16 +27,19 @@ from keras_gans.cli import positive_int
 
 REFERENCE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "pytorch_reference.py")
 REFERENCE_MODELS = ("face_dcgan", "mnist_dcgan")
+# The PyTorch reference's configurations, with its --precision.
+REFERENCE_CONFIGS = {"pytorch_eager": "float32", "pytorch_eager+bf16": "bfloat16"}
 
 
 def measure_or_reference(model, config, warmup, steps):
-    """keras_gans' own measurement, or the PyTorch reference's for `pytorch_eager`."""
+    """keras_gans' own measurement, or the PyTorch reference's for `pytorch_eager[+bf16]`."""
     from keras_gans.benchmark import measure, run_process
 
-    if config != "pytorch_eager":
+    if config not in REFERENCE_CONFIGS:
         return measure(model, config, warmup, steps)
     argv = [sys.executable, REFERENCE, model, "--warmup", str(warmup), "--steps", str(steps)]
-    return {"config": config, **run_process(argv, os.environ, f"{model} / {config}")}
+    argv += ["--precision", REFERENCE_CONFIGS[config]]
+    return {**run_process(argv, os.environ, f"{model} / {config}"), "config": config}
 
 
 def main(argv=None):
@@ -49,7 +53,7 @@ def main(argv=None):
         "--configs",
         nargs="+",
         default=list(CONFIGS),
-        choices=[*CONFIGS, "pytorch_eager"],
+        choices=[*CONFIGS, *REFERENCE_CONFIGS],
         help="default: %(default)s",
     )
     parser.add_argument(
@@ -90,7 +94,7 @@ def main(argv=None):
     unknown = set(models) - set(MODELS)
     if unknown:
         parser.error(f"unknown model(s) {sorted(unknown)}; choose from {list(MODELS)}")
-    if "pytorch_eager" in args.configs:
+    if set(args.configs) & set(REFERENCE_CONFIGS):
         if not set(models) <= set(REFERENCE_MODELS):
             parser.error(f"pytorch_eager covers {' and '.join(REFERENCE_MODELS)} only: pass --models")
         if importlib.util.find_spec("torch") is None:

@@ -7,10 +7,13 @@ It needs PyTorch (`pip install torch`), which keras_gans itself does not use.
 
 Same layers, parameter counts (checked below), batch sizes, optimizers and
 step as the Keras models; synthetic data as in the benchmark. Prints one JSON
-line in the benchmark's format.
+line in the benchmark's format. `--precision bfloat16` runs the forward
+passes under PyTorch's own mixed precision (`torch.autocast`), the match of
+Keras' `mixed_bfloat16`, with the networks' outputs in float32 as in Keras.
 """
 
 import argparse
+import functools
 import json
 import resource
 import statistics
@@ -94,23 +97,32 @@ def binary_crossentropy(probabilities, targets):
     return -(targets * p.log() + (1 - targets) * (1 - p).log()).mean()
 
 
-def face_step(discriminator, generator, batch_size):
+def precision_scope(precision):
+    """A new context for each forward pass: autocast to bfloat16, or none (float32)."""
+    return functools.partial(torch.autocast, "cpu", dtype=torch.bfloat16, enabled=precision == "bfloat16")
+
+
+def face_step(discriminator, generator, batch_size, precision):
     """The Keras example's step: D on real and fake images with noisy labels, then G."""
+    scope = precision_scope(precision)
     d_optimizer = torch.optim.Adam(discriminator.parameters(), 1e-4)
     g_optimizer = torch.optim.Adam(generator.parameters(), 1e-4)
     real = torch.rand(batch_size, 3, 64, 64) * 2 - 1
 
     def step():
-        with torch.no_grad():
-            fake = generator(torch.randn(batch_size, 128))
+        with torch.no_grad(), scope():
+            fake = generator(torch.randn(batch_size, 128)).float()
         labels = torch.cat([torch.ones(batch_size, 1), torch.zeros(batch_size, 1)])
         labels += 0.05 * torch.rand(labels.shape)
         d_optimizer.zero_grad()
-        d_loss = binary_crossentropy(discriminator(torch.cat([fake, real])), labels)
+        with scope():
+            predictions = discriminator(torch.cat([fake, real])).float()
+        d_loss = binary_crossentropy(predictions, labels)
         d_loss.backward()
         d_optimizer.step()
         g_optimizer.zero_grad()
-        predictions = discriminator(generator(torch.randn(batch_size, 128)))
+        with scope():
+            predictions = discriminator(generator(torch.randn(batch_size, 128)).float()).float()
         g_loss = binary_crossentropy(predictions, torch.zeros(batch_size, 1))
         g_loss.backward()
         g_optimizer.step()
@@ -119,16 +131,18 @@ def face_step(discriminator, generator, batch_size):
     return step
 
 
-def mnist_step(discriminator, generator, batch_size):
+def mnist_step(discriminator, generator, batch_size, precision):
     """The TensorFlow tutorial's step: one forward pass, each loss differentiated for its own network."""
+    scope = precision_scope(precision)
     d_optimizer = torch.optim.Adam(discriminator.parameters(), 1e-4)
     g_optimizer = torch.optim.Adam(generator.parameters(), 1e-4)
     loss = nn.BCEWithLogitsLoss()
     real = torch.rand(batch_size, 1, 28, 28) * 2 - 1
 
     def step():
-        real_output = discriminator(real)
-        fake_output = discriminator(generator(torch.randn(batch_size, 100)))
+        with scope():
+            real_output = discriminator(real).float()
+            fake_output = discriminator(generator(torch.randn(batch_size, 100)).float()).float()
         g_loss = loss(fake_output, torch.ones_like(fake_output))
         d_loss = loss(real_output, torch.ones_like(real_output)) + loss(
             fake_output, torch.zeros_like(fake_output)
@@ -145,7 +159,7 @@ def mnist_step(discriminator, generator, batch_size):
     return step
 
 
-def measure(model, warmup, steps):
+def measure(model, warmup, steps, precision="float32"):
     """Times `steps` training steps after `warmup`; the benchmark's result dict."""
     torch.manual_seed(0)
     builders = {"face_dcgan": (face_models, face_step, 32), "mnist_dcgan": (mnist_models, mnist_step, 256)}
@@ -154,7 +168,7 @@ def measure(model, warmup, steps):
     counts = tuple(sum(p.numel() for p in net.parameters()) for net in (discriminator, generator))
     if counts != PARAMETERS[model]:
         raise AssertionError(f"{model}: parameters {counts}, the Keras model has {PARAMETERS[model]}")
-    step = build_step(discriminator, generator, batch_size)
+    step = build_step(discriminator, generator, batch_size, precision)
     for _ in range(warmup):
         step()
     # As the Keras benchmark: the time between the ends of consecutive steps.
@@ -170,7 +184,7 @@ def measure(model, warmup, steps):
         "images_per_s": batch_size / statistics.median(step_seconds),
         "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "xla": False,
-        "precision": "float32",
+        "precision": "mixed_bfloat16" if precision == "bfloat16" else "float32",  # Keras' names
         "onednn": torch.backends.mkldnn.is_available() and torch.backends.mkldnn.enabled,
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),
@@ -184,8 +198,9 @@ def main(argv=None):
     parser.add_argument("model", choices=list(PARAMETERS))
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--steps", type=int, default=10)
+    parser.add_argument("--precision", choices=["float32", "bfloat16"], default="float32")
     args = parser.parse_args(argv)
-    print(json.dumps(measure(args.model, args.warmup, args.steps)))
+    print(json.dumps(measure(args.model, args.warmup, args.steps, args.precision)))
     return 0
 
 

@@ -62,7 +62,7 @@ def test_without_a_plain_run_the_ratio_is_not_made_up(monkeypatch):
 
 
 def test_the_script_measures_the_pytorch_reference_in_turn(monkeypatch):
-    """`--configs ... pytorch_eager` runs scripts/pytorch_reference.py; the others `measure`."""
+    """`--configs ... pytorch_eager[+bf16]` runs scripts/pytorch_reference.py; the others `measure`."""
     spec = importlib.util.spec_from_file_location("benchmark_script", SCRIPT)
     script = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(script)
@@ -74,11 +74,11 @@ def test_the_script_measures_the_pytorch_reference_in_turn(monkeypatch):
 
     monkeypatch.setattr(benchmark, "measure", fake_measurement)
     monkeypatch.setattr(benchmark, "run_process", fake_process)
-    runs = benchmark.run(
-        ["mnist_dcgan"], ["plain", "pytorch_eager"], 1, 3, 1, lambda line: None, script.measure_or_reference
-    )
-    assert [r["config"] for r in runs] == ["plain", "pytorch_eager"]
-    assert calls == [[sys.executable, script.REFERENCE, "mnist_dcgan", "--warmup", "1", "--steps", "3"]]
+    configs = ["plain", "pytorch_eager", "pytorch_eager+bf16"]
+    runs = benchmark.run(["mnist_dcgan"], configs, 1, 3, 1, lambda line: None, script.measure_or_reference)
+    assert [r["config"] for r in runs] == configs
+    reference = [sys.executable, script.REFERENCE, "mnist_dcgan", "--warmup", "1", "--steps", "3"]
+    assert calls == [reference + ["--precision", "float32"], reference + ["--precision", "bfloat16"]]
     assert Path(script.REFERENCE).is_file()
 
 
