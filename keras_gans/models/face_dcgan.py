@@ -37,9 +37,8 @@ def build_face_generator(latent_dim=128, image_size=64, seed_channels=128, width
     x = layers.Conv2D(3, kernel_size=5, padding="same")(x)
     # tanh, so the training images are scaled to [-1, 1] (the example scales
     # them to [0, 1], half of tanh's range: fixed in keras_gans.data). A layer
-    # of its own so that under mixed precision only the tanh is float32 (for a
-    # stable loss), as the Keras guide does: the convolution from 512 channels
-    # is too large a share of the step to leave in float32.
+    # of its own, float32 under mixed precision for a stable loss, so that the
+    # convolution (a large share of the step) computes in the lower precision.
     outputs = layers.Activation("tanh", dtype="float32")(x)
     return keras.Model(inputs, outputs, name="generator")
 
