@@ -28,7 +28,7 @@ def test_generator_matches_the_tutorial():
     dense = [layer for layer in g.layers if isinstance(layer, keras.layers.Dense)]
     assert [layer.units for layer in dense] == [256, 512, 784]
     activations = [layer.activation for layer in g.layers if isinstance(layer, keras.layers.Activation)]
-    assert activations == [keras.activations.relu] * 2 + [keras.activations.tanh]  # the tutorial's
+    assert activations == [keras.activations.relu] * 2 + [keras.activations.tanh]  # the tutorial's ReLU
 
 
 def test_discriminator_sees_only_the_image_and_has_two_heads():
