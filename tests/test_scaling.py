@@ -62,6 +62,15 @@ def test_latent_vectors_differ_between_replicas():
     assert not np.allclose(first, second)
 
 
+def check_mixed_policy(gan, compute_dtype):
+    """Layers compute in `compute_dtype` with float32 weights and output; the global policy is restored."""
+    assert keras.config.dtype_policy().name == "float32"
+    assert gan.generator.layers[1].compute_dtype == compute_dtype
+    assert gan.generator.layers[1].variable_dtype == "float32"
+    z = np.random.default_rng(0).standard_normal((2, 8)).astype("float32")
+    assert gan.generator(z).dtype == "float32"
+
+
 def train_briefly(gan):
     """Two epochs of 2 steps; returns the generator's first weights before and after."""
     images = np.random.default_rng(0).uniform(-1, 1, (8, 16, 16, 3)).astype("float32")
@@ -73,13 +82,9 @@ def train_briefly(gan):
 
 def test_mixed_precision_trains_with_loss_scaling_and_float32_outputs():
     gan = build_gan(lambda: build_face_gan(**TINY), mixed_precision=True)
-    assert keras.config.dtype_policy().name == "float32"  # the global policy is restored
+    check_mixed_policy(gan, "float16")
     assert isinstance(gan.d_optimizer, keras.optimizers.LossScaleOptimizer)
     assert isinstance(gan.g_optimizer, keras.optimizers.LossScaleOptimizer)
-    assert gan.generator.layers[1].compute_dtype == "float16"
-    assert gan.generator.layers[1].variable_dtype == "float32"
-    z = np.random.default_rng(0).standard_normal((2, 8)).astype("float32")
-    assert gan.generator(z).dtype == "float32"
     before, after = train_briefly(gan)
     # Scaled gradients were finite, so every step was applied (an overflow
     # would have skipped the update and halved the scale).
@@ -90,13 +95,9 @@ def test_mixed_precision_trains_with_loss_scaling_and_float32_outputs():
 
 def test_bfloat16_mixed_precision_trains_without_loss_scaling():
     gan = build_gan(lambda: build_face_gan(**TINY), mixed_precision="bfloat16")
-    assert keras.config.dtype_policy().name == "float32"
+    check_mixed_policy(gan, "bfloat16")
     assert gan.dtype_policy.name == "mixed_bfloat16"
     assert not isinstance(gan.g_optimizer, keras.optimizers.LossScaleOptimizer)
-    assert gan.generator.layers[1].compute_dtype == "bfloat16"
-    assert gan.generator.layers[1].variable_dtype == "float32"
-    z = np.random.default_rng(0).standard_normal((2, 8)).astype("float32")
-    assert gan.generator(z).dtype == "float32"
     before, after = train_briefly(gan)
     assert gan.g_optimizer.iterations.numpy() == 4
     assert not np.allclose(before, after)
