@@ -28,38 +28,32 @@ CONFIGS = {
 }
 
 
-# The models measured (built in the child process, see `_model_specs`), with
-# the number of steps timed per run by default: about 10-60 s of training.
-MODELS = {"face_dcgan": 10, "mnist_dcgan": 30, "classic_gan": 20, "cgan": 300, "acgan": 300, "rps_cgan": 20}
+def models():
+    """The tutorials measured (all presets), with the number of steps timed per run by default.
 
-
-def _model_specs():
-    """name -> (build(jit_compile) -> compiled GAN, batch size, element specs).
-
-    The tutorials' networks and batch sizes, except the hands' (16, not 128:
-    a step of 128 images at 128x128 takes about a minute on a 2-core CPU).
-    The classic GAN's batch is its real half (the tutorial's 256 = 128 + 128).
+    About 10-60 s of training each: the steps are in each preset's
+    `benchmark` entry, beside any batch size it measures at instead of the
+    tutorial's (the hands' 16, the classic GAN's real half of 256).
     """
-    from keras_gans.models.acgan import build_acgan
-    from keras_gans.models.cgan import build_cgan
-    from keras_gans.models.classic_gan import build_classic_gan
-    from keras_gans.models.face_dcgan import build_face_gan
-    from keras_gans.models.mnist_dcgan import build_mnist_dcgan
-    from keras_gans.models.rps_cgan import build_rps_cgan
+    from keras_gans.presets import PRESETS
 
-    digit = ("image", (28, 28, 1))
-    return {
-        "face_dcgan": (lambda jit: build_face_gan(jit_compile=jit), 32, [("image", (64, 64, 3))]),
-        "mnist_dcgan": (lambda jit: build_mnist_dcgan(jit_compile=jit), 256, [digit]),
-        "classic_gan": (lambda jit: build_classic_gan(jit_compile=jit), 128, [digit]),
-        "cgan": (lambda jit: build_cgan(jit_compile=jit), 128, [digit, ("label", 10)]),
-        "acgan": (lambda jit: build_acgan(jit_compile=jit), 64, [digit, ("label", 10)]),
-        "rps_cgan": (
-            lambda jit: build_rps_cgan(jit_compile=jit),
-            16,
-            [("image", (128, 128, 3)), ("label", 3)],
-        ),
-    }
+    return {name: preset.benchmark["steps"] for name, preset in PRESETS.items()}
+
+
+def _model_spec(name, jit_compile):
+    """(compiled GAN, batch size, element specs) of the tutorial `name` at its own size."""
+    from keras_gans.presets import get_preset
+
+    preset = get_preset(name)
+    overrides = {k: v for k, v in preset.benchmark.items() if k != "steps"}
+    config = preset.config(**overrides)
+    gan = preset.build_gan(**overrides, xla=jit_compile is not False)
+    if jit_compile is True:  # keras_gans+xla: XLA even on a CPU
+        gan.jit_compile = True
+    elements = [("image", tuple(gan.discriminator.inputs[0].shape[1:]))]
+    if "num_classes" in config:  # a conditional GAN: batches of (images, labels)
+        elements.append(("label", config["num_classes"]))
+    return gan, config["batch_size"], elements
 
 
 def _synthetic_dataset(elements, batch_size):
@@ -84,8 +78,9 @@ def run_child(model, jit_compile, warmup, steps, mixed_precision=None):
 
     from keras_gans.runtime import build_gan, speed_settings
 
-    build, batch_size, elements = _model_specs()[model]
-    gan = build_gan(lambda: build(jit_compile), mixed_precision=mixed_precision)
+    gan, batch_size, elements = build_gan(
+        lambda: _model_spec(model, jit_compile), mixed_precision=mixed_precision
+    )
     times = []
 
     class Timer(keras.callbacks.Callback):
@@ -142,7 +137,7 @@ def run_process(argv, env, label):
 def run(models, configs, warmup=5, steps=None, repeats=3, report=print, measure_fn=None):
     """Measures every (model, config) `repeats` times; returns the runs.
 
-    `steps`: steps timed per run; None for each model's default (`MODELS`).
+    `steps`: steps timed per run; None for each model's default (`models()`).
     `measure_fn(model, config, warmup, steps)`: `measure` unless given (the
     script adds the PyTorch reference this way).
 
@@ -154,7 +149,7 @@ def run(models, configs, warmup=5, steps=None, repeats=3, report=print, measure_
     for model in models:
         for repeat in range(repeats):
             for config in configs:
-                result = (measure_fn or measure)(model, config, warmup, steps or MODELS[model])
+                result = (measure_fn or measure)(model, config, warmup, steps or models()[model])
                 rate = result["batch_size"] / statistics.median(result["step_seconds"])
                 runs.append({"repeat": repeat, "images_per_s": rate, **result})
                 report(f"{model:>12} {config:<15} run {repeat + 1}/{repeats}: {rate:8.1f} images/s")

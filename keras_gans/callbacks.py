@@ -29,6 +29,8 @@ class GANMonitor(keras.callbacks.Callback):
             None saves the grid only.
         cols: columns of the grid.
         every: save every `every` epochs (and always after the first).
+        final_name: file name of a grid saved when training ends, whatever
+            `every` is; None saves none.
     """
 
     def __init__(
@@ -43,6 +45,7 @@ class GANMonitor(keras.callbacks.Callback):
         image_name="generated_img_{epoch:03d}_{i}.png",
         cols=None,
         every=1,
+        final_name=None,
     ):
         super().__init__()
         if inputs is None:
@@ -55,6 +58,7 @@ class GANMonitor(keras.callbacks.Callback):
         self.image_name = image_name
         self.cols = cols
         self.every = every
+        self.final_name = final_name
 
     def on_train_begin(self, logs=None):
         os.makedirs(self.save_dir, exist_ok=True)
@@ -75,16 +79,20 @@ class GANMonitor(keras.callbacks.Callback):
         if epoch % self.every and epoch != 0:
             return
         images = self.generate()
-        save_image_grid(
-            images,
-            os.path.join(self.save_dir, self.grid_name.format(epoch=epoch)),
-            cols=self.cols,
-            value_range=self.value_range,
-        )
+        self.save_grid(images, self.grid_name.format(epoch=epoch))
         if self.image_name:
             for i, image in enumerate(to_uint8(images, self.value_range)):
                 name = self.image_name.format(epoch=epoch, i=i)
                 save_image(image, os.path.join(self.save_dir, name))
+
+    def on_train_end(self, logs=None):
+        if self.final_name:
+            self.save_grid(self.generate(), self.final_name)
+
+    def save_grid(self, images, name):
+        save_image_grid(
+            images, os.path.join(self.save_dir, name), cols=self.cols, value_range=self.value_range
+        )
 
 
 class LossPlot(keras.callbacks.Callback):
@@ -173,7 +181,7 @@ class ClassGridMonitor(GANMonitor):
         num_classes: classes, one grid row each.
         per_class: images per class (the grid's columns).
         latent_dim: size of the generator's latent input.
-        save_dir, seed, value_range, grid_name, every: as `GANMonitor`.
+        save_dir, seed, value_range, grid_name, every, final_name: as `GANMonitor`.
         one_hot: labels as one-hot vectors (True) or class indices (False),
             as the generator takes them.
     """
@@ -189,6 +197,7 @@ class ClassGridMonitor(GANMonitor):
         grid_name="classes_{epoch:03d}.png",
         every=1,
         one_hot=True,
+        final_name=None,
     ):
         rng = np.random.default_rng(seed)
         z = rng.standard_normal((per_class, latent_dim)).astype("float32")
@@ -203,4 +212,5 @@ class ClassGridMonitor(GANMonitor):
             image_name=None,
             cols=per_class,
             every=every,
+            final_name=final_name,
         )

@@ -1,6 +1,13 @@
-"""Command-line plumbing shared by the scripts: checked options and clean errors."""
+"""Command-line plumbing shared by the scripts: one parser per preset, checked options, clean errors.
+
+Each `scripts/train_<name>.py` is `main("<name>")`: its options and their
+defaults come from the tutorial's preset (`keras_gans.presets`), so no
+default is written twice.
+"""
 
 import argparse
+import json
+import math
 import os
 import sys
 
@@ -21,39 +28,66 @@ def positive_int(text):
 
 
 def positive_float(text):
-    """argparse type: a number > 0."""
+    """argparse type: a finite number > 0."""
     try:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be greater than 0, got {value}")
+    if not (value > 0 and math.isfinite(value)):
+        raise argparse.ArgumentTypeError(f"must be a finite number greater than 0, got {value}")
     return value
 
 
-def add_training_arguments(parser, output_dir, epochs, batch_size):
-    """The options every training script has, with that script's defaults."""
-    parser.add_argument(
-        "--output-dir",
-        default=output_dir,
-        help="folder for samples, losses, checkpoints and the saved generator; "
-        "re-running with an unfinished run's folder resumes it (default: %(default)s)",
+def fraction(text):
+    """argparse type: a number in [0, 1)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not 0 <= value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 0 and below 1, got {value}")
+    return value
+
+
+# The type of each option a preset may expose (others are strings).
+OPTION_TYPES = {
+    "latent_dim": positive_int,
+    "learning_rate": positive_float,
+    "label_smoothing": fraction,
+    "max_images": positive_int,
+    "num_images": positive_int,
+    "image_size": positive_int,
+    "sample_every": positive_int,
+    "every": positive_int,
+}
+
+
+def build_parser(preset, description=None):
+    """The script's parser: the preset's own options, then the common ones, with the preset's defaults."""
+    config = preset.config()
+    parser = argparse.ArgumentParser(
+        description=description, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument(
-        "--epochs", type=positive_int, default=epochs, help="epochs to train (default: %(default)s)"
+
+    def add(name, help, **kwargs):
+        default = config[name]
+        shown = "" if default is None or "default:" in help else " (default: %(default)s)"
+        parser.add_argument(f"--{name.replace('_', '-')}", default=default, help=help + shown, **kwargs)
+
+    for name, spec in preset.options.items():
+        spec = {"help": spec} if isinstance(spec, str) else dict(spec)
+        add(name, type=OPTION_TYPES.get(name, spec.pop("type", None)), **spec)
+    add(
+        "output_dir",
+        "folder for samples, losses, checkpoints and the saved generator; "
+        "re-running with an unfinished run's folder resumes it",
     )
-    parser.add_argument(
-        "--batch-size", type=positive_int, default=batch_size, help="images per batch (default: %(default)s)"
+    add("epochs", "epochs to train", type=positive_int)
+    add("batch_size", "images per batch", type=positive_int)
+    add(
+        "steps_per_epoch", "batches per epoch, for short runs (default: the whole dataset)", type=positive_int
     )
-    parser.add_argument(
-        "--steps-per-epoch",
-        type=positive_int,
-        default=None,
-        help="batches per epoch, for short runs (default: the whole dataset)",
-    )
-    parser.add_argument(
-        "--seed", type=int, default=None, help="seed for weights, data order, latent vectors and samples"
-    )
+    add("seed", "seed for weights, data order, latent vectors and samples", type=int)
     parser.add_argument(
         "--no-xla",
         dest="xla",
@@ -63,69 +97,105 @@ def add_training_arguments(parser, output_dir, epochs, batch_size):
     parser.add_argument(
         "--overwrite", action="store_true", help="replace the contents of an existing --output-dir"
     )
-    parser.add_argument(
-        "--strategy",
+    add(
+        "strategy",
+        "tf.distribute strategy: default (one device), mirrored (all local GPUs), "
+        "multiworker (machines in TF_CONFIG)",
         choices=("default", "mirrored", "multiworker"),
-        default="default",
-        help="tf.distribute strategy: default (one device), mirrored (all local GPUs), "
-        "multiworker (machines in TF_CONFIG) (default: %(default)s)",
     )
     parser.add_argument(
         "--mixed-precision",
         nargs="?",
         const="float16",
-        default=None,
+        default=config["mixed_precision"],
         choices=("float16", "bfloat16"),
         help="compute in float16 with loss scaling (mixed_float16; for GPUs; the default when "
         "given alone) or in bfloat16 (mixed_bfloat16; for CPUs with AVX512_BF16 or AMX, TPUs)",
     )
-
-
-def add_model_arguments(parser, latent_dim=None, learning_rate=None):
-    """--latent-dim and --learning-rate (where the script has them) and --max-images."""
-    if latent_dim is not None:
-        parser.add_argument(
-            "--latent-dim", type=positive_int, default=latent_dim, help="size of z (default: %(default)s)"
-        )
-    if learning_rate is not None:
-        parser.add_argument(
-            "--learning-rate",
-            type=positive_float,
-            default=learning_rate,
-            help="Adam learning rate of both networks (default: %(default)s)",
-        )
     parser.add_argument(
-        "--max-images",
-        type=positive_int,
+        "--config",
         default=None,
-        help="train on the first N images only (default: all)",
+        help="a finished run's run.json: run again with every option it recorded "
+        "(options given here still win; choose a new --output-dir)",
     )
+    return parser
 
 
-def add_mnist_argument(parser):
-    """--mnist-path: a local MNIST copy instead of Keras' download."""
-    parser.add_argument(
-        "--mnist-path",
-        default=None,
-        help="a Keras-format mnist.npz or a folder of the four IDX files "
-        "(default: $KERAS_GANS_MNIST, else Keras' download)",
-    )
+def recorded_config(path, preset):
+    """The options a run.json recorded, as `train` takes them (lists back to tuples)."""
+    try:
+        with open(path) as file:
+            record = json.load(file)
+        config = record["config"]
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise argparse.ArgumentTypeError(f"cannot read a run's config from {path}: {error}") from None
+    if record.get("tutorial") != preset.name:
+        raise argparse.ArgumentTypeError(
+            f"{path} is a run of {record.get('tutorial')!r}, not of {preset.name!r}"
+        )
+    defaults = preset.config()
+    unknown = sorted(set(config) - set(defaults))
+    if unknown:
+        raise argparse.ArgumentTypeError(
+            f"{path} has options {preset.name} does not know: {', '.join(unknown)}"
+        )
+    # Whether to overwrite, and how much to print, are this command's choices.
+    for key in ("overwrite", "verbose"):
+        config.pop(key, None)
+    return {
+        key: tuple(value) if isinstance(defaults[key], tuple) and isinstance(value, list) else value
+        for key, value in config.items()
+    }
 
 
-def run(train_fn, **kwargs):
-    """Calls `train_fn(**kwargs)`; known user errors become one message and exit code 2."""
+def parse_options(preset, argv=None, description=None):
+    """The options `train` gets from this command line (and a --config file, if given)."""
+    parser = build_parser(preset, description)
+    args = parser.parse_args(argv)
+    recorded = {}
+    if args.config:
+        try:
+            recorded = recorded_config(args.config, preset)
+        except argparse.ArgumentTypeError as error:
+            parser.error(f"--config: {error}")
+        # The file's values become the defaults, so options given on this command line win.
+        parser.set_defaults(**recorded)
+        args = parser.parse_args(argv)
+    options = {**recorded, **vars(args)}
+    del options["config"]
+    from keras_gans.presets import OptionError
+
+    try:
+        preset.config(**options)  # the tutorial's own checks, before anything is read or written
+    except OptionError as error:
+        parser.error(str(error))
+    return options
+
+
+def main(name, argv=None, description=None):
+    """A training script: parses the options of tutorial `name`, trains it; returns the exit status."""
+    from keras_gans.presets import get_preset
+
+    preset = get_preset(name)
+    return run(preset, **parse_options(preset, argv, description))
+
+
+def run(preset, **options):
+    """Trains `preset`; known user errors become one message and exit code 2."""
     from keras_gans.data.images import DataError
+    from keras_gans.presets import OptionError
+    from keras_gans.runner import train
     from keras_gans.training import OutputDirError
 
-    if isinstance(kwargs.get("strategy"), str):
+    if isinstance(options.get("strategy"), str):
         from keras_gans.runtime import make_strategy
 
         # Before any other TensorFlow work: a multi-worker strategy must be
         # created at program start-up.
-        kwargs["strategy"] = make_strategy(kwargs["strategy"])
+        options["strategy"] = make_strategy(options["strategy"])
     try:
-        paths = train_fn(**kwargs)
-    except (DataError, OutputDirError) as error:
+        paths = train(preset, **options)
+    except (DataError, OutputDirError, OptionError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     print("\nWritten:")

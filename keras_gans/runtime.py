@@ -114,3 +114,43 @@ def describe_run(model):
     if model.dtype_policy.name == "mixed_bfloat16" and not s["gpus"] and s["cpu_bfloat16"] is False:
         line += " (this CPU has no native bfloat16, AVX512_BF16 or AMX: do not expect a speed-up)"
     return line
+
+
+def strategy_name(strategy):
+    """The `--strategy` name of a strategy object (or name)."""
+    if isinstance(strategy, str):
+        return strategy
+    if isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy):
+        return "multiworker"
+    if isinstance(strategy, tf.distribute.MirroredStrategy):
+        return "mirrored"
+    return "default"
+
+
+def cpu_model(cpuinfo="/proc/cpuinfo"):
+    """The CPU's model name, as /proc/cpuinfo gives it (None elsewhere)."""
+    try:
+        with open(cpuinfo) as file:
+            return next(
+                (line.split(":", 1)[1].strip() for line in file if line.startswith("model name")), None
+            )
+    except OSError:
+        return None
+
+
+def describe_machine():
+    """Versions and hardware a run used, for run.json."""
+    import platform
+
+    s = speed_settings()
+    return {
+        "keras_gans": keras_gans.__version__,
+        "keras": keras.__version__,
+        "tensorflow": tf.__version__,
+        "python": platform.python_version(),
+        "cpu": cpu_model(),
+        "cpu_count": os.cpu_count(),
+        "cpu_bfloat16": s["cpu_bfloat16"],
+        "gpus": [gpu.name for gpu in tf.config.list_physical_devices("GPU")],
+        "onednn": s["onednn"],
+    }

@@ -14,6 +14,7 @@ Re-running with the same folder continues an unfinished run from its last
 completed epoch, so a killed run loses at most one epoch.
 """
 
+import csv
 import json
 import os
 import shutil
@@ -60,45 +61,41 @@ def prepare_output_dir(output_dir, overwrite=False):
     )
 
 
-def fit_gan(
-    gan,
-    dataset,
-    output_dir,
-    epochs,
-    steps_per_epoch=None,
-    callbacks=(),
-    settings=None,
-    verbose="auto",
-):
-    """Trains `gan` on `dataset` with `fit`, writing the run into `output_dir`.
+def run_paths(output_dir):
+    """The files a run writes in `output_dir` (the table above), by name."""
+    join = lambda name: os.path.join(output_dir, name)  # noqa: E731
+    return {
+        "output_dir": output_dir,
+        "samples": join("samples"),
+        "losses_csv": join("losses.csv"),
+        "losses_png": join("losses.png"),
+        "generator": join("generator.keras"),
+        "gan": join("gan.keras"),
+        "run": join(RUN_FILE),
+    }
+
+
+def fit_gan(gan, dataset, output_dir, epochs, steps_per_epoch=None, callbacks=(), verbose="auto"):
+    """Trains `gan` on `dataset` with `fit`, checkpointing and logging into `output_dir`.
 
     `prepare_output_dir` must have accepted the folder. `callbacks` (such as
-    a GANMonitor) run after the checkpointing and logging ones. `settings`
-    (a JSON-able dict) is saved in run.json. Returns the paths written.
+    a GANMonitor) run after the checkpointing and logging ones. Returns
+    Keras' `History`.
     """
-    paths = {
-        "output_dir": output_dir,
-        "samples": os.path.join(output_dir, "samples"),
-        "losses_csv": os.path.join(output_dir, "losses.csv"),
-        "losses_png": os.path.join(output_dir, "losses.png"),
-        "generator": os.path.join(output_dir, "generator.keras"),
-        "gan": os.path.join(output_dir, "gan.keras"),
-        "run": os.path.join(output_dir, RUN_FILE),
-    }
-    backup_dir = os.path.join(output_dir, BACKUP_DIR)
+    paths = run_paths(output_dir)
     if steps_per_epoch:
         # An epoch of `steps_per_epoch` batches, however small the dataset.
         dataset = dataset.repeat()
     all_callbacks = [
         # First, so that the state it restores is the one the others see.
-        keras.callbacks.BackupAndRestore(backup_dir, delete_checkpoint=False),
+        keras.callbacks.BackupAndRestore(os.path.join(output_dir, BACKUP_DIR), delete_checkpoint=False),
         keras.callbacks.CSVLogger(paths["losses_csv"], append=True),
         LossPlot(paths["losses_csv"], paths["losses_png"]),
         *callbacks,
     ]
     if verbose:
         print(f"Training: {describe_run(gan)}")
-    gan.fit(
+    return gan.fit(
         dataset,
         epochs=epochs,
         steps_per_epoch=steps_per_epoch,
@@ -106,10 +103,30 @@ def fit_gan(
         shuffle=False,  # the tf.data pipeline shuffles
         verbose=verbose,
     )
-    gan.generator.save(paths["generator"])
-    gan.save(paths["gan"])
+
+
+def write_loss_csv(history, path):
+    """Writes `history` ({"epoch": [...], "d_loss": [...], ...}) as CSVLogger would."""
+    with open(path, "w", newline="") as file:
+        writer = csv.writer(file)
+        writer.writerow(history)
+        writer.writerows(zip(*history.values(), strict=True))
+
+
+def save_run(output_dir, generator, gan, record):
+    """Saves the trained models, then run.json (`record`), which marks the run finished.
+
+    `gan` may be None (a loop with no single model, such as the classic
+    GAN's composite). Returns the paths written.
+    """
+    paths = run_paths(output_dir)
+    generator.save(paths["generator"])
+    if gan is not None:
+        gan.save(paths["gan"])
+    else:
+        del paths["gan"]
     with open(paths["run"], "w") as file:
-        json.dump({"epochs": epochs, **(settings or {})}, file, indent=2)
+        json.dump(record, file, indent=2)
     # The run is finished and saved: its backup is no longer needed.
-    shutil.rmtree(backup_dir, ignore_errors=True)
+    shutil.rmtree(os.path.join(output_dir, BACKUP_DIR), ignore_errors=True)
     return paths

@@ -1,7 +1,7 @@
 """Measure training throughput (images/s) of the project's GANs on synthetic data.
 
     python scripts/benchmark.py                       # every model, every Keras configuration
-    python scripts/benchmark.py --models face_dcgan --configs plain keras_gans
+    python scripts/benchmark.py --models dcgan_celeba --configs plain keras_gans
 
 Configurations: plain (plain Keras 3 defaults: TensorFlow's own choice of
 kernels for this CPU), onednn_off (TensorFlow's Eigen kernels), keras_gans
@@ -26,7 +26,7 @@ import sys
 from keras_gans.cli import positive_int
 
 REFERENCE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "pytorch_reference.py")
-REFERENCE_MODELS = ("face_dcgan", "mnist_dcgan")
+REFERENCE_MODELS = ("dcgan_celeba", "dcgan_mnist")
 # The PyTorch reference's configurations, with its --precision.
 REFERENCE_CONFIGS = {"pytorch_eager": "float32", "pytorch_eager+bf16": "bfloat16"}
 
@@ -43,7 +43,7 @@ def measure_or_reference(model, config, warmup, steps):
 
 
 def main(argv=None):
-    from keras_gans.benchmark import CONFIGS, MODELS, run, summarize, table
+    from keras_gans.benchmark import CONFIGS, models, run, summarize, table
 
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -66,7 +66,7 @@ def main(argv=None):
         "--steps",
         type=positive_int,
         default=None,
-        help="steps timed per run (default: per model, 10 for face_dcgan to 300 for cgan)",
+        help="steps timed per run (default: per model, 10 for dcgan_celeba to 300 for cgan)",
     )
     parser.add_argument(
         "--repeats", type=positive_int, default=3, help="runs per model and configuration (default: 3)"
@@ -90,17 +90,18 @@ def main(argv=None):
         with open(args.json, "w") as file:
             json.dump(results, file, indent=2)
         return 0
-    models = args.models or list(MODELS)
-    unknown = set(models) - set(MODELS)
+    known = list(models())
+    chosen = args.models or known
+    unknown = set(chosen) - set(known)
     if unknown:
-        parser.error(f"unknown model(s) {sorted(unknown)}; choose from {list(MODELS)}")
+        parser.error(f"unknown model(s) {sorted(unknown)}; choose from {known}")
     if set(args.configs) & set(REFERENCE_CONFIGS):
-        if not set(models) <= set(REFERENCE_MODELS):
+        if not set(chosen) <= set(REFERENCE_MODELS):
             parser.error(f"pytorch_eager covers {' and '.join(REFERENCE_MODELS)} only: pass --models")
         if importlib.util.find_spec("torch") is None:
             parser.error("pytorch_eager needs PyTorch, which keras_gans does not use: pip install torch")
     progress = functools.partial(print, flush=True)
-    runs = run(models, args.configs, args.warmup, args.steps, args.repeats, progress, measure_or_reference)
+    runs = run(chosen, args.configs, args.warmup, args.steps, args.repeats, progress, measure_or_reference)
     rows = summarize(runs)
     print()
     print(table(rows))

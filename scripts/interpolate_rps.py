@@ -35,7 +35,7 @@ def main(argv=None):
     if not os.path.isfile(args.generator):
         print(f"error: no saved model at {args.generator}", file=sys.stderr)
         return 2
-    from keras_gans.recipes.rps_cgan import save_interpolation
+    from keras_gans.interpolation import save_interpolation
 
     output = args.output or os.path.join(
         os.path.dirname(os.path.abspath(args.generator)), "interpolation.png"

@@ -2,7 +2,7 @@
 
 The speed issue measures keras_gans against PyTorch eager running the same
 networks. This is that port, for `scripts/benchmark.py --configs ...
-pytorch_eager` (or alone: `python scripts/pytorch_reference.py face_dcgan`).
+pytorch_eager` (or alone: `python scripts/pytorch_reference.py dcgan_celeba`).
 It needs PyTorch (`pip install torch`), which keras_gans itself does not use.
 
 Same layers, parameter counts (checked below), batch sizes, optimizers and
@@ -25,7 +25,7 @@ from torch import nn
 
 # Trainable parameters of the Keras models (BatchNorm's moving statistics,
 # which Keras counts, are buffers in PyTorch).
-PARAMETERS = {"face_dcgan": (404_801, 3_979_651), "mnist_dcgan": (212_865, 2_305_472)}
+PARAMETERS = {"dcgan_celeba": (404_801, 3_979_651), "dcgan_mnist": (212_865, 2_305_472)}
 
 
 def face_models():
@@ -162,7 +162,7 @@ def mnist_step(discriminator, generator, batch_size, precision):
 def measure(model, warmup, steps, precision="float32"):
     """Times `steps` training steps after `warmup`; the benchmark's result dict."""
     torch.manual_seed(0)
-    builders = {"face_dcgan": (face_models, face_step, 32), "mnist_dcgan": (mnist_models, mnist_step, 256)}
+    builders = {"dcgan_celeba": (face_models, face_step, 32), "dcgan_mnist": (mnist_models, mnist_step, 256)}
     build_models, build_step, batch_size = builders[model]
     discriminator, generator = build_models()
     counts = tuple(sum(p.numel() for p in net.parameters()) for net in (discriminator, generator))

@@ -70,36 +70,49 @@ def test_the_script_measures_the_pytorch_reference_in_turn(monkeypatch):
 
     def fake_process(argv, env, label):
         calls.append(argv)
-        return fake_measurement("mnist_dcgan", "pytorch_eager", 1, 3)
+        return fake_measurement("dcgan_mnist", "pytorch_eager", 1, 3)
 
     monkeypatch.setattr(benchmark, "measure", fake_measurement)
     monkeypatch.setattr(benchmark, "run_process", fake_process)
     configs = ["plain", "pytorch_eager", "pytorch_eager+bf16"]
-    runs = benchmark.run(["mnist_dcgan"], configs, 1, 3, 1, lambda line: None, script.measure_or_reference)
+    runs = benchmark.run(["dcgan_mnist"], configs, 1, 3, 1, lambda line: None, script.measure_or_reference)
     assert [r["config"] for r in runs] == configs
-    reference = [sys.executable, script.REFERENCE, "mnist_dcgan", "--warmup", "1", "--steps", "3"]
+    reference = [sys.executable, script.REFERENCE, "dcgan_mnist", "--warmup", "1", "--steps", "3"]
     assert calls == [reference + ["--precision", "float32"], reference + ["--precision", "bfloat16"]]
     assert Path(script.REFERENCE).is_file()
 
 
 def test_the_pytorch_reference_is_refused_for_models_it_does_not_port():
     result = subprocess.run(
-        [sys.executable, str(SCRIPT), "--models", "cgan", "--configs", "pytorch_eager"],
+        [sys.executable, str(SCRIPT), "--models", "cgan_mnist", "--configs", "pytorch_eager"],
         env={**os.environ, "PYTHONPATH": str(SCRIPT.parents[1])},
         capture_output=True,
         text=True,
     )
     assert result.returncode == 2
-    assert "pytorch_eager covers face_dcgan and mnist_dcgan only" in result.stderr
+    assert "pytorch_eager covers dcgan_celeba and dcgan_mnist only" in result.stderr
 
 
 def test_each_configuration_runs_with_its_kernels_and_precision():
     """Real child processes (the small CGAN, 2 steps): plain keeps TensorFlow's own choice."""
     tensorflow_default = settings_in_fresh_process("import tensorflow")["onednn"]
-    results = {c: benchmark.measure("cgan", c, 1, 2) for c in ("plain", "onednn_off", "keras_gans+bf16")}
+    results = {
+        c: benchmark.measure("cgan_mnist", c, 1, 2) for c in ("plain", "onednn_off", "keras_gans+bf16")
+    }
     assert results["plain"]["onednn"] is tensorflow_default
     assert results["plain"]["precision"] == "float32"
     assert results["onednn_off"]["onednn"] is False
     assert results["keras_gans+bf16"]["onednn"] is True
     assert results["keras_gans+bf16"]["precision"] == "mixed_bfloat16"
     assert all(len(r["step_seconds"]) == 2 for r in results.values())
+
+
+def test_the_benchmark_measures_every_tutorial_of_the_registry():
+    from keras_gans.presets import PRESETS
+
+    assert list(benchmark.models()) == list(PRESETS)
+    # A conditional tutorial's synthetic batches carry its labels; an unconditional one's do not.
+    _, batch, elements = benchmark._model_spec("cgan_rps", "auto")
+    assert batch == 16 and elements == [("image", (128, 128, 3)), ("label", 3)]
+    _, batch, elements = benchmark._model_spec("dcgan_mnist", "auto")
+    assert batch == 256 and elements == [("image", (28, 28, 1))]

@@ -1,23 +1,22 @@
 """tf.distribute and mixed precision: the custom train_step stays correct."""
 
-import argparse
-
 import keras
 import numpy as np
 import pytest
 import tensorflow as tf
 
-from keras_gans.cli import add_training_arguments
-from keras_gans.models.cgan import build_cgan_generator
-from keras_gans.models.classic_gan import build_classic_generator
-from keras_gans.models.face_dcgan import build_face_gan, build_face_generator
-from keras_gans.models.mnist_dcgan import build_mnist_generator
-from keras_gans.models.rps_cgan import build_rps_generator
-from keras_gans.runtime import build_gan, make_strategy, precision_policy
+from keras_gans.cli import parse_options
+from keras_gans.presets import PRESETS, get_preset
+from keras_gans.runtime import build_gan, make_strategy
 
 # No Dropout here: Keras' Dropout draws one mask per replica, so its masks
 # cannot match a single device's; everything else must match exactly.
-TINY = dict(latent_dim=8, image_size=16, d_widths=(4, 8, 8), g_widths=(8, 8, 4), seed_channels=8, dropout=0.0)
+FACE = get_preset("dcgan_celeba")
+TINY = dict(FACE.tiny, latent_dim=8, dropout=0.0)
+
+
+def build_face_gan(**overrides):
+    return FACE.build_gan(**TINY, **overrides)
 
 
 def two_cpu_strategy():
@@ -28,7 +27,7 @@ def two_cpu_strategy():
 
 
 def train_one_step(strategy, initial_weights, images):
-    gan = build_gan(lambda: build_face_gan(seed=123, **TINY), strategy)
+    gan = build_gan(lambda: build_face_gan(seed=123), strategy)
     gan.set_weights(initial_weights)
     dataset = tf.data.Dataset.from_tensor_slices(images).batch(len(images))
     history = gan.fit(dataset, epochs=1, verbose=0, shuffle=False)
@@ -37,7 +36,7 @@ def train_one_step(strategy, initial_weights, images):
 
 def test_a_mirrored_step_equals_a_single_device_step_on_the_global_batch():
     strategy = two_cpu_strategy()
-    initial = build_face_gan(seed=123, **TINY).get_weights()
+    initial = build_face_gan(seed=123).get_weights()
     images = np.random.default_rng(0).uniform(-1, 1, (8, 16, 16, 3)).astype("float32")
 
     single, single_logs = train_one_step(tf.distribute.get_strategy(), initial, images)
@@ -55,7 +54,7 @@ def test_a_mirrored_step_equals_a_single_device_step_on_the_global_batch():
 
 def test_latent_vectors_differ_between_replicas():
     strategy = two_cpu_strategy()
-    gan = build_gan(lambda: build_face_gan(seed=5, **TINY), strategy)
+    gan = build_gan(lambda: build_face_gan(seed=5), strategy)
     per_replica = strategy.run(tf.function(lambda: gan.sample_latent(4)))
     first, second = (t.numpy() for t in strategy.experimental_local_results(per_replica))
     assert first.shape == second.shape == (4, 8)
@@ -81,7 +80,7 @@ def train_briefly(gan):
 
 
 def test_mixed_precision_trains_with_loss_scaling_and_float32_outputs():
-    gan = build_gan(lambda: build_face_gan(**TINY), mixed_precision=True)
+    gan = build_gan(lambda: build_face_gan(), mixed_precision=True)
     check_mixed_policy(gan, "float16")
     assert isinstance(gan.d_optimizer, keras.optimizers.LossScaleOptimizer)
     assert isinstance(gan.g_optimizer, keras.optimizers.LossScaleOptimizer)
@@ -94,7 +93,7 @@ def test_mixed_precision_trains_with_loss_scaling_and_float32_outputs():
 
 
 def test_bfloat16_mixed_precision_trains_without_loss_scaling():
-    gan = build_gan(lambda: build_face_gan(**TINY), mixed_precision="bfloat16")
+    gan = build_gan(lambda: build_face_gan(), mixed_precision="bfloat16")
     check_mixed_policy(gan, "bfloat16")
     assert gan.dtype_policy.name == "mixed_bfloat16"
     assert not isinstance(gan.g_optimizer, keras.optimizers.LossScaleOptimizer)
@@ -103,21 +102,19 @@ def test_bfloat16_mixed_precision_trains_without_loss_scaling():
     assert not np.allclose(before, after)
 
 
-# Every generator at a small size, with an input batch (the ACGAN's is the cGAN's).
-GENERATORS = {
-    "face_dcgan": (lambda: build_face_generator(8, 16, 8, (8, 8, 4)), np.ones((2, 8))),
-    "mnist_dcgan": (lambda: build_mnist_generator(8, (8, 8, 4)), np.ones((2, 8))),
-    "classic_gan": (lambda: build_classic_generator(8, 8, (8, 8)), np.ones((2, 8))),
-    "cgan": (lambda: build_cgan_generator(8, 10, (16,)), [np.ones((2, 8)), np.eye(10)[:2]]),
-    "rps_cgan": (lambda: build_rps_generator(8, 3, 4, 32, (8, 8, 8, 8)), [np.ones((2, 8)), np.array([0, 2])]),
-}
+def _inputs(generator):
+    """A batch of 2 for each of the generator's inputs: class indices for int inputs, ones otherwise."""
+    batch = [
+        np.array([0, 2], "int32") if x.dtype == "int32" else np.ones((2, *x.shape[1:]), "float32")
+        for x in generator.inputs
+    ]
+    return batch[0] if len(batch) == 1 else batch
 
 
-@pytest.mark.parametrize("name", GENERATORS)
+@pytest.mark.parametrize("name", PRESETS)
 def test_generators_compute_in_bfloat16_up_to_a_float32_activation(name):
-    build, inputs = GENERATORS[name]
-    with precision_policy("mixed_bfloat16"):
-        generator = build()
+    preset = PRESETS[name]
+    generator = build_gan(lambda: preset.build_gan(**preset.tiny), mixed_precision="bfloat16").generator
     # Every layer with a kernel computes in bfloat16, the output convolution
     # or Dense too (on the face DCGAN it is a large share of the step)...
     kernels = [layer for layer in generator.layers if hasattr(layer, "kernel")]
@@ -126,15 +123,13 @@ def test_generators_compute_in_bfloat16_up_to_a_float32_activation(name):
     last = next(layer for layer in reversed(generator.layers) if isinstance(layer, keras.layers.Activation))
     assert last.compute_dtype == "float32"
     assert last.activation in (keras.activations.tanh, keras.activations.sigmoid)
-    assert generator(inputs).dtype == "float32"
+    assert generator(_inputs(generator)).dtype == "float32"
 
 
 def test_the_mixed_precision_option_and_its_default_type():
-    parser = argparse.ArgumentParser()
-    add_training_arguments(parser, "runs/x", epochs=1, batch_size=8)
-    assert parser.parse_args([]).mixed_precision is None
-    assert parser.parse_args(["--mixed-precision"]).mixed_precision == "float16"
-    assert parser.parse_args(["--mixed-precision", "bfloat16"]).mixed_precision == "bfloat16"
+    assert parse_options(FACE, [])["mixed_precision"] is None
+    assert parse_options(FACE, ["--mixed-precision"])["mixed_precision"] == "float16"
+    assert parse_options(FACE, ["--mixed-precision", "bfloat16"])["mixed_precision"] == "bfloat16"
     with pytest.raises(ValueError, match="unknown mixed precision 'int8'"):
         build_gan(lambda: None, mixed_precision="int8")
 

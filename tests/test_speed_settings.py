@@ -44,12 +44,14 @@ def test_too_late_after_tensorflow_and_the_report_says_so():
 
 
 def test_xla_follows_keras_auto_rule_and_no_xla_turns_it_off():
-    from keras_gans.models.face_dcgan import build_face_gan
+    from keras_gans.presets import get_preset
+    from keras_gans.presets.base import jit_compile
 
-    tiny = dict(image_size=16, d_widths=(4, 4, 4), g_widths=(4, 4, 4), seed_channels=4)
+    face = get_preset("dcgan_celeba")
+    # --xla (the default) is Keras' "auto"; --no-xla is never.
+    assert jit_compile(face.config()) == "auto" and jit_compile(face.config(xla=False)) is False
     # No GPU here: Keras' "auto" resolves to no XLA, as measured best on a CPU.
-    assert build_face_gan(**tiny).jit_compile is False
-    assert build_face_gan(jit_compile=True, **tiny).jit_compile is True
+    assert face.build_gan(**face.tiny).jit_compile is False
 
 
 @pytest.mark.parametrize(
@@ -67,10 +69,10 @@ def test_native_bfloat16_is_read_from_the_cpu_flags(tmp_path, flags, expected):
 
 def test_the_run_line_warns_of_bfloat16_on_a_cpu_without_it(monkeypatch):
     from keras_gans import runtime
-    from keras_gans.models.face_dcgan import build_face_gan
+    from keras_gans.presets import get_preset
 
-    tiny = dict(image_size=16, d_widths=(4, 4, 4), g_widths=(4, 4, 4), seed_channels=4)
-    gan = runtime.build_gan(lambda: build_face_gan(**tiny), mixed_precision="bfloat16")
+    face = get_preset("dcgan_celeba")
+    gan = runtime.build_gan(lambda: face.build_gan(**face.tiny), mixed_precision="bfloat16")
     monkeypatch.setattr(runtime, "cpu_has_bfloat16", lambda: False)
     assert runtime.describe_run(gan).endswith(
         "mixed_bfloat16 (this CPU has no native bfloat16, AVX512_BF16 or AMX: do not expect a speed-up)"

@@ -10,15 +10,16 @@ import tensorflow as tf
 from PIL import Image
 
 from keras_gans.callbacks import GANMonitor
-from keras_gans.models.face_dcgan import build_face_gan
-from keras_gans.recipes.face_dcgan import train_dcgan_celeba
-from keras_gans.training import OutputDirError, fit_gan, prepare_output_dir
+from keras_gans.presets import get_preset
+from keras_gans.runner import train
+from keras_gans.training import OutputDirError, fit_gan, prepare_output_dir, save_run
 
-TINY = dict(image_size=16, d_widths=(4, 8, 8), g_widths=(8, 8, 4), seed_channels=8)
+FACE = get_preset("dcgan_celeba")
+TINY = FACE.tiny
 
 
 def tiny_gan(seed=0):
-    return build_face_gan(latent_dim=8, seed=seed, **TINY)
+    return FACE.build_gan(latent_dim=8, seed=seed, **TINY)
 
 
 def tiny_dataset():
@@ -79,7 +80,8 @@ def test_interrupted_run_resumes_from_its_last_epoch(tmp_path):
     # Re-running in the same folder continues with epoch 2, from the saved weights.
     assert prepare_output_dir(str(out)) is True
     gan, recorder = tiny_gan(seed=1), EpochRecorder()
-    paths = fit_gan(gan, tiny_dataset(), str(out), epochs=4, callbacks=[recorder], verbose=0)
+    fit_gan(gan, tiny_dataset(), str(out), epochs=4, callbacks=[recorder], verbose=0)
+    paths = save_run(str(out), gan.generator, gan, {"epochs": 4})
     assert recorder.epochs == [2, 3]
     assert csv_epochs(out / "losses.csv") == [0, 1, 2, 3]
     assert gan.d_optimizer.iterations.numpy() == 8  # 4 epochs x 2 steps: the state was restored
@@ -121,7 +123,7 @@ def test_same_seed_gives_the_same_first_samples(tmp_path):
     small = dict(TINY, latent_dim=8, batch_size=4, steps_per_epoch=2, num_images=4, verbose=0)
     grids = []
     for name, seed in (("a", 7), ("b", 7), ("c", 8)):
-        paths = train_dcgan_celeba(data_dir=str(data), output_dir=str(tmp_path / name), seed=seed, **small)
+        paths = train("dcgan_celeba", data_dir=str(data), output_dir=str(tmp_path / name), seed=seed, **small)
         grids.append(np.asarray(Image.open(f"{paths['samples']}/grid_000.png")))
     np.testing.assert_array_equal(grids[0], grids[1])
     assert not np.array_equal(grids[0], grids[2])
@@ -129,7 +131,8 @@ def test_same_seed_gives_the_same_first_samples(tmp_path):
 
 def test_short_real_run_on_celeba(celeba_dir, tmp_path):
     """Tens of steps on real faces (small widths at the tutorial's 64x64)."""
-    paths = train_dcgan_celeba(
+    paths = train(
+        "dcgan_celeba",
         data_dir=str(celeba_dir),
         output_dir=str(tmp_path / "run"),
         epochs=2,

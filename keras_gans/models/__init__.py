@@ -1,4 +1,13 @@
-"""One module per GAN family. Importing this package registers every GAN
-class with Keras, so that `keras.models.load_model("gan.keras")` finds them."""
+"""One module per tutorial (named as the tutorial) and the base GAN. Importing
+this package registers every GAN class with Keras, so that
+`keras.models.load_model("gan.keras")` finds them."""
 
-from keras_gans.models import acgan, cgan, classic_gan, face_dcgan, gan, mnist_dcgan, rps_cgan  # noqa: F401
+from keras_gans.models import (  # noqa: F401
+    acgan_mnist,
+    cgan_mnist,
+    cgan_rps,
+    dcgan_celeba,
+    dcgan_mnist,
+    gan,
+    gan_mnist,
+)

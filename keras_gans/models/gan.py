@@ -1,7 +1,11 @@
 """The GAN base model: the Keras "overriding `train_step`" pattern, written once.
 
-Every unconditional GAN in the project is this class with its own two networks
-(and, where its tutorial differs, its own loss functions). `fit` drives it.
+Every GAN in the project is this class or a subclass whose `train_step`
+differs. What tutorials disagree on without changing the step (which side is
+labelled 1, label noise, one-sided label smoothing, whether the
+discriminator's two losses are summed or averaged) are named options here,
+set by each tutorial's preset, the way keras.io's `wgan_gp.py` passes its
+loss functions in. `fit` drives it.
 """
 
 import copy
@@ -14,18 +18,29 @@ import tensorflow as tf
 class GAN(keras.Model):
     """A generator and a discriminator trained against each other by `fit`.
 
-    As the Keras example "DCGAN to generate face images": the discriminator
-    outputs the probability that an image is *fake* (label 1 for fake, 0 for
-    real), and its labels get `label_noise * uniform` added, a trick the
-    example uses to soften the discriminator. The generator then gets fresh
-    latent vectors and "misleading" labels (all real).
+    The defaults are the Keras example "DCGAN to generate face images", so
+    `GAN(discriminator, generator, latent_dim)` behaves exactly as its class:
+    the discriminator outputs the probability that an image is *fake* (label
+    1 for fake, 0 for real), its labels get `label_noise * uniform` added (a
+    trick the example uses to soften the discriminator), and its loss is one
+    cross-entropy over fakes and reals together. The generator then gets
+    fresh latent vectors and "misleading" labels (all real).
 
     Args:
-        discriminator: model mapping images to one probability each.
+        discriminator: model mapping images to one output each.
         generator: model mapping latent vectors to images.
         latent_dim: size of the latent vectors.
-        label_noise: amplitude of the uniform noise added to the
-            discriminator's labels; 0 turns it off.
+        real_label: the label of real images, 0.0 (keras.io's face example)
+            or 1.0 (most tutorials); fakes get the other one.
+        label_noise: amplitude of the uniform noise that keras.io's example
+            adds to every discriminator label; 0 turns it off.
+        label_smoothing: one-sided label smoothing (Salimans et al. 2016, a
+            tip of the conditional-GAN tutorial): the discriminator's real
+            labels move this far towards the fake label (0.1 makes a real
+            label of 1 into 0.9); fake labels and the generator's stay hard.
+        d_loss_reduction: "mean" (the two cross-entropies averaged, as one
+            cross-entropy over the whole batch of fakes and reals) or "sum"
+            (added, as the TensorFlow DCGAN tutorial writes it).
         seed: seed of the latent vectors and label noise drawn in
             `train_step`.
     """
@@ -35,15 +50,25 @@ class GAN(keras.Model):
         discriminator,
         generator,
         latent_dim,
+        real_label=0.0,
         label_noise=0.05,
+        label_smoothing=0.0,
+        d_loss_reduction="mean",
         seed=None,
         **kwargs,
     ):
         super().__init__(**kwargs)
+        if real_label not in (0.0, 1.0):
+            raise ValueError(f"real_label must be 0 or 1, got {real_label!r}")
+        if d_loss_reduction not in ("mean", "sum"):
+            raise ValueError(f'd_loss_reduction must be "mean" or "sum", got {d_loss_reduction!r}')
         self.discriminator = discriminator
         self.generator = generator
         self.latent_dim = latent_dim
+        self.real_label = float(real_label)
         self.label_noise = label_noise
+        self.label_smoothing = label_smoothing
+        self.d_loss_reduction = d_loss_reduction
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
         self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
@@ -110,28 +135,30 @@ class GAN(keras.Model):
         """Latent vectors `z ~ N(0, I)` for a batch."""
         return self._draw(batch_size, self.latent_dim)
 
-    # --- Losses (overridden by GANs whose tutorial defines them differently)
+    # --- Losses: the label conventions above, in one place ------------------
 
-    def noisy_labels(self, outputs, value, direction=1.0):
-        """Labels `value` for `outputs`, plus `direction * label_noise * U(0, 1)`."""
+    def noisy_labels(self, outputs, value):
+        """Labels `value` for `outputs`, plus `label_noise * U(0, 1)` (keras.io's trick)."""
         labels = tf.fill(tf.shape(outputs), tf.cast(value, outputs.dtype))
         if self.label_noise:
             noise = self._draw(tf.shape(outputs)[0], 1, "uniform")
-            labels += direction * self.label_noise * tf.cast(noise, outputs.dtype)
+            labels += self.label_noise * tf.cast(noise, outputs.dtype)
         return labels
 
     def discriminator_loss(self, real_output, fake_output):
-        """Fake images are labelled 1, real ones 0, both with label noise."""
-        fake_labels = self.noisy_labels(fake_output, 1.0)
-        real_labels = self.noisy_labels(real_output, 0.0)
-        return self.loss_fn(
-            tf.concat([fake_labels, real_labels], axis=0),
-            tf.concat([fake_output, real_output], axis=0),
-        )
+        """Reals against the real label (smoothed), fakes against the other one."""
+        fake_label = 1.0 - self.real_label
+        real_label = self.real_label + self.label_smoothing * (fake_label - self.real_label)
+        # Fakes first: the order in which keras.io's example draws its label noise.
+        fake_labels = self.noisy_labels(fake_output, fake_label)
+        real_labels = self.noisy_labels(real_output, real_label)
+        loss = self.loss_fn(fake_labels, fake_output) + self.loss_fn(real_labels, real_output)
+        return loss / 2 if self.d_loss_reduction == "mean" else loss
 
     def generator_loss(self, fake_output):
-        """The generator wants its images called real (label 0)."""
-        return self.loss_fn(tf.zeros_like(fake_output), fake_output)
+        """The generator wants its images called real."""
+        labels = tf.fill(tf.shape(fake_output), tf.cast(self.real_label, fake_output.dtype))
+        return self.loss_fn(labels, fake_output)
 
     # --- One training step ---------------------------------------------
 
@@ -196,7 +223,10 @@ class GAN(keras.Model):
                 "discriminator": keras.saving.serialize_keras_object(self.discriminator),
                 "generator": keras.saving.serialize_keras_object(self.generator),
                 "latent_dim": self.latent_dim,
+                "real_label": self.real_label,
                 "label_noise": self.label_noise,
+                "label_smoothing": self.label_smoothing,
+                "d_loss_reduction": self.d_loss_reduction,
                 "seed": self.seed,
             }
         )
@@ -225,7 +255,32 @@ class GAN(keras.Model):
         config = copy.deepcopy(config)  # deserializing consumes the nested dicts
         for key in ("discriminator", "generator"):
             config[key] = keras.saving.deserialize_keras_object(config[key])
+        if "real_label" not in config:  # saved before the label conventions were options
+            config.update(LEGACY_CONVENTIONS.get(cls.__name__, {}))
         return cls(**config)
+
+
+# The label conventions that files saved before they were options (keras_gans
+# 0.1.0) mean: each class then hard-coded its tutorial's.
+_REAL_IS_1 = {"real_label": 1.0, "label_noise": 0.0}
+LEGACY_CONVENTIONS = {
+    "MnistDCGAN": {**_REAL_IS_1, "d_loss_reduction": "sum"},
+    "ClassicGAN": _REAL_IS_1,
+    "ConditionalGAN": {**_REAL_IS_1, "d_loss_reduction": "sum"},
+    "ACGAN": {**_REAL_IS_1, "d_loss_reduction": "sum"},
+    "RpsConditionalGAN": _REAL_IS_1,
+}
+
+
+class _ClassicGANFile:
+    """Reads a `ClassicGAN` saved by keras_gans 0.1.0: that class is now a `GAN` whose real label is 1."""
+
+    @staticmethod
+    def from_config(config):
+        return GAN.from_config({**config, **LEGACY_CONVENTIONS["ClassicGAN"]})
+
+
+keras.saving.get_custom_objects()["keras_gans>ClassicGAN"] = _ClassicGANFile
 
 
 def _loss_scaled(optimizer):

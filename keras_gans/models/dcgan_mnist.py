@@ -1,7 +1,8 @@
 """DCGAN on MNIST digits: the TensorFlow tutorial "Deep Convolutional Generative Adversarial Network".
 
-Same layers, shapes and defaults as the tutorial; the widths exist so that
-tests can build small models through the same code.
+Same layers and shapes as the tutorial. The sizes are arguments, with the
+tutorial's values in the preset (`keras_gans/presets/dcgan_mnist.py`), so
+that tests can build small models through the same code.
 """
 
 import keras
@@ -11,8 +12,8 @@ from keras import layers
 from keras_gans.models.gan import GAN
 
 
-def build_mnist_generator(latent_dim=100, widths=(256, 128, 64)):
-    """Noise -> 28x28x1 image in [-1, 1]. 2,330,944 parameters by default."""
+def build_mnist_generator(latent_dim, widths):
+    """Noise -> 28x28x1 image in [-1, 1]. 2,330,944 parameters at the tutorial's size."""
     seed_width, middle_width, last_width = widths
     inputs = keras.Input(shape=(latent_dim,))
     # The tutorial's text writes use_bias="False", a non-empty string and so
@@ -40,8 +41,8 @@ def build_mnist_generator(latent_dim=100, widths=(256, 128, 64)):
     return keras.Model(inputs, outputs, name="generator")
 
 
-def build_mnist_discriminator(widths=(64, 128), dropout=0.3):
-    """28x28x1 image -> one logit, positive for "real". 212,865 parameters by default."""
+def build_mnist_discriminator(widths, dropout):
+    """28x28x1 image -> one logit, positive for "real". 212,865 parameters at the tutorial's size."""
     inputs = keras.Input(shape=(28, 28, 1))
     x = inputs
     for width in widths:
@@ -56,28 +57,11 @@ def build_mnist_discriminator(widths=(64, 128), dropout=0.3):
 
 @keras.saving.register_keras_serializable(package="keras_gans")
 class MnistDCGAN(GAN):
-    """The tutorial's GAN: real -> 1, fake -> 0, logits, one shared forward pass.
+    """The tutorial's GAN: both networks' updates from one forward pass.
 
-    Unlike the face example (the base class), the tutorial labels real
-    images 1, uses no label noise (`label_noise` stays available, off by
-    default) and computes both networks' updates from one forward pass.
+    Its labels (real 1, fake 0, no noise) and its summed discriminator loss
+    are the base class's options, set by the preset; only the step differs.
     """
-
-    def __init__(self, discriminator, generator, latent_dim=100, label_noise=0.0, seed=None, **kwargs):
-        super().__init__(discriminator, generator, latent_dim, label_noise=label_noise, seed=seed, **kwargs)
-
-    def discriminator_loss(self, real_output, fake_output):
-        """The tutorial's: cross-entropy of reals against 1 plus fakes against 0."""
-        # Optional label noise moves both labels towards the middle.
-        real_labels = self.noisy_labels(real_output, 1.0, direction=-1.0)
-        fake_labels = self.noisy_labels(fake_output, 0.0)
-        real_loss = self.loss_fn(real_labels, real_output)
-        fake_loss = self.loss_fn(fake_labels, fake_output)
-        return real_loss + fake_loss
-
-    def generator_loss(self, fake_output):
-        """The generator wants its images called real (label 1)."""
-        return self.loss_fn(tf.ones_like(fake_output), fake_output)
 
     def train_step(self, data):
         # Overridden, not inherited: the tutorial generates ONE batch of fakes
@@ -96,27 +80,3 @@ class MnistDCGAN(GAN):
         self._apply(self.g_optimizer, gen_tape, g_loss, self.generator)
         self._apply(self.d_optimizer, disc_tape, d_loss, self.discriminator)
         return self._track(d_loss=d_loss, g_loss=g_loss)
-
-
-def build_mnist_dcgan(
-    latent_dim=100,
-    learning_rate=1e-4,
-    g_widths=(256, 128, 64),
-    d_widths=(64, 128),
-    seed=None,
-    jit_compile="auto",
-):
-    """Builds and compiles the tutorial's DCGAN: two Adam(1e-4), logits cross-entropy."""
-    gan = MnistDCGAN(
-        discriminator=build_mnist_discriminator(d_widths),
-        generator=build_mnist_generator(latent_dim, g_widths),
-        latent_dim=latent_dim,
-        seed=seed,
-    )
-    gan.compile(
-        d_optimizer=keras.optimizers.Adam(learning_rate),
-        g_optimizer=keras.optimizers.Adam(learning_rate),
-        loss_fn=keras.losses.BinaryCrossentropy(from_logits=True),
-        jit_compile=jit_compile,
-    )
-    return gan

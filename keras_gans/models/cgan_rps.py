@@ -68,14 +68,8 @@ def _label_map(labels, num_classes, embedding_dim, size, channels):
     return layers.Reshape((size, size, channels))(x)
 
 
-def build_rps_generator(
-    latent_dim=100,
-    num_classes=3,
-    embedding_dim=100,
-    image_size=128,
-    widths=(512, 256, 128, 64),
-):
-    """[noise, label] -> RGB image in [-1, 1]. 7,789,308 trainable parameters by default."""
+def build_rps_generator(latent_dim, num_classes, embedding_dim, image_size, widths):
+    """[noise, label] -> RGB image in [-1, 1]. 7,789,308 trainable parameters at the tutorial's size."""
     # Each of the len(widths) + 1 transposed convolutions doubles the size.
     start = image_size // 2 ** (len(widths) + 1)
     if start < 1 or start * 2 ** (len(widths) + 1) != image_size:
@@ -101,14 +95,11 @@ def build_rps_generator(
     return keras.Model([noise, labels], outputs, name="generator")
 
 
-def build_rps_discriminator(
-    num_classes=3,
-    embedding_dim=100,
-    image_size=128,
-    widths=(64, 128, 256, 512),
-    dropout=0.4,
-):
-    """[image, label] -> probability that the image is real. 7,729,709 trainable parameters by default."""
+def build_rps_discriminator(num_classes, embedding_dim, image_size, widths, dropout):
+    """[image, label] -> probability that the image is real.
+
+    7,729,709 trainable parameters at the tutorial's size.
+    """
     images = keras.Input(shape=(image_size, image_size, 3), name="image")
     labels = keras.Input(shape=(), dtype="int32", name="label")
     label_map = _label_map(labels, num_classes, embedding_dim, image_size, 3)
@@ -142,38 +133,22 @@ class RpsConditionalGAN(GAN):
     3. the generator learns from the *updated* discriminator calling the
        same fakes real (the tutorial reuses `generated_image`).
 
+    Its labels (real 1, fake 0, no noise, the mean of the two losses) are
+    the base class's options, set by the preset.
+
     Args:
         class_names: the class of each label index, in order; saved with
             the model so that label i means the same class after loading.
-        (others as `GAN`; there is no label noise in this tutorial.)
+        **kwargs: as `GAN`.
     """
 
-    def __init__(
-        self,
-        discriminator,
-        generator,
-        latent_dim=100,
-        class_names=None,
-        label_noise=0.0,
-        seed=None,
-        **kwargs,
-    ):
-        super().__init__(discriminator, generator, latent_dim, label_noise=label_noise, seed=seed, **kwargs)
+    def __init__(self, discriminator, generator, latent_dim, class_names=None, **kwargs):
+        super().__init__(discriminator, generator, latent_dim, **kwargs)
         self.class_names = list(class_names) if class_names is not None else None
 
     def call(self, inputs, training=None):
         """Generates images from `[noise, labels]`."""
         return self.generator(inputs, training=training)
-
-    def discriminator_loss(self, real_output, fake_output):
-        """Real images are labelled 1, fakes 0; the loss is the mean of the two."""
-        real_loss = self.loss_fn(tf.ones_like(real_output), real_output)
-        fake_loss = self.loss_fn(tf.zeros_like(fake_output), fake_output)
-        return (real_loss + fake_loss) / 2
-
-    def generator_loss(self, fake_output):
-        """The generator wants its fakes called real (label 1)."""
-        return self.loss_fn(tf.ones_like(fake_output), fake_output)
 
     def train_step(self, data):
         real_images, labels = self.unpack_batch(data)
@@ -205,37 +180,3 @@ class RpsConditionalGAN(GAN):
         # A plain list: Keras wraps list attributes in a tracking list that cannot be copied.
         config["class_names"] = list(self.class_names) if self.class_names is not None else None
         return config
-
-
-def build_rps_cgan(
-    latent_dim=100,
-    num_classes=3,
-    class_names=None,
-    embedding_dim=100,
-    image_size=128,
-    g_widths=(512, 256, 128, 64),
-    d_widths=(64, 128, 256, 512),
-    learning_rate=2e-4,
-    seed=None,
-    jit_compile="auto",
-):
-    """Builds and compiles the tutorial's conditional GAN (Adam(2e-4, 0.5, 0.999), BCE).
-
-    `class_names`, when given, sets `num_classes` and is saved with the model.
-    """
-    if class_names is not None:
-        num_classes = len(class_names)
-    gan = RpsConditionalGAN(
-        discriminator=build_rps_discriminator(num_classes, embedding_dim, image_size, d_widths),
-        generator=build_rps_generator(latent_dim, num_classes, embedding_dim, image_size, g_widths),
-        latent_dim=latent_dim,
-        class_names=class_names,
-        seed=seed,
-    )
-    gan.compile(
-        d_optimizer=keras.optimizers.Adam(learning_rate, beta_1=0.5, beta_2=0.999),
-        g_optimizer=keras.optimizers.Adam(learning_rate, beta_1=0.5, beta_2=0.999),
-        loss_fn=keras.losses.BinaryCrossentropy(),
-        jit_compile=jit_compile,
-    )
-    return gan

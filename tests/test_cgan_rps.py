@@ -7,15 +7,18 @@ import numpy as np
 import pytest
 from model_checks import check_gan
 
-from keras_gans.models.rps_cgan import (
-    RpsConditionalGAN,
-    build_rps_cgan,
-    build_rps_discriminator,
-    build_rps_generator,
-)
+from keras_gans.models.cgan_rps import RpsConditionalGAN
+from keras_gans.presets import TrainingData, get_preset
+from keras_gans.runner import train
 
+PRESET = get_preset("cgan_rps")
 TINY = dict(latent_dim=8, embedding_dim=4, image_size=32, g_widths=(8, 8, 8, 8), d_widths=(4, 4, 4, 4))
 CLASSES = ["paper", "rock", "scissors"]
+
+
+def build_rps_cgan(class_names=None, **overrides):
+    """The tutorial's GAN from its preset, with the classes a dataset would give."""
+    return PRESET.build_gan(TrainingData(class_names=class_names), **overrides)
 
 
 def _trainable(model):
@@ -27,13 +30,19 @@ def _shapes(model, kind):
 
 
 @pytest.fixture(scope="module")
-def generator():
-    return build_rps_generator()
+def tutorial_gan():
+    """The tutorial's networks at their own size (128x128, three classes), built from the preset."""
+    return build_rps_cgan()
 
 
 @pytest.fixture(scope="module")
-def discriminator():
-    return build_rps_discriminator()
+def generator(tutorial_gan):
+    return tutorial_gan.generator
+
+
+@pytest.fixture(scope="module")
+def discriminator(tutorial_gan):
+    return tutorial_gan.discriminator
 
 
 def test_generator_matches_the_tutorial(generator):
@@ -96,16 +105,16 @@ def test_transposed_convolution_equals_pytorch_padding_one():
 
 
 def test_smaller_image_size_keeps_the_layers():
-    g = build_rps_generator(image_size=32)
-    d = build_rps_discriminator(image_size=32)
+    small = build_rps_cgan(image_size=32)
+    g, d = small.generator, small.discriminator
     # The generator starts at 32 / 32 = 1 instead of 4; the discriminator's maps shrink.
     assert _shapes(g, keras.layers.Conv2DTranspose)[-1] == (32, 32, 3)
     assert sorted(_shapes(g, keras.layers.Reshape)) == [(1, 1, 1), (1, 1, 512)]
     assert _shapes(d, keras.layers.Conv2D) == [(16, 16, 64), (6, 6, 128), (3, 3, 256), (2, 2, 512)]
     assert _shapes(d, keras.layers.Flatten) == [(2048,)]
-    assert len(g.layers) == len(build_rps_generator(image_size=64).layers)
+    assert len(g.layers) == len(build_rps_cgan(image_size=64).generator.layers)
     with pytest.raises(ValueError, match="multiple of 32"):
-        build_rps_generator(image_size=48)
+        build_rps_cgan(image_size=48)
 
 
 def test_initialisation_statistics(generator, discriminator):
@@ -135,7 +144,13 @@ def test_initialisation_statistics(generator, discriminator):
 
 def test_tutorial_training_settings():
     gan = build_rps_cgan(**TINY)
-    assert gan.label_noise == 0
+    # The tutorial's labels: real 1, fake 0, no noise, the mean of the two losses.
+    assert (gan.real_label, gan.label_noise, gan.label_smoothing, gan.d_loss_reduction) == (
+        1.0,
+        0.0,
+        0.0,
+        "mean",
+    )
     for optimizer in (gan.d_optimizer, gan.g_optimizer):
         assert isinstance(optimizer, keras.optimizers.Adam)
         assert float(optimizer.learning_rate) == pytest.approx(2e-4)
@@ -193,11 +208,12 @@ def test_class_order_round_trips_with_the_saved_model(tmp_path):
 
 def test_training_run_and_interpolation(fashion_mnist_dir, tmp_path):
     from keras_gans.data.standin import write_fashion_standin
-    from keras_gans.recipes.rps_cgan import load_generator, train_cgan_rps
+    from keras_gans.interpolation import load_generator
     from scripts.interpolate_rps import main as interpolate_main
 
     data = write_fashion_standin(fashion_mnist_dir, tmp_path / "standin", per_class=4, image_size=32)
-    paths = train_cgan_rps(
+    paths = train(
+        "cgan_rps",
         data_dir=str(data),
         output_dir=str(tmp_path / "run"),
         epochs=1,
@@ -213,9 +229,9 @@ def test_training_run_and_interpolation(fashion_mnist_dir, tmp_path):
     assert samples == ["final.png", "grid_000.png", "monitor_inputs.npz"]
     from PIL import Image
 
-    with Image.open(paths["final_grid"]) as grid:
+    with Image.open(tmp_path / "run" / "samples" / "final.png") as grid:
         assert grid.size == (4 * 32, 3 * 32)  # one row per class
-    assert json.loads((tmp_path / "run" / "run.json").read_text())["class_names"] == [
+    assert json.loads((tmp_path / "run" / "run.json").read_text())["data"]["class_names"] == [
         "bag",
         "sneaker",
         "trouser",
@@ -231,7 +247,7 @@ def test_training_run_and_interpolation(fashion_mnist_dir, tmp_path):
 
 
 def test_interpolation_figure_has_a_row_per_class_and_ten_steps():
-    from keras_gans.recipes.rps_cgan import interpolate_classes, interpolation_figure
+    from keras_gans.interpolation import interpolate_classes, interpolation_figure
 
     keras.utils.set_random_seed(0)
     gan = build_rps_cgan(**TINY)
@@ -250,10 +266,10 @@ def test_interpolation_figure_has_a_row_per_class_and_ten_steps():
 
 
 def test_script_refuses_sizes_the_generator_cannot_make(capsys):
-    from scripts.train_cgan_rps import parse_args
+    from keras_gans.cli import parse_options
 
-    assert parse_args(["--image-size", "64"]).image_size == 64
-    assert parse_args([]).batch_size == 128 and parse_args([]).epochs == 100
+    assert parse_options(PRESET, ["--image-size", "64"])["image_size"] == 64
+    assert parse_options(PRESET, [])["batch_size"] == 128 and parse_options(PRESET, [])["epochs"] == 100
     with pytest.raises(SystemExit):
-        parse_args(["--image-size", "48"])
+        parse_options(PRESET, ["--image-size", "48"])
     assert "multiple of 32" in capsys.readouterr().err

@@ -1,17 +1,18 @@
 """DCGAN on CelebA faces at 64x64: the Keras example "DCGAN to generate face images".
 
-Same layers, shapes and defaults as the example; `widths` and `image_size`
-exist so that tests can build small models through the same code.
+Same layers and shapes as the example. The sizes are arguments, with the
+example's values in the preset (`keras_gans/presets/dcgan_celeba.py`), so
+that tests can build small models through the same code. The GAN itself is
+the base class `keras_gans.models.gan.GAN` with its defaults: this example is
+the one the base class follows.
 """
 
 import keras
 from keras import layers
 
-from keras_gans.models.gan import GAN
 
-
-def build_face_discriminator(image_size=64, widths=(64, 128, 128), dropout=0.2):
-    """Image -> probability that it is fake. 404,801 parameters by default."""
+def build_face_discriminator(image_size, widths, dropout):
+    """Image -> probability that it is fake. 404,801 parameters at the example's size."""
     inputs = keras.Input(shape=(image_size, image_size, 3))
     x = inputs
     for width in widths:
@@ -24,8 +25,8 @@ def build_face_discriminator(image_size=64, widths=(64, 128, 128), dropout=0.2):
     return keras.Model(inputs, outputs, name="discriminator")
 
 
-def build_face_generator(latent_dim=128, image_size=64, seed_channels=128, widths=(128, 256, 512)):
-    """Latent vector -> image in [-1, 1]. 3,979,651 parameters by default."""
+def build_face_generator(latent_dim, image_size, seed_channels, widths):
+    """Latent vector -> image in [-1, 1]. 3,979,651 parameters at the example's size."""
     # Each transposed convolution doubles the size: start at size / 2**n.
     start = image_size // 2 ** len(widths)
     inputs = keras.Input(shape=(latent_dim,))
@@ -41,34 +42,3 @@ def build_face_generator(latent_dim=128, image_size=64, seed_channels=128, width
     # convolution (a large share of the step) computes in the lower precision.
     outputs = layers.Activation("tanh", dtype="float32")(x)
     return keras.Model(inputs, outputs, name="generator")
-
-
-def build_face_gan(
-    latent_dim=128,
-    learning_rate=1e-4,
-    image_size=64,
-    d_widths=(64, 128, 128),
-    g_widths=(128, 256, 512),
-    seed_channels=128,
-    dropout=0.2,
-    seed=None,
-    jit_compile="auto",
-):
-    """Builds and compiles the face DCGAN: the one place to wrap in a strategy scope.
-
-    `jit_compile="auto"` is Keras' rule: XLA when a GPU is present, not on a
-    CPU (where it measured no faster here, see scripts/benchmark.py).
-    """
-    gan = GAN(
-        discriminator=build_face_discriminator(image_size, d_widths, dropout),
-        generator=build_face_generator(latent_dim, image_size, seed_channels, g_widths),
-        latent_dim=latent_dim,
-        seed=seed,
-    )
-    gan.compile(
-        d_optimizer=keras.optimizers.Adam(learning_rate),
-        g_optimizer=keras.optimizers.Adam(learning_rate),
-        loss_fn=keras.losses.BinaryCrossentropy(),
-        jit_compile=jit_compile,
-    )
-    return gan

@@ -19,11 +19,11 @@ import keras
 import tensorflow as tf
 from keras import layers
 
-from keras_gans.models.cgan import ConditionalGAN, build_cgan_generator
+from keras_gans.models.cgan_mnist import ConditionalGAN, build_cgan_generator
 
 
-def build_acgan_generator(latent_dim=100, num_classes=10, widths=(256, 512)):
-    """[z, one-hot label] -> image (28, 28, 1) in [-1, 1]. 583,312 parameters by default.
+def build_acgan_generator(latent_dim, num_classes, widths):
+    """[z, one-hot label] -> image (28, 28, 1) in [-1, 1]. 562,192 parameters at the tutorial's size.
 
     The tutorial's: Dense(256) ReLU, Dense(512) ReLU, Dense(784) tanh; the
     conditional GAN's generator with one hidden layer fewer, and with the
@@ -33,8 +33,8 @@ def build_acgan_generator(latent_dim=100, num_classes=10, widths=(256, 512)):
     return build_cgan_generator(latent_dim, num_classes, widths, activation="relu")
 
 
-def build_acgan_discriminator(num_classes=10, widths=(512, 256)):
-    """Image -> [probability that it is real, class probabilities]. 536,075 parameters by default.
+def build_acgan_discriminator(num_classes, widths):
+    """Image -> [probability that it is real, class probabilities]. 536,075 parameters at the tutorial's size.
 
     The tutorial's code gives no usable discriminator, so this is the dense
     discriminator of the same tutorial family (Flatten, Dense(512),
@@ -59,11 +59,11 @@ def build_acgan_discriminator(num_classes=10, widths=(512, 256)):
 class ACGAN(ConditionalGAN):
     """The auxiliary classifier GAN: conditional generator, image-only two-headed discriminator.
 
-    Shares with `ConditionalGAN` the label sampling, the real = 1
-    convention and the source (real/fake) losses; adds the class losses.
+    Shares with `ConditionalGAN` the label sampling and the source
+    (real/fake) losses, with their label options; adds the class losses.
     """
 
-    def __init__(self, discriminator, generator, latent_dim, num_classes=10, **kwargs):
+    def __init__(self, discriminator, generator, latent_dim, num_classes, **kwargs):
         super().__init__(discriminator, generator, latent_dim, num_classes=num_classes, **kwargs)
         # Softmax outputs, so probabilities, not logits. Default reduction:
         # divides by the global batch under tf.distribute, as `loss_fn`.
@@ -98,30 +98,3 @@ class ACGAN(ConditionalGAN):
         self._apply(self.g_optimizer, tape, g_loss, self.generator)
 
         return self._track(d_loss=d_loss, g_loss=g_loss)
-
-
-def build_acgan(
-    latent_dim=100,
-    num_classes=10,
-    learning_rate=2e-4,
-    beta_1=0.5,
-    g_widths=(256, 512),
-    d_widths=(512, 256),
-    seed=None,
-    jit_compile="auto",
-):
-    """Builds and compiles the ACGAN: the tutorial's Adam(2e-4, beta_1=0.5)."""
-    gan = ACGAN(
-        discriminator=build_acgan_discriminator(num_classes, d_widths),
-        generator=build_acgan_generator(latent_dim, num_classes, g_widths),
-        latent_dim=latent_dim,
-        num_classes=num_classes,
-        seed=seed,
-    )
-    gan.compile(
-        d_optimizer=keras.optimizers.Adam(learning_rate, beta_1=beta_1),
-        g_optimizer=keras.optimizers.Adam(learning_rate, beta_1=beta_1),
-        loss_fn=keras.losses.BinaryCrossentropy(),
-        jit_compile=jit_compile,
-    )
-    return gan

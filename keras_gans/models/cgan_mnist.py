@@ -3,8 +3,9 @@
 Both networks get the digit's class as a one-hot vector beside their usual
 input, so the generator learns to draw the digit it is asked for and the
 discriminator judges "is this a real 7?" rather than "is this real?".
-Same layers and parameter counts as the tutorial; the widths are arguments so
-that tests can build small models through the same code.
+Same layers and parameter counts as the tutorial. The sizes are arguments,
+with the tutorial's values in the preset (`keras_gans/presets/cgan_mnist.py`),
+so that tests can build small models through the same code.
 """
 
 import keras
@@ -24,8 +25,8 @@ def _activation(name):
 # The tutorial's hidden layers use ReLU; trained so, the generator collapsed
 # here to one speckled image for every z and label (dead ReLUs, it seems) within 800
 # steps. Fixed: LeakyReLU(0.2), as usual in GANs; no parameter changes.
-def build_cgan_generator(latent_dim=100, num_classes=10, widths=(256, 512, 1024), activation="leaky_relu"):
-    """[z, one-hot label] -> image (28, 28, 1) in [-1, 1]. 1,488,912 parameters by default."""
+def build_cgan_generator(latent_dim, num_classes, widths, activation="leaky_relu"):
+    """[z, one-hot label] -> image (28, 28, 1) in [-1, 1]. 1,488,912 parameters at the tutorial's size."""
     z = keras.Input(shape=(latent_dim,), name="z")
     label = keras.Input(shape=(num_classes,), name="label")
     x = layers.Concatenate()([z, label])
@@ -38,10 +39,10 @@ def build_cgan_generator(latent_dim=100, num_classes=10, widths=(256, 512, 1024)
     return keras.Model([z, label], outputs, name="generator")
 
 
-def build_cgan_discriminator(num_classes=10, widths=(512, 256), activation="leaky_relu", dropout=0.3):
+def build_cgan_discriminator(num_classes, widths, dropout, activation="leaky_relu"):
     """[image, one-hot label] -> probability that the image is a real digit of that class.
 
-    538,625 parameters by default.
+    538,625 parameters at the tutorial's size.
     """
     image = keras.Input(shape=(28, 28, 1), name="image")
     label = keras.Input(shape=(num_classes,), name="label")
@@ -60,23 +61,24 @@ def build_cgan_discriminator(num_classes=10, widths=(512, 256), activation="leak
 class ConditionalGAN(GAN):
     """A GAN whose two networks also take the class label (one-hot).
 
-    `fit` passes `(images, labels)` batches (integer labels). As the
-    tutorial, the discriminator outputs the probability that an image is
-    *real* (label 1), and each step trains it on real images with their own
-    labels and fakes drawn for random labels; the generator then gets fresh
-    random labels and wants its fakes called real.
+    `fit` passes `(images, labels)` batches (integer labels). Each step
+    trains the discriminator on real images with their own labels and fakes
+    drawn for random labels; the generator then gets fresh random labels and
+    wants its fakes called real. The labels' convention (the tutorial's:
+    real 1, fake 0, no noise, the two losses summed) is the base class's
+    options, set by the preset.
 
     Args:
         discriminator: model mapping [image, one-hot] to one probability.
         generator: model mapping [z, one-hot] to an image.
         latent_dim: size of z.
         num_classes: number of classes.
-        label_noise: as `GAN`; the tutorial uses none.
-        seed: seed of the latent vectors and labels drawn in `train_step`.
+        **kwargs: the base class's label options and seed (the seed also
+            draws the labels in `train_step`).
     """
 
-    def __init__(self, discriminator, generator, latent_dim, num_classes=10, label_noise=0.0, **kwargs):
-        super().__init__(discriminator, generator, latent_dim, label_noise=label_noise, **kwargs)
+    def __init__(self, discriminator, generator, latent_dim, num_classes, **kwargs):
+        super().__init__(discriminator, generator, latent_dim, **kwargs)
         self.num_classes = num_classes
 
     def sample_labels(self, batch_size):
@@ -90,18 +92,6 @@ class ConditionalGAN(GAN):
     def one_hot(self, labels):
         """Integer labels from the dataset as one-hot vectors."""
         return tf.one_hot(tf.cast(tf.reshape(labels, [-1]), "int32"), self.num_classes)
-
-    # The tutorial's convention: real is 1, fake is 0.
-    def discriminator_loss(self, real_output, fake_output):
-        """BCE(real called real) + BCE(fake called fake), with optional label noise."""
-        # Optional label noise moves both labels towards the middle.
-        real_labels = self.noisy_labels(real_output, 1.0, direction=-1.0)
-        fake_labels = self.noisy_labels(fake_output, 0.0)
-        return self.loss_fn(real_labels, real_output) + self.loss_fn(fake_labels, fake_output)
-
-    def generator_loss(self, fake_output):
-        """The generator wants its images called real (label 1)."""
-        return self.loss_fn(tf.ones_like(fake_output), fake_output)
 
     def train_step(self, data):
         real_images, labels = self.unpack_batch(data)
@@ -132,35 +122,3 @@ class ConditionalGAN(GAN):
 
     def get_config(self):
         return {**super().get_config(), "num_classes": self.num_classes}
-
-
-def build_cgan(
-    latent_dim=100,
-    num_classes=10,
-    learning_rate=2e-4,
-    beta_1=0.5,
-    g_widths=(256, 512, 1024),
-    d_widths=(512, 256),
-    d_dropout=0.3,
-    seed=None,
-    jit_compile="auto",
-):
-    """Builds and compiles the MLP conditional GAN.
-
-    The tutorial names no optimizer settings: Adam(2e-4, beta_1=0.5), the
-    DCGAN paper's, which most GAN tutorials use.
-    """
-    gan = ConditionalGAN(
-        discriminator=build_cgan_discriminator(num_classes, d_widths, dropout=d_dropout),
-        generator=build_cgan_generator(latent_dim, num_classes, g_widths),
-        latent_dim=latent_dim,
-        num_classes=num_classes,
-        seed=seed,
-    )
-    gan.compile(
-        d_optimizer=keras.optimizers.Adam(learning_rate, beta_1=beta_1),
-        g_optimizer=keras.optimizers.Adam(learning_rate, beta_1=beta_1),
-        loss_fn=keras.losses.BinaryCrossentropy(),
-        jit_compile=jit_compile,
-    )
-    return gan

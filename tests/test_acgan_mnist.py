@@ -9,9 +9,18 @@ import tensorflow as tf
 from model_checks import check_gan
 from PIL import Image
 
-from keras_gans.models.acgan import ACGAN, build_acgan, build_acgan_discriminator, build_acgan_generator
+from keras_gans.models.acgan_mnist import ACGAN
+from keras_gans.presets import get_preset
+from keras_gans.runner import train
 
+PRESET = get_preset("acgan_mnist")
 TINY = dict(latent_dim=8, g_widths=(16,), d_widths=(16,))
+
+
+@pytest.fixture(scope="module")
+def tutorial_gan():
+    """The tutorial's networks at their own size, built from the preset."""
+    return PRESET.build_gan()
 
 
 def _batch(n=8, seed=0):
@@ -19,8 +28,8 @@ def _batch(n=8, seed=0):
     return rng.uniform(-1, 1, (n, 28, 28, 1)).astype("float32"), np.arange(n) % 10
 
 
-def test_generator_matches_the_tutorial():
-    g = build_acgan_generator()
+def test_generator_matches_the_tutorial(tutorial_gan):
+    g = tutorial_gan.generator
     # (110*256 + 256) + (256*512 + 512) + (512*784 + 784)
     assert g.count_params() == 562_192
     assert [tuple(i.shape) for i in g.inputs] == [(None, 100), (None, 10)]
@@ -31,12 +40,12 @@ def test_generator_matches_the_tutorial():
     assert activations == [keras.activations.relu] * 2 + [keras.activations.tanh]  # the tutorial's ReLU
 
 
-def test_discriminator_sees_only_the_image_and_has_two_heads():
+def test_discriminator_sees_only_the_image_and_has_two_heads(tutorial_gan):
     """The chosen discriminator: Flatten, Dense(512), Dense(256) (LeakyReLU 0.2), two heads.
 
     (784*512 + 512) + (512*256 + 256) + (256 + 1) + (256*10 + 10) = 536,075.
     """
-    d = build_acgan_discriminator()
+    d = tutorial_gan.discriminator
     assert d.count_params() == 536_075
     assert len(d.inputs) == 1 and tuple(d.inputs[0].shape) == (None, 28, 28, 1)
     source, label = d.output_shape
@@ -48,7 +57,7 @@ def test_discriminator_sees_only_the_image_and_has_two_heads():
 
 
 def test_gan_shared_checks(tmp_path):
-    gan = build_acgan(seed=0, **TINY)
+    gan = PRESET.build_gan(seed=0, **TINY)
     inputs = [
         np.random.default_rng(1).standard_normal((3, 8)).astype("float32"),
         np.eye(10, dtype="float32")[:3],
@@ -59,8 +68,14 @@ def test_gan_shared_checks(tmp_path):
 
 
 def test_tutorial_defaults():
-    gan = build_acgan(g_widths=(16,), d_widths=(16,))
+    gan = PRESET.build_gan(g_widths=(16,), d_widths=(16,))
     assert gan.latent_dim == 100
+    assert (gan.real_label, gan.label_noise, gan.label_smoothing, gan.d_loss_reduction) == (
+        1.0,
+        0.0,
+        0.0,
+        "sum",
+    )
     for optimizer in (gan.d_optimizer, gan.g_optimizer):
         assert float(optimizer.learning_rate) == pytest.approx(2e-4)
         assert optimizer.beta_1 == pytest.approx(0.5)
@@ -71,7 +86,7 @@ def test_train_step_losses_are_the_papers():
 
     L_G = BCE(fake as real) + CE(class|fake).
     """
-    gan = build_acgan(seed=0, **TINY)
+    gan = PRESET.build_gan(seed=0, **TINY)
     images, labels = _batch()
     rng = np.random.default_rng(2)
     z = rng.standard_normal((8, 8)).astype("float32")
@@ -104,9 +119,8 @@ def test_train_step_losses_are_the_papers():
 
 
 def test_recipe_trains_with_the_tutorial_batch_size(tmp_path, mnist_dir):
-    from keras_gans.recipes.cgan import train_acgan_mnist
-
-    paths = train_acgan_mnist(
+    paths = train(
+        "acgan_mnist",
         mnist_path=mnist_dir,
         output_dir=str(tmp_path / "run"),
         epochs=1,
@@ -121,4 +135,4 @@ def test_recipe_trains_with_the_tutorial_batch_size(tmp_path, mnist_dir):
     assert grid.size == (3 * 28, 10 * 28)
     with open(paths["run"]) as file:
         settings = json.load(file)
-    assert settings["model"] == "acgan" and settings["batch_size"] == 64
+    assert settings["tutorial"] == "acgan_mnist" and settings["config"]["batch_size"] == 64

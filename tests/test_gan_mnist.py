@@ -7,17 +7,26 @@ from model_checks import check_gan
 from PIL import Image
 
 from keras_gans.callbacks import SummarizePerformance
-from keras_gans.models.classic_gan import (
-    ClassicGAN,
+from keras_gans.models.gan import GAN
+from keras_gans.models.gan_mnist import (
+    adam,
     build_classic_discriminator,
-    build_classic_gan,
     build_classic_generator,
     composite_train_step,
     define_discriminator,
     define_gan,
 )
+from keras_gans.presets import get_preset
+from keras_gans.runner import train
 
-SMALL = dict(latent_dim=8, d_widths=(4, 4), g_widths=(8, 8), seed_channels=8)
+PRESET = get_preset("gan_mnist")
+SMALL = PRESET.tiny
+
+
+@pytest.fixture(scope="module")
+def tutorial_gan():
+    """The tutorial's networks at their own size, built from the preset."""
+    return PRESET.build_gan()
 
 
 def _weights(model):
@@ -29,13 +38,15 @@ def _changed(before, model):
 
 
 def _small_networks():
-    discriminator = define_discriminator(build_classic_discriminator(widths=(4, 4)))
+    discriminator = define_discriminator(
+        build_classic_discriminator(widths=(4, 4), dropout=0.4), adam(2e-4, 0.5)
+    )
     generator = build_classic_generator(latent_dim=8, seed_channels=8, widths=(8, 8))
-    return generator, discriminator, define_gan(generator, discriminator)
+    return generator, discriminator, define_gan(generator, discriminator, adam(2e-4, 0.5))
 
 
-def test_discriminator_matches_the_tutorial():
-    d = build_classic_discriminator()
+def test_discriminator_matches_the_tutorial(tutorial_gan):
+    d = tutorial_gan.discriminator
     assert d.count_params() == 40_705
     assert d.input_shape == (None, 28, 28, 1)
     assert d.output_shape == (None, 1)
@@ -49,8 +60,8 @@ def test_discriminator_matches_the_tutorial():
     assert d.layers[-1].activation is keras.activations.sigmoid
 
 
-def test_generator_matches_the_tutorial():
-    g = build_classic_generator()
+def test_generator_matches_the_tutorial(tutorial_gan):
+    g = tutorial_gan.generator
     assert g.count_params() == 1_164_289
     assert g.input_shape == (None, 100)
     shapes = [
@@ -62,13 +73,19 @@ def test_generator_matches_the_tutorial():
     assert g.layers[-1].activation is keras.activations.sigmoid
 
 
-def test_tutorial_optimizers():
-    generator, discriminator, composite = _small_networks()
-    gan = build_classic_gan(**SMALL)
-    for optimizer in (discriminator.optimizer, composite.optimizer, gan.d_optimizer, gan.g_optimizer):
+def test_tutorial_optimizers_and_labels():
+    config = PRESET.config()
+    gan = PRESET.build_gan(**SMALL)
+    for optimizer in (gan.d_optimizer, gan.g_optimizer, adam(config["learning_rate"], config["beta_1"])):
         assert float(optimizer.learning_rate) == pytest.approx(2e-4)
         assert float(optimizer.beta_1) == pytest.approx(0.5)
-    assert gan.label_noise == 0
+    # The tutorial's labels: real 1, fake 0, no noise, one BCE over the batch.
+    assert (gan.real_label, gan.label_noise, gan.label_smoothing, gan.d_loss_reduction) == (
+        1.0,
+        0.0,
+        0.0,
+        "mean",
+    )
 
 
 def test_composite_update_leaves_the_discriminator_unchanged():
@@ -109,16 +126,17 @@ def test_composite_step_trains_both_networks():
 
 
 def test_fit_gan_shared_checks(tmp_path):
-    gan = build_classic_gan(seed=0, **SMALL)
+    gan = PRESET.build_gan(seed=0, **SMALL)
     batch = np.random.default_rng(0).uniform(0, 1, (6, 28, 28, 1)).astype("float32")
     z = np.random.default_rng(1).standard_normal((3, 8)).astype("float32")
     logs = check_gan(gan, batch, z, tmp_path)
     assert set(logs) == {"d_loss", "g_loss"}
-    assert isinstance(keras.models.load_model(tmp_path / "gan.keras"), ClassicGAN)
+    # No class of its own: the base GAN, whose step is already the tutorial's.
+    assert type(keras.models.load_model(tmp_path / "gan.keras")) is GAN
 
 
 def test_fit_losses_label_real_one():
-    gan = build_classic_gan(**SMALL)
+    gan = PRESET.build_gan(**SMALL)
     bce = keras.losses.BinaryCrossentropy()
     real = np.full((4, 1), 0.9, "float32")
     fake = np.full((4, 1), 0.2, "float32")
@@ -128,7 +146,7 @@ def test_fit_losses_label_real_one():
 
 
 def test_summarize_performance_every_n_epochs(tmp_path, capsys):
-    gan = build_classic_gan(**SMALL)
+    gan = PRESET.build_gan(**SMALL)
     images = np.random.default_rng(0).uniform(0, 1, (50, 28, 28, 1)).astype("float32")
     summary = SummarizePerformance(images, latent_dim=8, save_dir=str(tmp_path), every=2, seed=0)
     summary.set_model(gan)
@@ -156,10 +174,9 @@ def test_summarize_performance_every_n_epochs(tmp_path, capsys):
 
 @pytest.mark.parametrize("method", ["composite", "fit"])
 def test_recipe_trains_on_real_mnist(method, mnist_dir, tmp_path):
-    from keras_gans.recipes.classic_gan import train_gan_mnist
-
     out = tmp_path / method
-    paths = train_gan_mnist(
+    paths = train(
+        "gan_mnist",
         method=method,
         mnist_path=mnist_dir / "mnist_content_equivalent.npz",
         output_dir=str(out),

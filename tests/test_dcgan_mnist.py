@@ -9,19 +9,23 @@ from model_checks import check_gan
 from PIL import Image
 
 from keras_gans.data.mnist import load_mnist
-from keras_gans.models.mnist_dcgan import (
-    MnistDCGAN,
-    build_mnist_dcgan,
-    build_mnist_discriminator,
-    build_mnist_generator,
-)
+from keras_gans.models.dcgan_mnist import MnistDCGAN
 from keras_gans.plotting import make_gif
+from keras_gans.presets import get_preset
+from keras_gans.runner import train
 
+PRESET = get_preset("dcgan_mnist")
 TINY = dict(latent_dim=8, g_widths=(8, 8, 4), d_widths=(4, 8))
 
 
-def test_generator_matches_the_tutorial():
-    g = build_mnist_generator()
+@pytest.fixture(scope="module")
+def tutorial_gan():
+    """The tutorial's GAN at its own size, built from its preset."""
+    return PRESET.build_gan()
+
+
+def test_generator_matches_the_tutorial(tutorial_gan):
+    g = tutorial_gan.generator
     assert g.count_params() == 2_330_944
     assert g.input_shape == (None, 100)
     shapes = [
@@ -37,8 +41,8 @@ def test_generator_matches_the_tutorial():
     assert g.layers[-1].activation is keras.activations.tanh
 
 
-def test_discriminator_matches_the_tutorial():
-    d = build_mnist_discriminator()
+def test_discriminator_matches_the_tutorial(tutorial_gan):
+    d = tutorial_gan.discriminator
     assert d.count_params() == 212_865
     assert d.input_shape == (None, 28, 28, 1)
     assert d.output_shape == (None, 1)
@@ -48,9 +52,15 @@ def test_discriminator_matches_the_tutorial():
 
 
 def test_tutorial_defaults():
-    gan = build_mnist_dcgan(g_widths=(8, 8, 4), d_widths=(4, 8))
+    gan = PRESET.build_gan(g_widths=(8, 8, 4), d_widths=(4, 8))
     assert gan.latent_dim == 100
-    assert gan.label_noise == 0
+    # The tutorial's labels: real 1, fake 0, no noise, real_loss + fake_loss.
+    assert (gan.real_label, gan.label_noise, gan.label_smoothing, gan.d_loss_reduction) == (
+        1.0,
+        0.0,
+        0.0,
+        "sum",
+    )
     for optimizer in (gan.d_optimizer, gan.g_optimizer):
         assert isinstance(optimizer, keras.optimizers.Adam)
         assert float(optimizer.learning_rate) == pytest.approx(1e-4)
@@ -58,7 +68,7 @@ def test_tutorial_defaults():
 
 
 def test_losses_are_the_tutorials():
-    gan = build_mnist_dcgan(**TINY)
+    gan = PRESET.build_gan(**TINY)
     real = np.array([[3.0], [-1.0]], "float32")
     fake = np.array([[-2.0], [0.5]], "float32")
     bce = keras.losses.BinaryCrossentropy(from_logits=True)
@@ -68,7 +78,7 @@ def test_losses_are_the_tutorials():
 
 
 def test_gan_shared_checks(tmp_path):
-    gan = build_mnist_dcgan(seed=0, **TINY)
+    gan = PRESET.build_gan(seed=0, **TINY)
     batch = np.random.default_rng(0).uniform(-1, 1, (6, 28, 28, 1)).astype("float32")
     z = np.random.default_rng(1).standard_normal((3, 8)).astype("float32")
     logs = check_gan(gan, batch, z, tmp_path)
@@ -99,10 +109,9 @@ def test_real_mnist_loads_offline_from_both_forms(mnist_dir):
 
 
 def test_recipe_writes_grids_checkpoints_and_gif(mnist_dir, tmp_path):
-    from keras_gans.recipes.mnist_dcgan import train_dcgan_mnist
-
     out = tmp_path / "run"
-    paths = train_dcgan_mnist(
+    paths = train(
+        "dcgan_mnist",
         mnist_path=mnist_dir,
         output_dir=str(out),
         epochs=3,
@@ -120,7 +129,7 @@ def test_recipe_writes_grids_checkpoints_and_gif(mnist_dir, tmp_path):
         assert grid.size == (4 * 28, 4 * 28)  # 16 fixed seeds, 4x4
     with Image.open(paths["gif"]) as gif:
         assert gif.n_frames > 1
-    assert json.loads((out / "run.json").read_text())["batch_size"] == 8
+    assert json.loads((out / "run.json").read_text())["config"]["batch_size"] == 8
     assert (out / "generator.keras").exists()
 
 

@@ -5,13 +5,21 @@ import numpy as np
 import pytest
 from model_checks import check_gan
 
-from keras_gans.models.face_dcgan import build_face_discriminator, build_face_gan, build_face_generator
+from keras_gans.models.dcgan_celeba import build_face_discriminator, build_face_generator
+from keras_gans.presets import get_preset
 
-TINY = dict(image_size=16, d_widths=(4, 8, 8), g_widths=(8, 8, 4), seed_channels=8)
+PRESET = get_preset("dcgan_celeba")
+TINY = PRESET.tiny
 
 
-def test_discriminator_matches_the_tutorial_summary():
-    d = build_face_discriminator()
+@pytest.fixture(scope="module")
+def tutorial_gan():
+    """The example's GAN at its own size, built from its preset."""
+    return PRESET.build_gan()
+
+
+def test_discriminator_matches_the_tutorial_summary(tutorial_gan):
+    d = tutorial_gan.discriminator
     assert d.count_params() == 404_801
     assert d.input_shape == (None, 64, 64, 3)
     assert d.output_shape == (None, 1)
@@ -22,8 +30,8 @@ def test_discriminator_matches_the_tutorial_summary():
     ]
 
 
-def test_generator_matches_the_tutorial_summary():
-    g = build_face_generator()
+def test_generator_matches_the_tutorial_summary(tutorial_gan):
+    g = tutorial_gan.generator
     assert g.count_params() == 3_979_651
     assert g.input_shape == (None, 128)
     assert g.output_shape == (None, 64, 64, 3)
@@ -33,11 +41,11 @@ def test_generator_matches_the_tutorial_summary():
 def test_small_models_through_constructor_arguments():
     g = build_face_generator(latent_dim=16, image_size=32, seed_channels=8, widths=(8, 8))
     assert g.output_shape == (None, 32, 32, 3)
-    assert build_face_discriminator(image_size=32, widths=(4, 4)).output_shape == (None, 1)
+    assert build_face_discriminator(image_size=32, widths=(4, 4), dropout=0.2).output_shape == (None, 1)
 
 
 def test_gan_shared_checks(tmp_path):
-    gan = build_face_gan(latent_dim=8, seed=0, **TINY)
+    gan = PRESET.build_gan(latent_dim=8, seed=0, **TINY)
     batch = np.random.default_rng(0).uniform(-1, 1, (6, 16, 16, 3)).astype("float32")
     z = np.random.default_rng(1).standard_normal((3, 8)).astype("float32")
     logs = check_gan(gan, batch, z, tmp_path)
@@ -45,9 +53,15 @@ def test_gan_shared_checks(tmp_path):
 
 
 def test_tutorial_defaults():
-    gan = build_face_gan(**TINY)
+    gan = PRESET.build_gan(**TINY)
     assert gan.latent_dim == 128
-    assert gan.label_noise == 0.05
+    # keras.io's labels: fakes 1, reals 0, U(0, 0.05) noise, one cross-entropy over the batch.
+    assert (gan.real_label, gan.label_noise, gan.label_smoothing, gan.d_loss_reduction) == (
+        0.0,
+        0.05,
+        0.0,
+        "mean",
+    )
     for optimizer in (gan.d_optimizer, gan.g_optimizer):
         assert isinstance(optimizer, keras.optimizers.Adam)
         assert float(optimizer.learning_rate) == pytest.approx(1e-4)
@@ -58,7 +72,7 @@ def test_tutorial_defaults():
 
 def test_train_step_runs_dropout_in_training_mode():
     """Keras 3 runs Dropout only when `training=True` reaches it."""
-    gan = build_face_gan(latent_dim=8, **TINY)
+    gan = PRESET.build_gan(latent_dim=8, **TINY)
     dropout = next(layer for layer in gan.discriminator.layers if isinstance(layer, keras.layers.Dropout))
     seen = []
     call = dropout.call
@@ -77,7 +91,7 @@ def test_train_step_runs_dropout_in_training_mode():
 
 
 def test_discriminator_labels_fake_as_one_with_noise():
-    gan = build_face_gan(latent_dim=8, **TINY)
+    gan = PRESET.build_gan(latent_dim=8, **TINY)
     fake = np.full((64, 1), 0.99, "float32")
     real = np.full((64, 1), 0.01, "float32")
     # Confident and right (fake -> 1, real -> 0): a small loss, not exactly
@@ -90,3 +104,29 @@ def test_discriminator_labels_fake_as_one_with_noise():
     assert loss != pytest.approx(noiseless, abs=1e-6)
     # The generator wants its fakes called real (label 0).
     assert float(gan.generator_loss(np.full((8, 1), 0.01, "float32"))) < 0.05
+
+
+def test_gan_with_its_defaults_is_the_examples_class():
+    """`GAN(discriminator, generator, latent_dim)` as the example writes it: its labels, its loss."""
+    from keras_gans.models.gan import GAN
+
+    gan = GAN(discriminator=keras.Sequential(), generator=keras.Sequential(), latent_dim=8, seed=3)
+    gan.compile(
+        d_optimizer=keras.optimizers.Adam(1e-4),
+        g_optimizer=keras.optimizers.Adam(1e-4),
+        loss_fn=keras.losses.BinaryCrossentropy(),
+    )
+    real = np.random.default_rng(0).uniform(0.05, 0.95, (6, 1)).astype("float32")
+    fake = np.random.default_rng(1).uniform(0.05, 0.95, (6, 1)).astype("float32")
+    # The example: labels = concat(ones for fakes, zeros for reals) + 0.05 * uniform,
+    # drawn in that order, then one BCE over the concatenation.
+    noise = keras.random.SeedGenerator(3)
+    labels = np.r_[np.ones((6, 1)), np.zeros((6, 1))].astype("float32")
+    drawn = np.r_[
+        np.array(keras.random.uniform((6, 1), seed=noise)), np.array(keras.random.uniform((6, 1), seed=noise))
+    ]
+    expected = keras.losses.BinaryCrossentropy()(labels + 0.05 * drawn, np.r_[fake, real])
+    assert float(gan.discriminator_loss(real, fake)) == pytest.approx(float(expected), rel=1e-6)
+    assert float(gan.generator_loss(fake)) == pytest.approx(
+        float(keras.losses.BinaryCrossentropy()(np.zeros((6, 1)), fake)), rel=1e-6
+    )

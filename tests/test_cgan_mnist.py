@@ -10,9 +10,18 @@ from model_checks import check_gan
 from PIL import Image
 
 from keras_gans.data.mnist import array_dataset
-from keras_gans.models.cgan import ConditionalGAN, build_cgan, build_cgan_discriminator, build_cgan_generator
+from keras_gans.models.cgan_mnist import ConditionalGAN, build_cgan_discriminator, build_cgan_generator
+from keras_gans.presets import get_preset
+from keras_gans.runner import train
 
+PRESET = get_preset("cgan_mnist")
 TINY = dict(latent_dim=8, g_widths=(16,), d_widths=(16,))
+
+
+@pytest.fixture(scope="module")
+def tutorial_gan():
+    """The tutorial's networks at their own size, built from the preset."""
+    return PRESET.build_gan()
 
 
 def _batch(n=8, seed=0):
@@ -21,8 +30,8 @@ def _batch(n=8, seed=0):
     return images, np.arange(n) % 10
 
 
-def test_generator_matches_the_tutorial():
-    g = build_cgan_generator()
+def test_generator_matches_the_tutorial(tutorial_gan):
+    g = tutorial_gan.generator
     assert g.count_params() == 1_488_912
     assert [tuple(i.shape) for i in g.inputs] == [(None, 100), (None, 10)]
     assert g.output_shape == (None, 28, 28, 1)
@@ -37,8 +46,8 @@ def test_generator_matches_the_tutorial():
     assert len(leaky) == 3 and all(layer.negative_slope == pytest.approx(0.2) for layer in leaky)
 
 
-def test_discriminator_matches_the_tutorial():
-    d = build_cgan_discriminator()
+def test_discriminator_matches_the_tutorial(tutorial_gan):
+    d = tutorial_gan.discriminator
     assert d.count_params() == 538_625
     assert [tuple(i.shape) for i in d.inputs] == [(None, 28, 28, 1), (None, 10)]
     assert d.output_shape == (None, 1)
@@ -55,11 +64,13 @@ def test_small_models_through_constructor_arguments():
         keras.activations.tanh,
     ]
     assert g.count_params() == (7 * 8 + 8) + (8 * 784 + 784)
-    assert build_cgan_discriminator(num_classes=3, widths=(8,)).count_params() == (787 * 8 + 8) + 9
+    assert (
+        build_cgan_discriminator(num_classes=3, widths=(8,), dropout=0.3).count_params() == (787 * 8 + 8) + 9
+    )
 
 
 def test_gan_shared_checks(tmp_path):
-    gan = build_cgan(seed=0, **TINY)
+    gan = PRESET.build_gan(seed=0, **TINY)
     inputs = [
         np.random.default_rng(1).standard_normal((3, 8)).astype("float32"),
         np.eye(10, dtype="float32")[:3],
@@ -70,10 +81,16 @@ def test_gan_shared_checks(tmp_path):
 
 
 def test_defaults():
-    gan = build_cgan(g_widths=(16,), d_widths=(16,))
+    gan = PRESET.build_gan(g_widths=(16,), d_widths=(16,))
     assert gan.latent_dim == 100
     assert gan.num_classes == 10
-    assert gan.label_noise == 0.0
+    # The tutorial's labels: real 1, fake 0, no noise, real_loss + fake_loss.
+    assert (gan.real_label, gan.label_noise, gan.label_smoothing, gan.d_loss_reduction) == (
+        1.0,
+        0.0,
+        0.0,
+        "sum",
+    )
     for optimizer in (gan.d_optimizer, gan.g_optimizer):
         assert isinstance(optimizer, keras.optimizers.Adam)
         assert float(optimizer.learning_rate) == pytest.approx(2e-4)
@@ -83,7 +100,7 @@ def test_defaults():
 
 
 def test_sampled_labels_are_one_hot_and_cover_every_class():
-    gan = build_cgan(seed=0, **TINY)
+    gan = PRESET.build_gan(seed=0, **TINY)
     labels = gan.sample_labels(2000).numpy()
     np.testing.assert_array_equal(labels.sum(axis=1), 1.0)
     counts = labels.sum(axis=0)
@@ -98,7 +115,7 @@ def _fix_randomness(gan, z, labels):
 
 def test_train_step_losses_are_the_tutorials():
     """d_loss = BCE(real, 1) + BCE(fake, 0), reals with their own labels; g_loss = BCE(fake, 1)."""
-    gan = build_cgan(seed=0, d_dropout=0.0, **TINY)  # no dropout, so the test can recompute the losses
+    gan = PRESET.build_gan(seed=0, d_dropout=0.0, **TINY)  # no dropout, so the test can recompute the losses
     images, labels = _batch()
     rng = np.random.default_rng(2)
     z = rng.standard_normal((8, 8)).astype("float32")
@@ -125,7 +142,7 @@ def test_train_step_losses_are_the_tutorials():
 
 
 def test_fit_on_a_labelled_tf_data_pipeline():
-    gan = build_cgan(seed=0, **TINY)
+    gan = PRESET.build_gan(seed=0, **TINY)
     images = np.random.default_rng(0).integers(0, 256, (64, 28, 28), dtype=np.uint8)
     dataset = array_dataset(images, np.arange(64) % 10, batch_size=16, seed=0)
     history = gan.fit(dataset, epochs=2, verbose=0, shuffle=False)
@@ -144,9 +161,8 @@ def test_class_grid_rows_are_classes_columns_share_z():
 
 
 def test_recipe_writes_a_class_grid_per_epoch(tmp_path, mnist_dir):
-    from keras_gans.recipes.cgan import train_cgan_mnist
-
-    paths = train_cgan_mnist(
+    paths = train(
+        "cgan_mnist",
         mnist_path=mnist_dir,
         output_dir=str(tmp_path / "run"),
         epochs=2,
@@ -165,4 +181,4 @@ def test_recipe_writes_a_class_grid_per_epoch(tmp_path, mnist_dir):
     assert isinstance(keras.models.load_model(paths["gan"]), ConditionalGAN)
     assert generator.output_shape == (None, 28, 28, 1)
     with open(paths["run"]) as file:
-        assert json.load(file)["model"] == "cgan"
+        assert json.load(file)["tutorial"] == "cgan_mnist"

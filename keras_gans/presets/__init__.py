@@ -1,0 +1,30 @@
+"""One preset per tutorial, the one home of its name and defaults.
+
+    from keras_gans.presets import get_preset
+    preset = get_preset("dcgan_celeba")
+    preset.defaults["latent_dim"]          # 128: the example's value, written only there
+    gan = preset.build_gan(latent_dim=64)  # built and compiled, ready for `fit`
+
+`keras_gans.runner.train(name, **options)` trains one; each script is
+`train_<name>.py`. A new GAN needs a model module and a preset module that
+calls `register(Preset(...))`, listed here.
+"""
+
+# Registered in the order of the README's table.
+from keras_gans.presets import (  # noqa: E402, F401, I001
+    acgan_mnist,
+    cgan_mnist,
+    cgan_rps,
+    dcgan_celeba,
+    dcgan_mnist,
+    gan_mnist,
+)
+from keras_gans.presets.base import (  # noqa: F401
+    COMMON_DEFAULTS,
+    PRESETS,
+    OptionError,
+    Preset,
+    TrainingData,
+    get_preset,
+    register,
+)

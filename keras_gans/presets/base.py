@@ -1,0 +1,154 @@
+"""What a preset is: one tutorial's name, defaults, and the pieces the runner calls.
+
+A preset is to a tutorial what keras-hub's `<model>_presets.py` is to a
+model: the one place its defaults are written. The runner
+(`keras_gans.runner.train`) reads a preset and the user's overrides, and
+does the rest the same way for every tutorial.
+"""
+
+import dataclasses
+from collections.abc import Callable
+
+import keras
+
+# Options every tutorial has, with their defaults; a preset adds its own and
+# may change these (every preset sets `epochs` and `batch_size`).
+COMMON_DEFAULTS = {
+    "epochs": None,
+    "batch_size": None,
+    "steps_per_epoch": None,  # None: the whole dataset
+    "max_images": None,  # None: all of them
+    "seed": None,
+    "xla": True,  # XLA where Keras' "auto" says so (GPUs), never when False
+    "strategy": "default",
+    "mixed_precision": None,
+    "overwrite": False,
+    "verbose": "auto",
+}
+
+
+class OptionError(ValueError):
+    """An option value that this tutorial cannot run with."""
+
+
+@dataclasses.dataclass
+class TrainingData:
+    """What a preset's `load_data` returns: the `tf.data` pipeline and what else it learnt.
+
+    Attributes:
+        dataset: batches as `train_step` takes them.
+        class_names: the class of each label index, for conditional GANs.
+        images: the training images as an array, where a tutorial's
+            callbacks or loop need them (the classic GAN's).
+        source: what was read (a folder or file), recorded in run.json.
+    """
+
+    dataset: object = None
+    class_names: list | None = None
+    images: object = None
+    source: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Preset:
+    """One tutorial, as the runner, the scripts, the benchmark and the tests see it.
+
+    Attributes:
+        name: the tutorial's one name: its model module, preset module,
+            script (`train_<name>.py`), notebook, run folder, benchmark
+            entry and docs page.
+        title: one line saying what it is.
+        defaults: the tutorial's own options and their defaults, on top of
+            `COMMON_DEFAULTS`.
+        load_data: `load_data(config) -> TrainingData`.
+        build: `build(config, data) -> compiled GAN`, called inside the
+            strategy and precision scope.
+        monitors: `monitors(config, data, samples_dir) -> [callbacks]`: what
+            the tutorial shows while it trains (sample grids...).
+        finish: `finish(config, data, generator, paths) -> {name: path}`:
+            outputs made after training (a GIF, a figure), or None.
+        train: a training loop that replaces `fit`, or None (the classic
+            GAN's composite loop: `train(config, data, monitors, run) ->
+            generator`).
+        check: `check(config)` raises OptionError for values the tutorial
+            cannot take, before anything is read or written; or None.
+        options: the tutorial's own command-line options, name -> help text
+            (the common ones are in `keras_gans.cli`).
+        tiny: overrides that make tiny models and runs, for tests and the
+            notebooks' tiny mode.
+        benchmark: overrides for `scripts/benchmark.py` (batch size) and
+            the steps it times.
+    """
+
+    name: str
+    title: str
+    defaults: dict
+    load_data: Callable
+    build: Callable
+    monitors: Callable
+    finish: Callable | None = None
+    train: Callable | None = None
+    check: Callable | None = None
+    options: dict = dataclasses.field(default_factory=dict)
+    tiny: dict = dataclasses.field(default_factory=dict)
+    benchmark: dict = dataclasses.field(default_factory=dict)
+
+    def config(self, **overrides):
+        """The resolved options: common defaults, this tutorial's, then `overrides`."""
+        config = {**COMMON_DEFAULTS, "output_dir": f"runs/{self.name}", **self.defaults}
+        unknown = sorted(set(overrides) - set(config))
+        if unknown:
+            raise OptionError(f"{self.name} has no option {', '.join(unknown)}")
+        config.update(overrides)
+        if self.check:
+            self.check(config)
+        return config
+
+    def build_gan(self, data=None, **overrides):
+        """This tutorial's GAN, built and compiled from its defaults and `overrides`.
+
+        `data` is what `load_data` returns where the build needs it (class
+        names); without it, the defaults stand in.
+        """
+        return self.build(self.config(**overrides), data or TrainingData())
+
+
+PRESETS = {}
+
+
+def register(preset):
+    """Adds `preset` to the registry (a new GAN needs this and its model module); returns it."""
+    PRESETS[preset.name] = preset
+    return preset
+
+
+def get_preset(name):
+    """The registered preset called `name`."""
+    if isinstance(name, Preset):
+        return name
+    try:
+        return PRESETS[name]
+    except KeyError:
+        raise OptionError(f"no tutorial called {name!r}; choose one of {', '.join(PRESETS)}") from None
+
+
+def jit_compile(config):
+    """Keras' `jit_compile` from the `xla` option: Keras' own "auto" rule, or never."""
+    return "auto" if config["xla"] else False
+
+
+def label_options(config):
+    """The base GAN's label conventions (and seed) as the preset sets them."""
+    keys = ("real_label", "label_noise", "label_smoothing", "d_loss_reduction", "seed")
+    return {key: config[key] for key in keys if key in config}
+
+
+def compile_gan(gan, config, loss_fn):
+    """Compiles `gan` with one Adam per network, as every tutorial here does; returns it."""
+    gan.compile(
+        d_optimizer=keras.optimizers.Adam(config["learning_rate"], beta_1=config["beta_1"]),
+        g_optimizer=keras.optimizers.Adam(config["learning_rate"], beta_1=config["beta_1"]),
+        loss_fn=loss_fn,
+        jit_compile=jit_compile(config),
+    )
+    return gan

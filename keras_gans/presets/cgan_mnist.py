@@ -1,0 +1,64 @@
+"""The MLP conditional GAN on MNIST: its defaults, data and per-class grids."""
+
+import keras
+
+from keras_gans.models.cgan_mnist import ConditionalGAN, build_cgan_discriminator, build_cgan_generator
+from keras_gans.presets.base import Preset, compile_gan, label_options, register
+from keras_gans.presets.mnist import MNIST_OPTION, class_grid, labelled_mnist_data
+
+DEFAULTS = {
+    "mnist_path": None,
+    "epochs": 50,
+    "batch_size": 128,
+    "latent_dim": 100,
+    "num_classes": 10,
+    # The tutorial names no optimizer settings: Adam(2e-4, beta_1=0.5), the
+    # DCGAN paper's, which most GAN tutorials use.
+    "learning_rate": 2e-4,
+    "beta_1": 0.5,
+    "g_widths": (256, 512, 1024),
+    "d_widths": (512, 256),
+    "d_dropout": 0.3,
+    "per_class": 10,
+    # The tutorial's labels: real 1, fake 0, no noise; real_loss + fake_loss.
+    "real_label": 1.0,
+    "label_noise": 0.0,
+    "label_smoothing": 0.0,
+    "d_loss_reduction": "sum",
+}
+
+
+def build(config, data):
+    gan = ConditionalGAN(
+        discriminator=build_cgan_discriminator(
+            config["num_classes"], config["d_widths"], config["d_dropout"]
+        ),
+        generator=build_cgan_generator(config["latent_dim"], config["num_classes"], config["g_widths"]),
+        latent_dim=config["latent_dim"],
+        num_classes=config["num_classes"],
+        **label_options(config),
+    )
+    return compile_gan(gan, config, keras.losses.BinaryCrossentropy())
+
+
+CONDITIONAL_MNIST_OPTIONS = {
+    **MNIST_OPTION,
+    "latent_dim": "size of z",
+    "learning_rate": "Adam learning rate of both networks",
+    "label_smoothing": "one-sided label smoothing of the discriminator's real labels",
+    "max_images": "train on the first N digits only (default: all)",
+}
+
+PRESET = register(
+    Preset(
+        name="cgan_mnist",
+        title="MLP conditional GAN on MNIST",
+        defaults=DEFAULTS,
+        load_data=labelled_mnist_data,
+        build=build,
+        monitors=class_grid,
+        options=CONDITIONAL_MNIST_OPTIONS,
+        tiny={"g_widths": (16,), "d_widths": (16,), "latent_dim": 16},
+        benchmark={"steps": 300},
+    )
+)

@@ -1,0 +1,115 @@
+"""The PyTorch hand-gesture conditional DCGAN (rock, paper, scissors): its defaults, data and grids."""
+
+import keras
+
+from keras_gans.callbacks import ClassGridMonitor
+from keras_gans.data.class_folders import class_folder_dataset, download_rps
+from keras_gans.models.cgan_rps import RpsConditionalGAN, build_rps_discriminator, build_rps_generator
+from keras_gans.presets.base import OptionError, Preset, TrainingData, compile_gan, label_options, register
+
+DEFAULTS = {
+    "data_dir": None,  # None: download rock-paper-scissors into data/, as the tutorial does
+    "epochs": 100,
+    "batch_size": 128,
+    "latent_dim": 100,
+    "num_classes": 3,  # until the data's class folders say otherwise
+    "learning_rate": 2e-4,
+    "beta_1": 0.5,
+    "image_size": 128,
+    "embedding_dim": 100,
+    "g_widths": (512, 256, 128, 64),
+    "d_widths": (64, 128, 256, 512),
+    "dropout": 0.4,
+    "samples_per_class": 8,
+    "sample_every": 10,
+    # The tutorial's labels: real 1, fake 0, no noise; the mean of the two losses.
+    "real_label": 1.0,
+    "label_noise": 0.0,
+    "label_smoothing": 0.0,
+}
+
+
+def check(config):
+    # The generator doubles its size len(g_widths) + 1 times from a square of at least 1.
+    factor = 2 ** (len(config["g_widths"]) + 1)
+    if config["image_size"] % factor:
+        raise OptionError(f"--image-size must be a multiple of {factor}, got {config['image_size']}")
+
+
+def load_data(config):
+    data_dir = config["data_dir"] or download_rps()
+    dataset, report = class_folder_dataset(
+        data_dir,
+        image_size=config["image_size"],
+        batch_size=config["batch_size"],
+        seed=config["seed"],
+        max_images=config["max_images"],
+    )
+    print(f"Classes (label order): {report.counts()}")
+    return TrainingData(dataset, class_names=report.class_names, source=str(data_dir))
+
+
+def build(config, data):
+    # The data's class folders set the classes; label i is saved as class_names[i].
+    class_names = data.class_names
+    num_classes = len(class_names) if class_names else config["num_classes"]
+    gan = RpsConditionalGAN(
+        discriminator=build_rps_discriminator(
+            num_classes, config["embedding_dim"], config["image_size"], config["d_widths"], config["dropout"]
+        ),
+        generator=build_rps_generator(
+            config["latent_dim"],
+            num_classes,
+            config["embedding_dim"],
+            config["image_size"],
+            config["g_widths"],
+        ),
+        latent_dim=config["latent_dim"],
+        class_names=class_names,
+        **label_options(config),
+    )
+    return compile_gan(gan, config, keras.losses.BinaryCrossentropy())
+
+
+def monitors(config, data, samples_dir):
+    # One row per class, the same noise in every row (rows differ by label
+    # only), every `sample_every` epochs, and the last epoch's as final.png.
+    return [
+        ClassGridMonitor(
+            num_classes=len(data.class_names),
+            per_class=config["samples_per_class"],
+            latent_dim=config["latent_dim"],
+            save_dir=samples_dir,
+            seed=config["seed"],
+            grid_name="grid_{epoch:03d}.png",
+            final_name="final.png",
+            every=config["sample_every"],
+            one_hot=False,  # this generator embeds class indices
+        )
+    ]
+
+
+PRESET = register(
+    Preset(
+        name="cgan_rps",
+        title="conditional DCGAN on rock-paper-scissors hands, 128x128, latent interpolation",
+        defaults=DEFAULTS,
+        load_data=load_data,
+        build=build,
+        monitors=monitors,
+        check=check,
+        options={
+            "data_dir": "folder of class sub-folders of images; labels follow the sorted folder names "
+            "(default: download rock-paper-scissors into data/)",
+            "image_size": "side of the square images, a multiple of 32; the same layers, with smaller "
+            "feature maps",
+            "learning_rate": "Adam learning rate of both networks",
+            "label_smoothing": "one-sided label smoothing of the discriminator's real labels",
+            "max_images": "train on N images, evenly spread over the classes (default: all)",
+            "sample_every": "save a grid of samples (one row per class) every N epochs",
+        },
+        tiny={"image_size": 32, "g_widths": (8, 8, 8, 8), "d_widths": (4, 8, 8, 8), "embedding_dim": 4},
+        # A step of 128 images at 128x128 takes about a minute on a 2-core CPU.
+        benchmark={"steps": 20, "batch_size": 16},
+    )
+)

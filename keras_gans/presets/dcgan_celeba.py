@@ -1,0 +1,88 @@
+"""The face DCGAN of keras.io ("DCGAN to generate face images"): its defaults, data and samples."""
+
+import keras
+
+from keras_gans.callbacks import GANMonitor
+from keras_gans.data.celeba import download_celeba
+from keras_gans.data.images import image_folder_dataset
+from keras_gans.models.dcgan_celeba import build_face_discriminator, build_face_generator
+from keras_gans.models.gan import GAN
+from keras_gans.presets.base import Preset, TrainingData, compile_gan, label_options, register
+
+DEFAULTS = {
+    "data_dir": None,  # None: download CelebA into data/celeba_gan/, as the example does
+    "epochs": 1,
+    "batch_size": 32,
+    "latent_dim": 128,
+    "learning_rate": 1e-4,
+    "beta_1": 0.9,  # Keras' default Adam, as the example's
+    "num_images": 10,
+    "image_size": 64,
+    "d_widths": (64, 128, 128),
+    "g_widths": (128, 256, 512),
+    "seed_channels": 128,
+    "dropout": 0.2,
+    # The example's labels: fakes 1, reals 0, U(0, 0.05) noise added to every label.
+    "real_label": 0.0,
+    "label_noise": 0.05,
+    "label_smoothing": 0.0,
+}
+
+
+def load_data(config):
+    data_dir = config["data_dir"] or download_celeba()
+    dataset, _ = image_folder_dataset(
+        data_dir,
+        image_size=config["image_size"],
+        batch_size=config["batch_size"],
+        seed=config["seed"],
+        max_images=config["max_images"],
+    )
+    return TrainingData(dataset, source=str(data_dir))
+
+
+def build(config, data):
+    gan = GAN(
+        discriminator=build_face_discriminator(config["image_size"], config["d_widths"], config["dropout"]),
+        generator=build_face_generator(
+            config["latent_dim"], config["image_size"], config["seed_channels"], config["g_widths"]
+        ),
+        latent_dim=config["latent_dim"],
+        **label_options(config),
+    )
+    return compile_gan(gan, config, keras.losses.BinaryCrossentropy())
+
+
+def monitors(config, data, samples_dir):
+    # As the example: `num_images` images from fixed latent vectors every epoch (and one grid).
+    return [
+        GANMonitor(
+            num_img=config["num_images"],
+            latent_dim=config["latent_dim"],
+            save_dir=samples_dir,
+            seed=config["seed"],
+        )
+    ]
+
+
+PRESET = register(
+    Preset(
+        name="dcgan_celeba",
+        title="DCGAN on CelebA faces, 64x64 (keras.io, 'overriding train_step')",
+        defaults=DEFAULTS,
+        load_data=load_data,
+        build=build,
+        monitors=monitors,
+        options={
+            "data_dir": "folder of training images, searched recursively "
+            "(default: download CelebA into data/celeba_gan/)",
+            "latent_dim": "size of z",
+            "learning_rate": "Adam learning rate of both networks",
+            "label_smoothing": "one-sided label smoothing of the discriminator's real labels",
+            "max_images": "train on the first N images only (default: all)",
+            "num_images": "sample images saved each epoch",
+        },
+        tiny={"image_size": 16, "d_widths": (4, 8, 8), "g_widths": (8, 8, 4), "seed_channels": 8},
+        benchmark={"steps": 10},
+    )
+)

@@ -1,0 +1,187 @@
+"""The classic Keras GAN (J. Brownlee, "How to Develop a GAN for MNIST"), trained either of two ways.
+
+- method="composite": the tutorial's own loop of `train_on_batch` calls on
+  the discriminator and on the composite model (generator + frozen
+  discriminator), as GANs were trained before `train_step` existed;
+- method="fit": the same two networks as the base `GAN` driven by `fit`.
+
+Both evaluate every `every` epochs with one `SummarizePerformance`, and both
+write the run folder through the same code.
+"""
+
+import time
+
+import keras
+import numpy as np
+
+from keras_gans.callbacks import SummarizePerformance
+from keras_gans.data.mnist import array_dataset
+from keras_gans.models.gan import GAN
+from keras_gans.models.gan_mnist import (
+    adam,
+    build_classic_discriminator,
+    build_classic_generator,
+    composite_train_step,
+    define_discriminator,
+    define_gan,
+)
+from keras_gans.plotting import plot_losses
+from keras_gans.presets.base import (
+    OptionError,
+    Preset,
+    TrainingData,
+    compile_gan,
+    jit_compile,
+    label_options,
+    register,
+)
+from keras_gans.presets.mnist import MNIST_OPTION, mnist_source, mnist_train
+from keras_gans.runtime import build_gan
+from keras_gans.training import write_loss_csv
+
+METHODS = ("composite", "fit")
+
+DEFAULTS = {
+    "method": "composite",
+    "mnist_path": None,
+    "epochs": 100,
+    "batch_size": 256,  # half real, half fake for the discriminator
+    "latent_dim": 100,
+    "learning_rate": 2e-4,
+    "beta_1": 0.5,
+    "every": 10,
+    "d_widths": (64, 64),
+    "g_widths": (128, 128),
+    "seed_channels": 128,
+    "dropout": 0.4,
+    # The tutorial's labels: real 1, fake 0, no noise, one BCE over the batch.
+    "real_label": 1.0,
+    "label_noise": 0.0,
+    "label_smoothing": 0.0,
+}
+
+
+def check(config):
+    if config["method"] not in METHODS:
+        raise OptionError(f"unknown method {config['method']!r}; choose one of {', '.join(METHODS)}")
+    if config["batch_size"] < 2:
+        raise OptionError("--batch-size must be at least 2 (half real, half fake)")
+
+
+def load_data(config):
+    images, _ = mnist_train(config)
+    # As the tutorial, an epoch is len(images) // batch_size steps (234 on MNIST).
+    config["steps_per_epoch"] = config["steps_per_epoch"] or max(1, len(images) // config["batch_size"])
+    # Batches of half real images: the base train_step adds as many fakes.
+    # Pixels in [0, 1], the range of the generator's sigmoid.
+    dataset = array_dataset(
+        images, batch_size=config["batch_size"] // 2, value_range=(0.0, 1.0), seed=config["seed"]
+    )
+    array = images[..., np.newaxis].astype("float32") / 255.0
+    return TrainingData(dataset, images=array, source=mnist_source(config))
+
+
+def build(config, data):
+    """The `fit` way: the tutorial's networks in the base GAN, with its labels."""
+    gan = GAN(
+        discriminator=build_classic_discriminator(config["d_widths"], config["dropout"]),
+        generator=build_classic_generator(config["latent_dim"], config["seed_channels"], config["g_widths"]),
+        latent_dim=config["latent_dim"],
+        **label_options(config),
+    )
+    return compile_gan(gan, config, keras.losses.BinaryCrossentropy())
+
+
+def monitors(config, data, samples_dir):
+    return [
+        SummarizePerformance(
+            data.images, config["latent_dim"], samples_dir, every=config["every"], seed=config["seed"]
+        )
+    ]
+
+
+def train_composite(config, data, monitors, paths, resuming):
+    """The tutorial's loop (method="composite"); None lets the runner `fit` (method="fit").
+
+    Returns `(generator, gan, model)` as the runner needs them: the
+    composite loop has no single GAN model to save.
+    """
+    if config["method"] == "fit":
+        return None
+    if resuming:
+        raise OptionError(
+            f"{paths['output_dir']} holds an unfinished fit run; the composite loop does not resume. "
+            "Pass --overwrite or choose another --output-dir."
+        )
+    if config["real_label"] != 1.0 or config["label_noise"]:
+        raise OptionError("the composite loop labels real 1, fake 0, without noise; use --method fit")
+
+    def build():
+        jit = jit_compile(config)
+        optimizer = lambda: adam(config["learning_rate"], config["beta_1"])  # noqa: E731
+        discriminator = define_discriminator(
+            build_classic_discriminator(config["d_widths"], config["dropout"]), optimizer(), jit
+        )
+        generator = build_classic_generator(config["latent_dim"], config["seed_channels"], config["g_widths"])
+        return generator, discriminator, define_gan(generator, discriminator, optimizer(), jit)
+
+    generator, discriminator, composite = build_gan(build, config["strategy"], config["mixed_precision"])
+    (summary,) = monitors
+    rng = np.random.default_rng(config["seed"])
+    history = {"epoch": [], "d_loss": [], "g_loss": []}
+    for epoch in range(config["epochs"]):
+        start = time.perf_counter()
+        losses = [
+            composite_train_step(
+                generator,
+                discriminator,
+                composite,
+                data.images,
+                config["latent_dim"],
+                config["batch_size"],
+                rng,
+                config["label_smoothing"],
+            )
+            for _ in range(config["steps_per_epoch"])
+        ]
+        d_loss, g_loss = np.mean(losses, axis=0)
+        history["epoch"].append(epoch)
+        history["d_loss"].append(float(d_loss))
+        history["g_loss"].append(float(g_loss))
+        write_loss_csv(history, paths["losses_csv"])
+        plot_losses(history, paths["losses_png"])
+        if config["verbose"]:
+            seconds = time.perf_counter() - start
+            print(f"Epoch {epoch + 1}/{config['epochs']}: d={d_loss:.3f}, g={g_loss:.3f} ({seconds:.1f} s)")
+        if (epoch + 1) % config["every"] == 0:
+            summary.summarize(epoch + 1, generator, discriminator)
+    return generator, None, composite
+
+
+PRESET = register(
+    Preset(
+        name="gan_mnist",
+        title="basic conv GAN on MNIST, composite model with a frozen discriminator",
+        defaults=DEFAULTS,
+        load_data=load_data,
+        build=build,
+        monitors=monitors,
+        train=train_composite,
+        check=check,
+        options={
+            "method": {
+                "help": "composite: the tutorial's train_on_batch loop with a frozen discriminator; "
+                "fit: the base GAN's train_step driven by model.fit",
+                "choices": METHODS,
+            },
+            **MNIST_OPTION,
+            "latent_dim": "size of the latent points",
+            "label_smoothing": "one-sided label smoothing of the discriminator's real labels",
+            "max_images": "train on the first N digits only (default: all)",
+            "every": "evaluate every N epochs",
+        },
+        tiny={"d_widths": (4, 4), "g_widths": (8, 8), "seed_channels": 8, "latent_dim": 8},
+        # fit's batches are the real half of the tutorial's 256.
+        benchmark={"steps": 20, "method": "fit", "batch_size": 128},
+    )
+)

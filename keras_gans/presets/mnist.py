@@ -1,0 +1,54 @@
+"""What the four MNIST tutorials share: the digits, read once and cut for short runs."""
+
+import os
+
+from keras_gans.data.mnist import load_mnist
+
+# The option every MNIST preset has, and its help text.
+MNIST_OPTION = {
+    "mnist_path": "a Keras-format mnist.npz or a folder of the four IDX files "
+    "(default: $KERAS_GANS_MNIST, else Keras' download)",
+}
+
+
+def mnist_train(config):
+    """`(images, labels)` of MNIST's training set, the first `max_images` of them if set."""
+    (images, labels), _ = load_mnist(config["mnist_path"])
+    if config["max_images"]:
+        images, labels = images[: config["max_images"]], labels[: config["max_images"]]
+    return images, labels
+
+
+def mnist_source(config):
+    """What was read, for run.json."""
+    path = config["mnist_path"] or os.environ.get("KERAS_GANS_MNIST")
+    return os.fspath(path) if path else "keras.datasets.mnist"
+
+
+def labelled_mnist_data(config):
+    """(digits in [-1, 1], labels) batches: the conditional tutorials' data."""
+    from keras_gans.data.mnist import array_dataset
+    from keras_gans.presets.base import TrainingData
+
+    images, labels = mnist_train(config)
+    # [-1, 1], the range of the generator's tanh (the CGAN tutorial scales
+    # to [0, 1], half of tanh's range: fixed here).
+    dataset = array_dataset(
+        images, labels, config["batch_size"], value_range=(-1.0, 1.0), seed=config["seed"]
+    )
+    return TrainingData(dataset, class_names=[str(digit) for digit in range(10)], source=mnist_source(config))
+
+
+def class_grid(config, data, samples_dir):
+    """One row of `per_class` samples per digit, every epoch."""
+    from keras_gans.callbacks import ClassGridMonitor
+
+    return [
+        ClassGridMonitor(
+            num_classes=config["num_classes"],
+            per_class=config["per_class"],
+            latent_dim=config["latent_dim"],
+            save_dir=samples_dir,
+            seed=config["seed"],
+        )
+    ]

@@ -1,0 +1,198 @@
+"""The presets: one name per tutorial everywhere, defaults in one place, one runner for all."""
+
+import json
+from pathlib import Path
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from keras_gans.cli import main as cli_main
+from keras_gans.models.gan import GAN
+from keras_gans.presets import PRESETS, OptionError, Preset, TrainingData, get_preset, register
+from keras_gans.presets.base import compile_gan, label_options
+from keras_gans.runner import train
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize("name", PRESETS)
+def test_a_tutorial_has_one_name_everywhere(name):
+    preset = PRESETS[name]
+    assert (ROOT / "keras_gans" / "models" / f"{name}.py").is_file()
+    assert (ROOT / "keras_gans" / "presets" / f"{name}.py").is_file()
+    assert (ROOT / "scripts" / f"train_{name}.py").is_file()
+    assert (ROOT / "notebooks" / f"{name}.ipynb").is_file()
+    assert (ROOT / "docs" / f"{name}.md").is_file()
+    assert preset.config()["output_dir"] == f"runs/{name}"
+    # The script is the preset's: it names the tutorial and restates no default.
+    script = (ROOT / "scripts" / f"train_{name}.py").read_text()
+    assert f'train_main("{name}"' in script and "default=" not in script
+
+
+@pytest.mark.parametrize("name", PRESETS)
+def test_every_option_a_script_offers_is_a_preset_option(name):
+    preset = PRESETS[name]
+    config = preset.config()
+    assert set(preset.options) <= set(config)
+    assert {"epochs", "batch_size", "learning_rate", "latent_dim"} <= set(config)
+    assert config["epochs"] and config["batch_size"]  # every preset sets them
+    # The tiny sizes are options of the preset too.
+    assert set(preset.tiny) <= set(config)
+
+
+def test_unknown_options_and_values_are_refused_before_anything_runs():
+    with pytest.raises(OptionError, match="dcgan_celeba has no option latnet_dim"):
+        get_preset("dcgan_celeba").config(latnet_dim=64)
+    with pytest.raises(OptionError, match="no tutorial called 'dcgan'"):
+        get_preset("dcgan")
+    with pytest.raises(OptionError, match="multiple of 32"):
+        get_preset("cgan_rps").config(image_size=48)
+    with pytest.raises(OptionError, match="at least 2"):
+        get_preset("gan_mnist").config(batch_size=1)
+
+
+# --- A new GAN is a preset and a model module: a toy one on 2-D points ---------
+
+
+def build_point_generator(latent_dim, width):
+    """Latent vector -> a 2-D point: the toy GAN's "model module"."""
+    return keras.Sequential(
+        [keras.Input((latent_dim,)), keras.layers.Dense(width, activation="relu"), keras.layers.Dense(2)],
+        name="generator",
+    )
+
+
+def build_point_discriminator(width):
+    return keras.Sequential(
+        [keras.Input((2,)), keras.layers.Dense(width, activation="relu"), keras.layers.Dense(1, "sigmoid")],
+        name="discriminator",
+    )
+
+
+def ring_points(config):
+    """Points on a unit circle, as `train_step` takes them."""
+    rng = np.random.default_rng(config["seed"])
+    angles = rng.uniform(0, 2 * np.pi, config["max_images"] or 256)
+    points = np.stack([np.cos(angles), np.sin(angles)], axis=1).astype("float32")
+    return TrainingData(tf.data.Dataset.from_tensor_slices(points).batch(config["batch_size"]), source="ring")
+
+
+def build_points_gan(config, data):
+    gan = GAN(
+        build_point_discriminator(config["width"]),
+        build_point_generator(config["latent_dim"], config["width"]),
+        config["latent_dim"],
+        **label_options(config),
+    )
+    return compile_gan(gan, config, keras.losses.BinaryCrossentropy())
+
+
+class SavePoints(keras.callbacks.Callback):
+    """The toy's monitor: points from fixed latent vectors, saved each epoch."""
+
+    def __init__(self, latent_dim, save_dir):
+        super().__init__()
+        self.z = np.random.default_rng(0).standard_normal((8, latent_dim)).astype("float32")
+        self.save_dir = Path(save_dir)
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.save_dir.mkdir(parents=True, exist_ok=True)
+        np.save(self.save_dir / f"points_{epoch:03d}.npy", self.model.generator(self.z, training=False))
+
+
+def point_plot(config, data, samples_dir):
+    return [SavePoints(config["latent_dim"], samples_dir)]
+
+
+POINTS = Preset(
+    name="points_ring",
+    title="a toy GAN on points of a ring",
+    defaults={
+        "epochs": 2,
+        "batch_size": 32,
+        "latent_dim": 4,
+        "width": 16,
+        "learning_rate": 1e-3,
+        "beta_1": 0.5,
+        "real_label": 1.0,
+        "label_noise": 0.0,
+        "label_smoothing": 0.1,
+        "d_loss_reduction": "mean",
+    },
+    load_data=ring_points,
+    build=build_points_gan,
+    monitors=point_plot,
+    options={"latent_dim": "size of z", "learning_rate": "Adam's"},
+)
+
+
+@pytest.fixture
+def points_preset():
+    register(POINTS)
+    yield POINTS
+    del PRESETS[POINTS.name]
+
+
+def test_a_new_gan_needs_only_a_preset_and_its_model(points_preset, tmp_path):
+    out = tmp_path / "run"
+    paths = train("points_ring", output_dir=str(out), seed=3, verbose=0)
+    record = json.loads((out / "run.json").read_text())
+    # run.json is the whole resolved config, with what ran it and how long.
+    assert record["tutorial"] == "points_ring"
+    assert record["config"] == {**POINTS.config(), "output_dir": str(out), "seed": 3, "verbose": 0}
+    assert record["in_force"] == {"xla": False, "precision": "float32", "replicas": 1}
+    machine = record["machine"]
+    assert machine["tensorflow"] == tf.__version__ and machine["keras"] == keras.__version__
+    assert record["machine"]["cpu_count"] >= 1 and "cpu" in record["machine"]
+    assert record["wall_time_s"] > 0 and record["resumed"] is False
+    assert [row.split(",")[0] for row in (out / "losses.csv").read_text().splitlines()] == ["epoch", "0", "1"]
+    gan = keras.models.load_model(paths["gan"])
+    assert (gan.real_label, gan.label_smoothing) == (1.0, 0.1)  # the preset's conventions, saved
+    assert keras.models.load_model(paths["generator"]).output_shape == (None, 2)
+
+
+def test_config_reruns_a_finished_run_exactly(points_preset, tmp_path):
+    first, second = tmp_path / "first", tmp_path / "second"
+    assert cli_main("points_ring", ["--output-dir", str(first), "--seed", "5", "--latent-dim", "3"]) == 0
+    rerun = ["--config", str(first / "run.json"), "--output-dir", str(second)]
+    assert cli_main("points_ring", rerun) == 0
+    a, b = (json.loads((d / "run.json").read_text())["config"] for d in (first, second))
+    assert b == {**a, "output_dir": str(second)}  # latent_dim 3 and seed 5 came from the file
+    np.testing.assert_array_equal(*[np.load(d / "samples" / "points_001.npy") for d in (first, second)])
+    # The finished run itself is not replaced: its folder is refused.
+    assert cli_main("points_ring", ["--config", str(first / "run.json")]) == 2
+
+
+def test_config_of_another_tutorial_is_refused(points_preset, tmp_path, capsys):
+    record = tmp_path / "run.json"
+    record.write_text(json.dumps({"tutorial": "dcgan_mnist", "config": {}}))
+    with pytest.raises(SystemExit):
+        cli_main("points_ring", ["--config", str(record)])
+    assert "is a run of 'dcgan_mnist', not of 'points_ring'" in capsys.readouterr().err
+
+
+# --- Label conventions are options; each tutorial's losses are its own ---------
+
+
+def test_label_smoothing_moves_only_the_real_labels():
+    gan = POINTS.build_gan(TrainingData(), label_smoothing=0.1)
+    real = np.array([[0.8], [0.6]], "float32")
+    fake = np.array([[0.3], [0.1]], "float32")
+    bce = keras.losses.BinaryCrossentropy()
+    expected = (float(bce(np.full((2, 1), 0.9), real)) + float(bce(np.zeros((2, 1)), fake))) / 2
+    assert float(gan.discriminator_loss(real, fake)) == pytest.approx(expected, rel=1e-6)
+    # The generator's targets stay hard.
+    assert float(gan.generator_loss(fake)) == pytest.approx(float(bce(np.ones((2, 1)), fake)), rel=1e-6)
+    # With real labelled 0 (keras.io's face example) smoothing moves them up to 0.1.
+    face = POINTS.build_gan(TrainingData(), real_label=0.0, label_smoothing=0.1, d_loss_reduction="sum")
+    expected = float(bce(np.full((2, 1), 0.1), real)) + float(bce(np.ones((2, 1)), fake))
+    assert float(face.discriminator_loss(real, fake)) == pytest.approx(expected, rel=1e-6)
+
+
+def test_bad_label_conventions_are_refused():
+    with pytest.raises(ValueError, match="real_label must be 0 or 1"):
+        POINTS.build_gan(TrainingData(), real_label=0.5)
+    with pytest.raises(ValueError, match='d_loss_reduction must be "mean" or "sum"'):
+        POINTS.build_gan(TrainingData(), d_loss_reduction="max")
