@@ -3,8 +3,8 @@
 Importing the package turns on TensorFlow's oneDNN CPU kernels, which
 TensorFlow leaves off on CPUs without AVX512_VNNI, AVX512_BF16 or AMX (AMD
 before Zen 4, Intel before Cascade Lake; on newer ones it turns them on
-itself). On the 2-core AVX2 AMD EPYC CPU of our benchmarks they make the
-convolutional GANs 1.1x-2.6x faster (README, "Speed"). Results then differ
+itself). On the AVX2 CPUs of our benchmarks they make the convolutional
+GANs markedly faster (docs/speed.md). Results then differ
 from TensorFlow's Eigen kernels in float round-off only (another summation
 order). TensorFlow reads the setting once, when it is imported, so:
 

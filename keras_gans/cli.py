@@ -49,6 +49,11 @@ def fraction(text):
     return value
 
 
+MNIST_PATH_HELP = (
+    "a Keras-format mnist.npz or a folder of the four IDX files (default: $KERAS_GANS_MNIST, "
+    "else Keras' download)"
+)
+
 # The type of each option a preset may expose (others are strings).
 OPTION_TYPES = {
     "latent_dim": positive_int,
@@ -59,6 +64,7 @@ OPTION_TYPES = {
     "image_size": positive_int,
     "sample_every": positive_int,
     "every": positive_int,
+    "per_class": positive_int,
 }
 
 
@@ -185,7 +191,7 @@ def run(preset, **options):
     from keras_gans.data.images import DataError
     from keras_gans.presets import OptionError
     from keras_gans.runner import train
-    from keras_gans.training import OutputDirError
+    from keras_gans.training import OutputDirError, TrainingStopped
 
     if isinstance(options.get("strategy"), str):
         from keras_gans.runtime import make_strategy
@@ -198,6 +204,15 @@ def run(preset, **options):
     except (DataError, OutputDirError, OptionError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except TrainingStopped as error:
+        print(f"error: training stopped: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(
+            "\nInterrupted. Re-run the same command to resume from the last finished epoch.",
+            file=sys.stderr,
+        )
+        return 130
     print("\nWritten:")
     for name, path in paths.items():
         print(f"  {name:<12} {path}")

@@ -8,6 +8,7 @@ import keras
 import numpy as np
 
 import keras_gans.models  # noqa: F401  (registers the GAN classes for load_model)
+from keras_gans.data.images import DataError
 from keras_gans.plotting import to_uint8
 
 
@@ -20,7 +21,9 @@ def load_class_names(path):
     run_file = os.path.join(folder, "run.json")
     if os.path.exists(run_file):
         with open(run_file) as file:
-            names = json.load(file).get("class_names")
+            record = json.load(file)
+        # Under "data" since keras_gans 0.2; at the top before.
+        names = (record.get("data") or {}).get("class_names") or record.get("class_names")
         if names:
             return names
     gan_file = os.path.join(folder, "gan.keras")
@@ -43,10 +46,14 @@ def interpolate_classes(generator, steps=10, seed=None):
     Returns an array (num_classes, steps, H, W, 3) in [-1, 1]: row c is the
     same path drawn with label c, as the tutorial's last figure.
     """
+    embeddings = [layer for layer in generator.layers if isinstance(layer, keras.layers.Embedding)]
+    if len(generator.inputs) != 2 or not embeddings:
+        raise DataError(
+            f"generator {generator.name!r} takes {len(generator.inputs)} input(s) and no class index: "
+            "interpolating over classes needs a conditional generator of [noise, label] (e.g. cgan_rps's)"
+        )
     latent_dim = generator.input_shape[0][-1]
-    num_classes = next(
-        layer.input_dim for layer in generator.layers if isinstance(layer, keras.layers.Embedding)
-    )
+    num_classes = embeddings[0].input_dim
     start, end = np.random.default_rng(seed).standard_normal((2, latent_dim)).astype("float32")
     weights = np.linspace(0.0, 1.0, steps, dtype="float32")[:, None]
     path = (1.0 - weights) * start + weights * end

@@ -16,49 +16,93 @@ import keras
 
 from keras_gans.presets import get_preset
 from keras_gans.runtime import build_gan, describe_machine, strategy_name
-from keras_gans.training import fit_gan, prepare_output_dir, run_paths, save_run
+from keras_gans.training import (
+    TrainingStopped,
+    check_output_dir,
+    compare_resumed_config,
+    fit_gan,
+    run_paths,
+    save_run,
+    start_run_dir,
+    unfinished_config,
+)
 
 
 def train(preset, **options):
-    """Trains the tutorial `preset` (a name or a Preset) with `options`; returns the paths written."""
+    """Trains the tutorial `preset` (a name or a Preset) with `options`; returns the paths written.
+
+    Everything that can be checked is checked before the output folder is
+    changed: the options, the folder, a resume against the run's own
+    options, the data, and the model build.
+    """
     preset = get_preset(preset)
     config = preset.config(**options)
+    recorded = jsonable({**config, "strategy": strategy_name(config["strategy"])})
     started = time.time()
     output_dir = config["output_dir"]
-    resuming = prepare_output_dir(output_dir, config["overwrite"])
+    state = check_output_dir(output_dir, config["overwrite"], preset.outputs)
+    changes = {}
+    if state == "unfinished":
+        previous = unfinished_config(output_dir)
+        if previous is not None:
+            changes = compare_resumed_config(previous, recorded, output_dir)
+        for key, (old, new) in changes.items():
+            print(f"Resuming with {key} {new} (was {old}).")
     if config["seed"] is not None:
         keras.utils.set_random_seed(config["seed"])
     data = preset.load_data(config)
     paths = run_paths(output_dir)
     monitors = preset.monitors(config, data, paths["samples"])
+    resuming = state == "unfinished"
+    start = lambda: start_run_dir(output_dir, state, recorded, preset.outputs)  # noqa: E731
     # The tutorial's own loop, where it has one and the options ask for it.
-    own_loop = preset.train(config, data, monitors, paths, resuming) if preset.train else None
+    own_loop = preset.train(config, data, monitors, paths, resuming, start) if preset.train else None
     if own_loop is not None:
         generator, gan, model = own_loop
     else:
         gan = build_gan(lambda: preset.build(config, data), config["strategy"], config["mixed_precision"])
-        if resuming:
-            print(f"Resuming the unfinished run in {output_dir}.")
-        fit_gan(
-            gan,
-            data.dataset,
-            output_dir,
-            epochs=config["epochs"],
-            steps_per_epoch=config["steps_per_epoch"],
-            callbacks=monitors,
-            verbose=config["verbose"],
-        )
+        start()
+        if "learning_rate" in changes:  # after the checkpoint restores the optimizers' old rate
+            monitors = [SetLearningRate(config["learning_rate"]), *monitors]
+        try:
+            fit_gan(
+                gan,
+                data.dataset,
+                output_dir,
+                epochs=config["epochs"],
+                steps_per_epoch=config["steps_per_epoch"],
+                callbacks=monitors,
+                verbose=config["verbose"],
+                resuming=resuming,
+            )
+        except OSError as error:  # a log or a sample grid could not be written: a full disk, most often
+            raise TrainingStopped(
+                f"could not write in {output_dir} ({error.strerror or error}); the checkpoint of the last "
+                "finished epoch is kept. Free space and re-run the same command to resume."
+            ) from None
         generator, model = gan.generator, gan
     extra = preset.finish(config, data, generator, paths) if preset.finish else {}
-    record = run_record(preset, config, data, model, started, resuming)
+    record = run_record(preset, recorded, data, model, started, resuming)
     return {**save_run(output_dir, generator, gan, record), **extra}
 
 
-def run_record(preset, config, data, model, started, resumed):
+class SetLearningRate(keras.callbacks.Callback):
+    """Sets both optimizers' learning rate when training starts (a resume with a new --learning-rate)."""
+
+    def __init__(self, learning_rate):
+        super().__init__()
+        self.learning_rate = learning_rate
+
+    def on_train_begin(self, logs=None):
+        for optimizer in (self.model.d_optimizer, self.model.g_optimizer):
+            optimizer.learning_rate = self.learning_rate
+
+
+def run_record(preset, recorded, data, model, started, resumed):
     """run.json: the tutorial, every option in force, what it ran on, and how long it took."""
     return {
         "tutorial": preset.name,
-        "config": jsonable({**config, "strategy": strategy_name(config["strategy"])}),
+        "config": recorded,
         "data": {"source": data.source, "class_names": data.class_names},
         "in_force": {
             "xla": bool(model.jit_compile),

@@ -1,6 +1,6 @@
 """Where a GAN runs: the `tf.distribute` strategy and the precision policy.
 
-Every recipe builds and compiles its GAN through `build_gan`, so the same
+The runner builds and compiles every GAN through `build_gan`, so the same
 code trains on a CPU, one GPU, all local GPUs or many machines.
 """
 

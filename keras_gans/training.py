@@ -2,63 +2,257 @@
 
 A run writes everything into its output folder:
 
-    samples/        GANMonitor's images and grids, one set per epoch
+    samples/        the tutorial's sample images and grids
     losses.csv      per-epoch mean losses (Keras' CSVLogger)
     losses.png      the loss curves, redrawn every epoch
-    backup/         the state of an unfinished run (Keras' BackupAndRestore)
+    backup/         an unfinished run: its options (config.json) and the
+                    state after its last finished epoch (epoch_NNNN/)
     generator.keras the trained generator, for `keras.models.load_model`
     gan.keras       the whole GAN with its optimizers, to train on later
-    run.json        the run's settings; written last, it marks the run finished
+    run.json        the run's record; written last, it marks the run finished
 
 Re-running with the same folder continues an unfinished run from its last
-completed epoch, so a killed run loses at most one epoch.
+finished epoch. Each checkpoint is written beside the last good one and
+renamed into place only when complete, so a kill or a full disk at any
+moment leaves a state that loads.
 """
 
 import csv
+import glob
 import json
+import math
 import os
 import shutil
 
 import keras
+import numpy as np
 
 from keras_gans.callbacks import LossPlot
 from keras_gans.runtime import describe_run
 
 RUN_FILE = "run.json"
 BACKUP_DIR = "backup"
+CONFIG_FILE = "config.json"  # in backup/: the options an unfinished run started with
+# What a run of the project writes at the top of its folder; --overwrite deletes these and nothing else.
+RUN_NAMES = {"samples", "losses.csv", "losses.png", BACKUP_DIR, "generator.keras", "gan.keras", RUN_FILE}
+# Options that may differ when an unfinished run is resumed: they do not change what was trained.
+RESUME_MAY_CHANGE = {"epochs", "verbose", "overwrite", "output_dir", "every", "sample_every", "num_images"}
 
 
 class OutputDirError(ValueError):
     """The output folder cannot be used as asked."""
 
 
-def prepare_output_dir(output_dir, overwrite=False):
-    """Creates `output_dir` or checks that it may be used.
+class TrainingStopped(RuntimeError):
+    """Training stopped before the end (non-finite losses, a full disk); the last good state is kept."""
 
-    Returns True when it holds an unfinished run to resume. A finished run,
-    or a folder of other files, is refused unless `overwrite` is set, in
-    which case its contents are deleted.
+
+def check_output_dir(output_dir, overwrite=False, extra_names=()):
+    """What `output_dir` holds, without changing anything: "new", "unfinished" or "replace".
+
+    A finished run, or a folder of other files, is refused unless
+    `overwrite` is set; even then, files that a run of the project did not
+    write (`RUN_NAMES`, `extra_names`) are refused, never deleted.
     """
     if os.path.exists(output_dir) and not os.path.isdir(output_dir):
         raise OutputDirError(f"--output-dir {output_dir} is a file, not a folder.")
-    contents = os.listdir(output_dir) if os.path.isdir(output_dir) else []
-    if contents and overwrite:
-        shutil.rmtree(output_dir)
-        contents = []
-    os.makedirs(output_dir, exist_ok=True)
+    contents = set(os.listdir(output_dir)) if os.path.isdir(output_dir) else set()
     if not contents:
-        return False
+        return "new"
+    if overwrite:
+        foreign = sorted(contents - RUN_NAMES - set(extra_names))
+        if foreign:
+            raise OutputDirError(
+                f"{output_dir} holds files that keras_gans did not write ({', '.join(foreign[:3])}"
+                f"{', ...' if len(foreign) > 3 else ''}); --overwrite deletes runs only. "
+                "Choose another --output-dir."
+            )
+        return "replace"
     if RUN_FILE in contents:
         raise OutputDirError(
             f"{output_dir} holds a finished run. Pass --overwrite to replace it, "
             "or choose another --output-dir."
         )
     if BACKUP_DIR in contents:
-        return True
+        return "unfinished"
     raise OutputDirError(
-        f"{output_dir} already holds other files. Pass --overwrite to delete "
-        "them, or choose another --output-dir."
+        f"{output_dir} already holds other files. Choose another --output-dir "
+        "(--overwrite deletes only what a run of keras_gans wrote)."
     )
+
+
+def unfinished_config(output_dir):
+    """The options an unfinished run in `output_dir` started with (None before they were recorded)."""
+    path = os.path.join(output_dir, BACKUP_DIR, CONFIG_FILE)
+    if not os.path.exists(path):
+        return None
+    with open(path) as file:
+        return json.load(file)
+
+
+def start_run_dir(output_dir, state, config, extra_names=()):
+    """Makes `output_dir` ready for a run that `check_output_dir` accepted as `state`.
+
+    "replace" deletes what the old run wrote, only now (after the caller has
+    read the data and built the model). Every run records its options in
+    backup/config.json first, so that a run killed in its first epoch can
+    be resumed, and a resume checked against them.
+    """
+    if state == "replace":
+        for name in os.listdir(output_dir):
+            if name in RUN_NAMES or name in extra_names:
+                path = os.path.join(output_dir, name)
+                shutil.rmtree(path) if os.path.isdir(path) else os.remove(path)
+    try:
+        os.makedirs(os.path.join(output_dir, BACKUP_DIR), exist_ok=True)
+        write_json_atomically(os.path.join(output_dir, BACKUP_DIR, CONFIG_FILE), config)
+    except OSError as error:
+        raise OutputDirError(
+            f"cannot write in --output-dir {output_dir}: {error.strerror or error}"
+        ) from None
+
+
+def compare_resumed_config(previous, config, output_dir):
+    """Refuses a resume whose options would change the run; returns the harmless changes."""
+    changed = sorted(k for k in set(previous) | set(config) if previous.get(k) != config.get(k))
+    refused = [k for k in changed if k not in RESUME_MAY_CHANGE and k != "learning_rate"]
+    if refused:
+        key = refused[0]
+        flag = "--" + key.replace("_", "-")
+        raise OutputDirError(
+            f"{output_dir} is an unfinished run with {flag} {previous.get(key)}; this command asks for "
+            f"{config.get(key)}. Re-run it with the same options to resume, pass --overwrite to start "
+            "again, or choose another --output-dir."
+        )
+    return {k: (previous.get(k), config.get(k)) for k in changed if k != "output_dir"}
+
+
+def write_json_atomically(path, data):
+    """Writes JSON beside `path`, then renames it into place: never a half-written file."""
+    temporary = f"{path}.tmp"
+    with open(temporary, "w") as file:
+        json.dump(data, file, indent=2, allow_nan=False)
+        file.flush()
+        os.fsync(file.fileno())
+    os.replace(temporary, path)
+
+
+class Checkpoint(keras.callbacks.Callback):
+    """Keras' `BackupAndRestore`, written so that no moment of a kill loses a finished epoch.
+
+    After each epoch the whole training state (both networks, both
+    optimizers, the random state) goes into `backup/epoch_NNNN.tmp/`, is
+    flushed to disk, and only then renamed to `backup/epoch_NNNN/`; older
+    checkpoints are removed after that. A state whose weights are not all
+    finite is never saved. On `fit`'s start the newest complete checkpoint
+    is restored and training goes on from the epoch after it.
+    """
+
+    def __init__(self, backup_dir, resuming=False):
+        super().__init__()
+        self.backup_dir = backup_dir
+        self.resuming = resuming
+        self.restored_epoch = 0
+
+    def checkpoints(self):
+        """Complete checkpoints, newest first: (epoch, weights file)."""
+        found = []
+        for folder in glob.glob(os.path.join(self.backup_dir, "epoch_*")):
+            weights = os.path.join(folder, "state.weights.h5")
+            if not folder.endswith(".tmp") and os.path.exists(weights):
+                found.append((int(os.path.basename(folder).split("_")[1]), weights))
+        # A backup of keras_gans 0.1.0 (Keras' BackupAndRestore files).
+        legacy = os.path.join(self.backup_dir, "latest.weights.h5")
+        metadata = os.path.join(self.backup_dir, "training_metadata.json")
+        if os.path.exists(legacy) and os.path.exists(metadata):
+            try:
+                with open(metadata) as file:
+                    found.append((int(json.load(file)["epoch"]), legacy))
+            except (ValueError, KeyError):
+                pass
+        return sorted(found, reverse=True)
+
+    def on_train_begin(self, logs=None):
+        for epoch, weights in self.checkpoints():
+            try:
+                self.model.load_weights(weights)
+            except Exception as error:  # noqa: BLE001 - any unreadable file: fall back to an older one
+                print(f"Skipping the unreadable checkpoint {weights} ({type(error).__name__}).")
+                continue
+            self.model._initial_epoch = epoch
+            self.restored_epoch = epoch
+            print(f"Resuming after epoch {epoch}, from {os.path.dirname(weights)}.")
+            return
+        if self.resuming:
+            print(
+                f"No epoch of the unfinished run in {self.backup_dir} was finished: starting from the first."
+            )
+
+    def on_epoch_end(self, epoch, logs=None):
+        floats = (v for v in self.model.weights if "float" in str(v.dtype))
+        if not all(np.isfinite(keras.ops.convert_to_numpy(v)).all() for v in floats):
+            raise TrainingStopped(
+                f"the weights are not finite after epoch {epoch + 1}: not saved; the checkpoint of "
+                f"epoch {self.restored_epoch} is kept. Re-run with a lower --learning-rate to resume from it."
+            )
+        final = os.path.join(self.backup_dir, f"epoch_{epoch + 1:04d}")
+        temporary = final + ".tmp"
+        shutil.rmtree(temporary, ignore_errors=True)
+        try:
+            os.makedirs(temporary)
+            path = os.path.join(temporary, "state.weights.h5")
+            self.model.save_weights(path)
+            _fsync(path)
+            os.replace(temporary, final)
+            _fsync(self.backup_dir)
+        except OSError as error:
+            shutil.rmtree(temporary, ignore_errors=True)
+            raise TrainingStopped(
+                f"could not write the checkpoint of epoch {epoch + 1} ({error.strerror or error}); the "
+                f"checkpoint of epoch {self.restored_epoch} is kept. Free space and re-run the same "
+                "command to resume."
+            ) from None
+        for _, older in self.checkpoints()[1:]:
+            if os.path.dirname(older) != self.backup_dir:  # a legacy file stays until the run ends
+                shutil.rmtree(os.path.dirname(older), ignore_errors=True)
+        self.restored_epoch = epoch + 1
+
+
+def _fsync(path):
+    """Flushes a file or folder to disk, so that a rename after it never exposes lost data."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class StopOnNonFinite(keras.callbacks.Callback):
+    """Stops training at the first step whose losses are NaN or infinite, with one message.
+
+    Keras' `TerminateOnNaN` lets `fit` end normally, and the run would then
+    save a broken generator; this raises instead, before the epoch's
+    checkpoint, so the last good one stays the newest.
+    """
+
+    def __init__(self, checkpoint):
+        super().__init__()
+        self.checkpoint = checkpoint
+        self.epoch = 0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch = epoch
+
+    def on_train_batch_end(self, batch, logs=None):
+        values = {k: float(v) for k, v in (logs or {}).items() if np.ndim(v) == 0 or np.size(v) == 1}
+        if all(math.isfinite(v) for v in values.values()):
+            return
+        shown = ", ".join(f"{k}={v:.4g}" for k, v in values.items())
+        raise TrainingStopped(
+            f"non-finite loss at epoch {self.epoch + 1}, step {batch + 1} ({shown}). Nothing of this "
+            f"epoch was saved; the checkpoint of epoch {self.checkpoint.restored_epoch} is kept. Re-run "
+            "the same command with a lower --learning-rate to resume from it."
+        )
 
 
 def run_paths(output_dir):
@@ -75,20 +269,24 @@ def run_paths(output_dir):
     }
 
 
-def fit_gan(gan, dataset, output_dir, epochs, steps_per_epoch=None, callbacks=(), verbose="auto"):
+def fit_gan(
+    gan, dataset, output_dir, epochs, steps_per_epoch=None, callbacks=(), verbose="auto", resuming=False
+):
     """Trains `gan` on `dataset` with `fit`, checkpointing and logging into `output_dir`.
 
-    `prepare_output_dir` must have accepted the folder. `callbacks` (such as
-    a GANMonitor) run after the checkpointing and logging ones. Returns
-    Keras' `History`.
+    `callbacks` (such as a GANMonitor) run after the checkpointing and
+    logging ones. Returns Keras' `History`.
     """
     paths = run_paths(output_dir)
+    os.makedirs(os.path.join(output_dir, BACKUP_DIR), exist_ok=True)
     if steps_per_epoch:
         # An epoch of `steps_per_epoch` batches, however small the dataset.
         dataset = dataset.repeat()
+    checkpoint = Checkpoint(os.path.join(output_dir, BACKUP_DIR), resuming)
     all_callbacks = [
         # First, so that the state it restores is the one the others see.
-        keras.callbacks.BackupAndRestore(os.path.join(output_dir, BACKUP_DIR), delete_checkpoint=False),
+        checkpoint,
+        StopOnNonFinite(checkpoint),
         keras.callbacks.CSVLogger(paths["losses_csv"], append=True),
         LossPlot(paths["losses_csv"], paths["losses_png"]),
         *callbacks,
@@ -116,17 +314,28 @@ def write_loss_csv(history, path):
 def save_run(output_dir, generator, gan, record):
     """Saves the trained models, then run.json (`record`), which marks the run finished.
 
-    `gan` may be None (a loop with no single model, such as the classic
-    GAN's composite). Returns the paths written.
+    Each file is written beside its final name and renamed into place, so a
+    kill or a full disk leaves either the old file or the new one; the
+    backup is removed only after run.json is in place. `gan` may be None (a
+    loop with no single model, such as the classic GAN's composite).
+    Returns the paths written.
     """
     paths = run_paths(output_dir)
-    generator.save(paths["generator"])
-    if gan is not None:
-        gan.save(paths["gan"])
-    else:
-        del paths["gan"]
-    with open(paths["run"], "w") as file:
-        json.dump(record, file, indent=2)
+    models = {"generator": generator, "gan": gan}
+    try:
+        for name, model in models.items():
+            if model is None:
+                del paths[name]
+                continue
+            temporary = os.path.join(output_dir, f".{name}.tmp.keras")
+            model.save(temporary)
+            os.replace(temporary, paths[name])
+        write_json_atomically(paths["run"], record)
+    except OSError as error:
+        raise TrainingStopped(
+            f"could not save the trained models in {output_dir} ({error.strerror or error}); the "
+            "checkpoint of the last epoch is kept. Free space and re-run the same command to save them."
+        ) from None
     # The run is finished and saved: its backup is no longer needed.
     shutil.rmtree(os.path.join(output_dir, BACKUP_DIR), ignore_errors=True)
     return paths

@@ -66,7 +66,7 @@ def main(argv=None):
         "--steps",
         type=positive_int,
         default=None,
-        help="steps timed per run (default: per model, 10 for dcgan_celeba to 300 for cgan)",
+        help="steps timed per run (default: per model, from each preset's benchmark entry)",
     )
     parser.add_argument(
         "--repeats", type=positive_int, default=3, help="runs per model and configuration (default: 3)"

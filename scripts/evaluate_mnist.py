@@ -17,7 +17,7 @@ import json
 import os
 import sys
 
-from keras_gans.cli import add_mnist_argument, positive_int
+from keras_gans.cli import MNIST_PATH_HELP, positive_int
 
 
 def parse_args(argv=None):
@@ -25,7 +25,7 @@ def parse_args(argv=None):
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--generator", required=True, help="a saved generator (.keras)")
-    add_mnist_argument(parser)
+    parser.add_argument("--mnist-path", default=None, help=MNIST_PATH_HELP)
     parser.add_argument(
         "--classifier",
         default=None,
@@ -57,11 +57,21 @@ def main(argv=None):
         return 2
     import keras
 
+    import keras_gans.models  # noqa: F401  (registers the GAN classes, for a gan.keras)
     from keras_gans import metrics
     from keras_gans.data.images import DataError
 
     value_range = {"auto": None, "tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0)}[args.value_range]
     generator = keras.models.load_model(args.generator)
+    if hasattr(generator, "generator"):  # a whole GAN (gan.keras): its generator
+        generator = generator.generator
+    if tuple(generator.output_shape[1:]) != (28, 28, 1):
+        print(
+            f"error: {args.generator} makes images of shape {tuple(generator.output_shape[1:])}, not MNIST's "
+            "(28, 28, 1): pass a generator of an MNIST tutorial",
+            file=sys.stderr,
+        )
+        return 2
     try:
         classifier = metrics.load_mnist_classifier(args.classifier, args.mnist_path, verbose=2)
         results = metrics.evaluate_mnist_generator(

@@ -35,12 +35,17 @@ def main(argv=None):
     if not os.path.isfile(args.generator):
         print(f"error: no saved model at {args.generator}", file=sys.stderr)
         return 2
+    from keras_gans.data.images import DataError
     from keras_gans.interpolation import save_interpolation
 
     output = args.output or os.path.join(
         os.path.dirname(os.path.abspath(args.generator)), "interpolation.png"
     )
-    paths = save_interpolation(args.generator, output, steps=args.steps, seed=args.seed)
+    try:
+        paths = save_interpolation(args.generator, output, steps=args.steps, seed=args.seed)
+    except DataError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     print(f"Written: {paths['interpolation']}")
     return 0
 

@@ -40,6 +40,18 @@ def fashion_mnist_dir():
     return require_data("fashion-mnist")
 
 
+@pytest.fixture
+def points_preset():
+    """The toy GAN of tests/toy_gan.py, registered as a tutorial for one test."""
+    from toy_gan import POINTS
+
+    from keras_gans.presets import PRESETS, register
+
+    register(POINTS)
+    yield POINTS
+    del PRESETS[POINTS.name]
+
+
 def pytest_configure(config):
     # Two logical CPU devices, so that tf.distribute tests can run a
     # MirroredStrategy with two replicas on a machine without GPUs. This must

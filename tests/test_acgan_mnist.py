@@ -118,6 +118,7 @@ def test_train_step_losses_are_the_papers():
     assert logs["g_loss"] == pytest.approx(float(expected_g), rel=1e-4)
 
 
+@pytest.mark.slow
 def test_recipe_trains_with_the_tutorial_batch_size(tmp_path, mnist_dir):
     paths = train(
         "acgan_mnist",

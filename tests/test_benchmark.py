@@ -93,6 +93,7 @@ def test_the_pytorch_reference_is_refused_for_models_it_does_not_port():
     assert "pytorch_eager covers dcgan_celeba and dcgan_mnist only" in result.stderr
 
 
+@pytest.mark.slow
 def test_each_configuration_runs_with_its_kernels_and_precision():
     """Real child processes (the small CGAN, 2 steps): plain keeps TensorFlow's own choice."""
     tensorflow_default = settings_in_fresh_process("import tensorflow")["onednn"]

@@ -160,6 +160,7 @@ def test_class_grid_rows_are_classes_columns_share_z():
     assert monitor.cols == 4 and monitor.image_name is None
 
 
+@pytest.mark.slow
 def test_recipe_writes_a_class_grid_per_epoch(tmp_path, mnist_dir):
     paths = train(
         "cgan_mnist",

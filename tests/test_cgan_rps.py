@@ -206,6 +206,7 @@ def test_class_order_round_trips_with_the_saved_model(tmp_path):
     assert embedding.input_dim == 2
 
 
+@pytest.mark.slow
 def test_training_run_and_interpolation(fashion_mnist_dir, tmp_path):
     from keras_gans.data.standin import write_fashion_standin
     from keras_gans.interpolation import load_generator

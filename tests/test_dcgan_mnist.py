@@ -108,6 +108,7 @@ def test_real_mnist_loads_offline_from_both_forms(mnist_dir):
     assert np.bincount(y_idx)[0] == 5923  # SOURCES.md's count of zeros
 
 
+@pytest.mark.slow
 def test_recipe_writes_grids_checkpoints_and_gif(mnist_dir, tmp_path):
     out = tmp_path / "run"
     paths = train(

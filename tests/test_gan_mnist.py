@@ -172,6 +172,7 @@ def test_summarize_performance_every_n_epochs(tmp_path, capsys):
     assert (tmp_path / "generated_plot_e003.png").exists()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("method", ["composite", "fit"])
 def test_recipe_trains_on_real_mnist(method, mnist_dir, tmp_path):
     out = tmp_path / method

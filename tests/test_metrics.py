@@ -10,7 +10,7 @@ from conftest import ROOT
 
 from keras_gans import metrics
 from keras_gans.data.mnist import load_mnist
-from keras_gans.models.cgan import build_cgan_generator
+from keras_gans.models.cgan_mnist import build_cgan_generator
 
 
 @pytest.fixture(scope="module")
@@ -63,12 +63,14 @@ def test_classifier_architecture():
     assert c.get_layer(metrics.FEATURES_LAYER).output.shape == (None, 128)
 
 
+@pytest.mark.slow
 def test_classifier_reaches_99_percent_on_the_real_test_set(classifier, mnist_test):
     x_test, y_test = mnist_test
     accuracy = np.mean(metrics.classify(classifier, metrics.to_unit_range(x_test)) == y_test)
     assert accuracy >= 0.99, accuracy
 
 
+@pytest.mark.slow
 def test_classifier_is_cached_not_retrained(classifier_file, classifier, monkeypatch):
     def no_training(*args, **kwargs):
         raise AssertionError("the cached classifier should have been loaded")
@@ -83,6 +85,7 @@ def test_classifier_is_cached_not_retrained(classifier_file, classifier, monkeyp
     assert metrics.load_mnist_classifier().count_params() == classifier.count_params()
 
 
+@pytest.mark.slow
 def test_real_digits_through_the_same_path_score_over_99_percent(classifier, mnist_test):
     x_test, y_test = mnist_test
     result = metrics.conditional_accuracy(
@@ -93,9 +96,14 @@ def test_real_digits_through_the_same_path_score_over_99_percent(classifier, mni
     np.testing.assert_array_equal(result["requested"], np.repeat(np.arange(10), 80))
 
 
+@pytest.mark.slow
 def test_untrained_generator_is_near_chance(classifier):
     keras.utils.set_random_seed(0)
-    result = metrics.conditional_accuracy(build_cgan_generator(), classifier, n_per_class=50)
+    result = metrics.conditional_accuracy(
+        build_cgan_generator(latent_dim=100, num_classes=10, widths=(256, 512, 1024)),
+        classifier,
+        n_per_class=50,
+    )
     assert 0.0 <= result["accuracy"] <= 0.25, result["accuracy"]
 
 
@@ -111,6 +119,7 @@ def test_frechet_distance_formula():
     assert metrics.frechet_distance(x, y) == pytest.approx(metrics.frechet_distance(y, x), rel=1e-6)
 
 
+@pytest.mark.slow
 def test_frechet_distance_real_is_near_zero_noise_is_large(classifier, mnist_test):
     x_test, _ = mnist_test
     real = metrics.features(classifier, metrics.to_unit_range(x_test))
@@ -123,6 +132,7 @@ def test_frechet_distance_real_is_near_zero_noise_is_large(classifier, mnist_tes
     assert noisy > 50
 
 
+@pytest.mark.slow
 def test_frechet_distance_of_any_mnist_generator(classifier, mnist_test):
     """Unconditional with a sigmoid [0, 1] output, conditional with tanh [-1, 1]: both read correctly."""
     x_test, _ = mnist_test
@@ -131,7 +141,7 @@ def test_frechet_distance_of_any_mnist_generator(classifier, mnist_test):
     unconditional = keras.Model(z, image)
     assert metrics.output_range(unconditional) == (0.0, 1.0)
     assert not metrics.is_conditional(unconditional)
-    conditional = build_cgan_generator(latent_dim=16, widths=(8,))
+    conditional = build_cgan_generator(latent_dim=16, num_classes=10, widths=(8,))
     assert metrics.output_range(conditional) == (-1.0, 1.0)
     assert metrics.is_conditional(conditional)
     for generator in (unconditional, conditional):
@@ -139,11 +149,12 @@ def test_frechet_distance_of_any_mnist_generator(classifier, mnist_test):
         assert np.isfinite(distance) and distance > 1.0
 
 
+@pytest.mark.slow
 def test_evaluate_script_prints_and_writes_both(classifier_file, mnist_dir, tmp_path, capsys):
     spec = importlib.util.spec_from_file_location("evaluate_mnist", ROOT / "scripts" / "evaluate_mnist.py")
     script = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(script)
-    build_cgan_generator(latent_dim=8, widths=(8,)).save(tmp_path / "generator.keras")
+    build_cgan_generator(latent_dim=8, num_classes=10, widths=(8,)).save(tmp_path / "generator.keras")
     code = script.main(
         [
             "--generator",

@@ -1,16 +1,64 @@
-"""Every notebook executes end to end in a tiny setting (KERAS_GANS_TINY=1)."""
+"""The notebooks: their shown code is the package's, tiny mode is one helper, and they run end to end."""
 
+import json
 import os
+import re
 from pathlib import Path
 
 import pytest
 
+from keras_gans.notebook import MARKER, shown_name, shown_source
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+IDS = [p.stem for p in NOTEBOOKS]
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def code_cells(path):
+    """The source of each code cell of the notebook at `path`."""
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    return [
+        "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        for cell in notebook["cells"]
+        if cell["cell_type"] == "code"
+    ]
+
+
+def test_notebooks_are_named_as_their_tutorials():
+    from keras_gans.presets import PRESETS
+
+    assert set(IDS) <= set(PRESETS)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_shown_code_is_the_package_source(path):
+    shown = {shown_name(source): source for source in code_cells(path) if shown_name(source)}
+    assert any(name.endswith(".train_step") for name in shown), f"{path.name} shows no train_step"
+    stale = [name for name, source in shown.items() if source != shown_source(name)]
+    assert not stale, f"{path.name}: run scripts/sync_notebooks.py; stale: {', '.join(stale)}"
+    # The marker is the cell's first line only: no cell mixes shown code with the notebook's own.
+    assert all(MARKER not in source.split("\n", 1)[-1] for source in code_cells(path))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_tiny_mode_is_one_helper(path):
+    # Tiny mode is keras_gans.notebook's business (`settings`, `pick`), not the notebooks'.
+    offending = [source for source in code_cells(path) if re.search(r"\bif\s+(\w+\.)?TINY\b", source)]
+    assert not offending, f"{path.name} tests TINY itself:\n" + "\n---\n".join(offending)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_notebooks_are_committed_without_outputs(path):
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "code":
+            assert cell["outputs"] == [] and cell["execution_count"] is None
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_notebook_executes(path, tmp_path, monkeypatch):
+    """Every notebook executes end to end in a tiny setting (KERAS_GANS_TINY=1)."""
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
     from conftest import SHARED_DATA

@@ -12,7 +12,7 @@ from PIL import Image
 from keras_gans.callbacks import GANMonitor
 from keras_gans.presets import get_preset
 from keras_gans.runner import train
-from keras_gans.training import OutputDirError, fit_gan, prepare_output_dir, save_run
+from keras_gans.training import OutputDirError, check_output_dir, fit_gan, save_run
 
 FACE = get_preset("dcgan_celeba")
 TINY = FACE.tiny
@@ -71,14 +71,14 @@ def test_gan_monitor_writes_images_and_a_grid_from_fixed_latents(tmp_path):
 
 def test_interrupted_run_resumes_from_its_last_epoch(tmp_path):
     out = tmp_path / "run"
-    assert prepare_output_dir(str(out)) is False
+    assert check_output_dir(str(out)) == "new"
     with pytest.raises(KeyboardInterrupt):
         fit_gan(tiny_gan(), tiny_dataset(), str(out), epochs=4, callbacks=[Interrupt(at_epoch=1)], verbose=0)
-    assert (out / "backup").is_dir() and not (out / "run.json").exists()
+    assert (out / "backup" / "epoch_0002").is_dir() and not (out / "run.json").exists()
     assert csv_epochs(out / "losses.csv") == [0, 1]
 
     # Re-running in the same folder continues with epoch 2, from the saved weights.
-    assert prepare_output_dir(str(out)) is True
+    assert check_output_dir(str(out)) == "unfinished"
     gan, recorder = tiny_gan(seed=1), EpochRecorder()
     fit_gan(gan, tiny_dataset(), str(out), epochs=4, callbacks=[recorder], verbose=0)
     paths = save_run(str(out), gan.generator, gan, {"epochs": 4})
@@ -97,17 +97,21 @@ def test_output_dir_refusals(tmp_path):
     (tmp_path / "finished").mkdir()
     (tmp_path / "finished" / "run.json").write_text("{}")
     with pytest.raises(OutputDirError, match="finished run.*--overwrite"):
-        prepare_output_dir(str(tmp_path / "finished"))
+        check_output_dir(str(tmp_path / "finished"))
     (tmp_path / "other").mkdir()
     (tmp_path / "other" / "thesis.tex").write_text("precious")
     with pytest.raises(OutputDirError, match="other files"):
-        prepare_output_dir(str(tmp_path / "other"))
+        check_output_dir(str(tmp_path / "other"))
+    # --overwrite deletes runs only: a folder of other files is refused, whatever is asked.
+    with pytest.raises(OutputDirError, match=r"files that keras_gans did not write \(thesis.tex\)"):
+        check_output_dir(str(tmp_path / "other"), overwrite=True)
     assert (tmp_path / "other" / "thesis.tex").read_text() == "precious"  # nothing lost
     (tmp_path / "file").write_text("")
     with pytest.raises(OutputDirError, match="is a file"):
-        prepare_output_dir(str(tmp_path / "file"))
-    assert prepare_output_dir(str(tmp_path / "finished"), overwrite=True) is False
-    assert list((tmp_path / "finished").iterdir()) == []
+        check_output_dir(str(tmp_path / "file"))
+    # Checking deletes nothing; the runner deletes a replaced run's files only once all else is checked.
+    assert check_output_dir(str(tmp_path / "finished"), overwrite=True) == "replace"
+    assert (tmp_path / "finished" / "run.json").exists()
 
 
 def write_faces(folder, count=12):
@@ -129,6 +133,7 @@ def test_same_seed_gives_the_same_first_samples(tmp_path):
     assert not np.array_equal(grids[0], grids[2])
 
 
+@pytest.mark.slow
 def test_short_real_run_on_celeba(celeba_dir, tmp_path):
     """Tens of steps on real faces (small widths at the tutorial's 64x64)."""
     paths = train(

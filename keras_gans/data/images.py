@@ -66,8 +66,17 @@ def scan_image_folder(data_dir):
     if not os.path.isdir(data_dir):
         raise DataError(f"Image folder not found: {data_dir}")
     image_files, other_files = [], []
+    seen = {os.path.realpath(data_dir)}
     for root, dirs, names in os.walk(data_dir, followlinks=True):
-        dirs.sort()
+        # Links are followed, but into each real folder once: a link to a
+        # folder above it would otherwise be walked again and again.
+        kept = []
+        for name in sorted(dirs):
+            real = os.path.realpath(os.path.join(root, name))
+            if real not in seen:
+                seen.add(real)
+                kept.append(name)
+        dirs[:] = kept
         for name in sorted(names):
             if name.startswith("."):
                 continue

@@ -60,7 +60,32 @@ def _load_local(path):
         x, y = arrays[f"x_{split}"], arrays[f"y_{split}"]
         if x.ndim != 3 or x.shape[1:] != (28, 28) or len(x) != len(y):
             raise DataError(f"{path}: {split} images {x.shape} and labels {y.shape} are not MNIST's.")
+        arrays[f"x_{split}"] = _as_uint8_pixels(x, f"{path}: {split} images")
+        arrays[f"y_{split}"] = _as_class_indices(y, f"{path}: {split} labels")
     return arrays
+
+
+def _as_uint8_pixels(x, what):
+    """MNIST's uint8 pixels in [0, 255]; floats in [0, 1] or [0, 255] are converted, with a line saying so."""
+    if x.dtype == np.uint8:
+        return x
+    if not np.issubdtype(x.dtype, np.number) or not np.isfinite(x).all():
+        raise DataError(f"{what} are {x.dtype} with non-finite values: expected uint8 pixels in [0, 255].")
+    low, high = float(x.min()), float(x.max())
+    if low < 0 or high > 255:
+        raise DataError(f"{what} range from {low:g} to {high:g}: expected pixels in [0, 255] (or [0, 1]).")
+    scale = 255.0 if high <= 1.0 else 1.0
+    print(f"{what} are {x.dtype} in [{low:g}, {high:g}]: converted to uint8 pixels in [0, 255].")
+    return np.round(x.astype("float64") * scale).astype(np.uint8)
+
+
+def _as_class_indices(y, what):
+    """Labels as integer classes 0-9; anything else is refused."""
+    if y.ndim != 1 or not np.issubdtype(y.dtype, np.number) or not np.all(np.mod(y, 1) == 0):
+        raise DataError(f"{what} must be whole class numbers 0-9, one per image (got {y.dtype} {y.shape}).")
+    if y.size and (y.min() < 0 or y.max() > 9):
+        raise DataError(f"{what} range from {y.min():g} to {y.max():g}: MNIST's classes are 0-9.")
+    return y.astype(np.uint8)
 
 
 def _read_idx(folder, name):
@@ -69,13 +94,20 @@ def _read_idx(folder, name):
         file = os.path.join(folder, candidate)
         if os.path.exists(file):
             opener = gzip.open if file.endswith(".gz") else open
-            with opener(file, "rb") as f:
-                data = f.read()
+            try:
+                with opener(file, "rb") as f:
+                    data = f.read()
+            except (OSError, EOFError) as error:  # gzip raises BadGzipFile (an OSError) or EOFError
+                raise DataError(f"{file} cannot be read ({error}): download it again. {_WAY_OUT}") from None
             break
     else:
         raise DataError(f"{folder} has no {name}.gz. {_WAY_OUT}")
-    ndim = data[3]
+    # The IDX header: two zero bytes, 0x08 (unsigned bytes), the number of
+    # dimensions, then each dimension as a big-endian 32-bit integer.
+    ndim = data[3] if len(data) > 3 else 0
     shape = tuple(int.from_bytes(data[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim))
+    if data[:3] != b"\0\0\x08" or ndim not in (1, 3) or len(data) != 4 + 4 * ndim + int(np.prod(shape)):
+        raise DataError(f"{file} is not an IDX file of unsigned bytes (bad header or size). {_WAY_OUT}")
     return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim).reshape(shape)
 
 

@@ -28,7 +28,7 @@ def build_acgan_generator(latent_dim, num_classes, widths):
     The tutorial's: Dense(256) ReLU, Dense(512) ReLU, Dense(784) tanh; the
     conditional GAN's generator with one hidden layer fewer, and with the
     tutorial's ReLU kept: the class loss gives this generator a gradient that
-    the plain conditional GAN's lacked (it trains well so, see the README).
+    the plain conditional GAN's lacked (it trains well so, see docs/acgan_mnist.md).
     """
     return build_cgan_generator(latent_dim, num_classes, widths, activation="relu")
 

@@ -67,9 +67,13 @@ class Preset:
             the tutorial shows while it trains (sample grids...).
         finish: `finish(config, data, generator, paths) -> {name: path}`:
             outputs made after training (a GIF, a figure), or None.
+        outputs: the names of the files `finish` writes in the run folder
+            (--overwrite deletes them with the rest of a run).
         train: a training loop that replaces `fit`, or None (the classic
-            GAN's composite loop: `train(config, data, monitors, run) ->
-            generator`).
+            GAN's composite loop): `train(config, data, monitors, paths,
+            resuming, start) -> (generator, gan or None, model)`, where
+            `start()` prepares the folder once the models are built; it
+            returns None to let `fit` train.
         check: `check(config)` raises OptionError for values the tutorial
             cannot take, before anything is read or written; or None.
         options: the tutorial's own command-line options, name -> help text
@@ -87,6 +91,7 @@ class Preset:
     build: Callable
     monitors: Callable
     finish: Callable | None = None
+    outputs: tuple = ()
     train: Callable | None = None
     check: Callable | None = None
     options: dict = dataclasses.field(default_factory=dict)

@@ -47,6 +47,7 @@ CONDITIONAL_MNIST_OPTIONS = {
     "learning_rate": "Adam learning rate of both networks",
     "label_smoothing": "one-sided label smoothing of the discriminator's real labels",
     "max_images": "train on the first N digits only (default: all)",
+    "per_class": "digits of each class in each epoch's grid (one row per class)",
 }
 
 PRESET = register(

@@ -90,6 +90,7 @@ PRESET = register(
         build=build,
         monitors=monitors,
         finish=finish,
+        outputs=("dcgan.gif",),
         options={
             **MNIST_OPTION,
             "latent_dim": "size of the noise vector",

@@ -37,7 +37,7 @@ from keras_gans.presets.base import (
 )
 from keras_gans.presets.mnist import MNIST_OPTION, mnist_source, mnist_train
 from keras_gans.runtime import build_gan
-from keras_gans.training import write_loss_csv
+from keras_gans.training import TrainingStopped, write_loss_csv
 
 METHODS = ("composite", "fit")
 
@@ -100,7 +100,7 @@ def monitors(config, data, samples_dir):
     ]
 
 
-def train_composite(config, data, monitors, paths, resuming):
+def train_composite(config, data, monitors, paths, resuming, start):
     """The tutorial's loop (method="composite"); None lets the runner `fit` (method="fit").
 
     Returns `(generator, gan, model)` as the runner needs them: the
@@ -110,8 +110,9 @@ def train_composite(config, data, monitors, paths, resuming):
         return None
     if resuming:
         raise OptionError(
-            f"{paths['output_dir']} holds an unfinished fit run; the composite loop does not resume. "
-            "Pass --overwrite or choose another --output-dir."
+            f"{paths['output_dir']} holds an unfinished run; the composite loop keeps no checkpoints "
+            "and cannot resume it. Pass --overwrite to start again (--method fit runs resume), "
+            "or choose another --output-dir."
         )
     if config["real_label"] != 1.0 or config["label_noise"]:
         raise OptionError("the composite loop labels real 1, fake 0, without noise; use --method fit")
@@ -126,6 +127,7 @@ def train_composite(config, data, monitors, paths, resuming):
         return generator, discriminator, define_gan(generator, discriminator, optimizer(), jit)
 
     generator, discriminator, composite = build_gan(build, config["strategy"], config["mixed_precision"])
+    start()
     (summary,) = monitors
     rng = np.random.default_rng(config["seed"])
     history = {"epoch": [], "d_loss": [], "g_loss": []}
@@ -145,6 +147,11 @@ def train_composite(config, data, monitors, paths, resuming):
             for _ in range(config["steps_per_epoch"])
         ]
         d_loss, g_loss = np.mean(losses, axis=0)
+        if not np.isfinite([d_loss, g_loss]).all():
+            raise TrainingStopped(
+                f"non-finite loss in epoch {epoch + 1} (d_loss={d_loss:.4g}, g_loss={g_loss:.4g}); "
+                "the composite loop keeps no checkpoint: start again with a lower --learning-rate"
+            )
         history["epoch"].append(epoch)
         history["d_loss"].append(float(d_loss))
         history["g_loss"].append(float(g_loss))

@@ -2,13 +2,11 @@
 
 import os
 
+from keras_gans.cli import MNIST_PATH_HELP
 from keras_gans.data.mnist import load_mnist
 
 # The option every MNIST preset has, and its help text.
-MNIST_OPTION = {
-    "mnist_path": "a Keras-format mnist.npz or a folder of the four IDX files "
-    "(default: $KERAS_GANS_MNIST, else Keras' download)",
-}
+MNIST_OPTION = {"mnist_path": MNIST_PATH_HELP}
 
 
 def mnist_train(config):

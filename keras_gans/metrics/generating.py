@@ -1,0 +1,56 @@
+"""Drawing images from a generator for scoring: fixed inputs, inference mode, batches."""
+
+import keras
+import numpy as np
+
+
+def output_range(generator):
+    """(-1, 1) for a generator ending in tanh, (0, 1) for one ending in sigmoid.
+
+    A stand-in generator (see `scores.RealImages`) may say it itself with a
+    `value_range` attribute.
+    """
+    if getattr(generator, "value_range", None) is not None:
+        return tuple(generator.value_range)
+    for layer in reversed(getattr(generator, "layers", [])):
+        activation = getattr(layer, "activation", None)
+        if activation is keras.activations.tanh:
+            return (-1.0, 1.0)
+        if activation is keras.activations.sigmoid:
+            return (0.0, 1.0)
+        if activation not in (None, keras.activations.linear):
+            break
+    name = getattr(generator, "name", type(generator).__name__)
+    raise ValueError(f"cannot tell the output range of {name}; pass value_range=(low, high)")
+
+
+def is_conditional(generator):
+    """Whether the generator takes [z, one-hot label] (two inputs) rather than z."""
+    return len(generator.inputs) == 2
+
+
+def latent_vectors(generator, count, latent_dim=None, seed=0):
+    """`count` standard normal latent vectors for `generator`, the same for the same seed."""
+    latent_dim = latent_dim or generator.inputs[0].shape[-1]
+    return np.random.default_rng(seed).standard_normal((count, latent_dim)).astype("float32")
+
+
+def generate(generator, labels=None, n=None, latent_dim=None, num_classes=10, seed=0, batch_size=500, z=None):
+    """Generated images, in the generator's own range.
+
+    A conditional generator (inputs `[z, one-hot]`) draws one image per entry
+    of `labels`; an unconditional one draws `n` images. The latent vectors
+    are `z` if given, else drawn from `seed`.
+    """
+    count = len(labels) if labels is not None else n
+    if z is None:
+        z = latent_vectors(generator, count, latent_dim, seed)
+    if labels is not None:
+        inputs = [z, np.eye(num_classes, dtype="float32")[np.asarray(labels)]]
+    else:
+        inputs = z
+    batches = []
+    for start in range(0, count, batch_size):
+        batch = keras.tree.map_structure(lambda a, s=start: a[s : s + batch_size], inputs)
+        batches.append(keras.ops.convert_to_numpy(generator(batch, training=False)))
+    return np.concatenate(batches)

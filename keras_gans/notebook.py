@@ -1,0 +1,128 @@
+"""What the notebooks share: one tiny-mode switch, their data, and the package code they show.
+
+The notebooks teach each tutorial at its full size, and the tests execute
+them end to end in seconds (KERAS_GANS_TINY=1). That difference lives here,
+not in `if TINY:` cells: a notebook asks `settings(name, epochs=...)` once
+for its preset's options and gets either its full run or a tiny one.
+
+A notebook also shows the package's own code (its `train_step`, losses and
+builders) as code cells, so that a reader on GitHub sees what they learn.
+Each such cell is `shown_source(name)`: the line `MARKER + name`, then the
+object's source verbatim. `scripts/sync_notebooks.py` rewrites those cells
+from the package and `tests/test_notebooks.py` fails when one differs, so
+the package stays the one truth.
+"""
+
+import inspect
+import os
+import pkgutil
+import tempfile
+import textwrap
+
+from keras_gans.presets import get_preset
+
+# The tests set KERAS_GANS_TINY=1: tiny networks, a few steps on a few images.
+TINY = os.environ.get("KERAS_GANS_TINY") == "1"
+
+# A tiny run: one epoch of two small batches, on the first images only.
+TINY_RUN = {"epochs": 1, "steps_per_epoch": 2, "batch_size": 16, "max_images": 64, "overwrite": True}
+# What a tutorial's tiny run also needs to draw the figures its notebook shows.
+TINY_EXTRA = {"gan_mnist": {"every": 1}}
+
+# The option each tutorial reads its data from, and the kind of data (the rest read MNIST).
+DATA_OPTIONS = {"dcgan_celeba": ("data_dir", "celeba"), "cgan_rps": ("data_dir", "rps")}
+
+MARKER = "# Shown from the package: "
+
+
+def settings(name, **full_run):
+    """The options to train or build the tutorial `name` with, for `train` or its preset.
+
+    A full run: `full_run` (the notebook's choices on top of the preset's
+    defaults). Tiny mode ignores them: the preset's `tiny` sizes, `TINY_RUN`
+    and the tutorial's `TINY_EXTRA`. Both read their data from `data_path`.
+    """
+    option, kind = DATA_OPTIONS.get(name, ("mnist_path", "mnist"))
+    options = {option: data_path(kind)}
+    if TINY:
+        options.update({**get_preset(name).tiny, **TINY_RUN, **TINY_EXTRA.get(name, {})})
+    else:
+        options.update(full_run)
+    return options
+
+
+def pick(full, tiny):
+    """`full`, or `tiny` in tiny mode: for the few sizes that are no preset's option (evaluation samples)."""
+    return tiny if TINY else full
+
+
+def shared_data(relative):
+    """`relative` under $KERAS_GANS_SHARED_DATA (the project's offline copy of the datasets), or None."""
+    root = os.environ.get("KERAS_GANS_SHARED_DATA")
+    return os.path.join(root, relative) if root else None
+
+
+def data_path(kind):
+    """Where to read `kind` ("mnist", "celeba" or "rps") from; None leaves it to Keras' download.
+
+    MNIST: the shared copy when there is one (it is the real MNIST).
+    CelebA: the shared 3,000 faces in tiny mode, else the example's download.
+    Hands: the tutorial's download; in tiny mode, and without internet, a
+    stand-in of real Fashion-MNIST pictures in the same on-disk form.
+    """
+    if kind == "mnist":
+        return shared_data("mnist")
+    if kind == "celeba":
+        faces = shared_data(os.path.join("celeba", "img_align_celeba"))
+        if TINY and faces:
+            return faces
+        from keras_gans.data.celeba import download_celeba
+
+        return download_celeba()
+    if kind != "rps":
+        raise ValueError(f"unknown kind of data {kind!r}; choose mnist, celeba or rps")
+    from keras_gans.data.class_folders import download_rps
+    from keras_gans.data.images import DataError
+    from keras_gans.data.standin import write_fashion_standin
+
+    if not TINY:
+        try:
+            return download_rps()
+        except DataError as error:
+            print(f"{error}\nTraining on the Fashion-MNIST stand-in instead.")
+    fashion = shared_data("fashion-mnist")
+    if fashion is None:
+        raise FileNotFoundError("the stand-in needs Fashion-MNIST: set KERAS_GANS_SHARED_DATA")
+    per_class, size = (24, 32) if TINY else (840, 128)
+    folder = os.path.join(tempfile.gettempdir(), f"keras_gans_rps_standin_{per_class}x{size}")
+    return write_fashion_standin(fashion, folder, per_class=per_class, image_size=size)
+
+
+def mnist_classifier():
+    """The judge of generated digits: `keras_gans.metrics`' own MNIST classifier, trained once and cached.
+
+    In tiny mode, a rough one (one epoch on 2,000 digits) in a file of its
+    own, so that the real cache stays untouched.
+    """
+    from keras_gans import metrics
+
+    if TINY:
+        cache = os.path.join(tempfile.gettempdir(), "keras_gans_tiny_mnist_classifier.keras")
+        return metrics.load_mnist_classifier(cache, data_path("mnist"), epochs=1, max_examples=2000)
+    return metrics.load_mnist_classifier(mnist_path=data_path("mnist"))
+
+
+def shown_source(name):
+    """The cell that shows the package object `name` ("keras_gans.models.gan.GAN.train_step").
+
+    The marker line, then the object's source dedented: a method becomes a
+    plain function, valid Python that only defines a name when run.
+    """
+    source = textwrap.dedent(inspect.getsource(pkgutil.resolve_name(name)))
+    return f"{MARKER}{name}\n{source.rstrip()}"
+
+
+def shown_name(cell_source):
+    """The object a shown cell names on its marker line, or None for any other cell."""
+    first_line = cell_source.split("\n", 1)[0]
+    return first_line[len(MARKER) :].strip() if first_line.startswith(MARKER) else None
