@@ -74,13 +74,28 @@ def _synthetic_dataset(elements, batch_size):
 
 def run_child(model, jit_compile, warmup, steps, mixed_precision=None):
     """Measures one model in this process; returns a JSON-able dict."""
-    import keras
-
     from keras_gans.runtime import build_gan, speed_settings
 
     gan, batch_size, elements = build_gan(
         lambda: _model_spec(model, jit_compile), mixed_precision=mixed_precision
     )
+    step_seconds = time_steps(gan, elements, batch_size, warmup, steps)
+    settings = speed_settings()
+    return {
+        "model": model,
+        "batch_size": batch_size,
+        "step_seconds": step_seconds,
+        "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "xla": bool(gan.jit_compile),
+        "onednn": settings["onednn"],
+        "precision": gan.dtype_policy.name,
+    }
+
+
+def time_steps(gan, elements, batch_size, warmup, steps):
+    """Seconds of each of `steps` training steps on synthetic batches, after `warmup` untimed ones."""
+    import keras
+
     times = []
 
     class Timer(keras.callbacks.Callback):
@@ -97,17 +112,7 @@ def run_child(model, jit_compile, warmup, steps, mixed_precision=None):
         verbose=0,
         shuffle=False,  # a tf.data pipeline: Keras would only warn
     )
-    step_seconds = [end - start for start, end in zip(times[warmup - 1 : -1], times[warmup:], strict=True)]
-    settings = speed_settings()
-    return {
-        "model": model,
-        "batch_size": batch_size,
-        "step_seconds": step_seconds,
-        "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "xla": bool(gan.jit_compile),
-        "onednn": settings["onednn"],
-        "precision": gan.dtype_policy.name,
-    }
+    return [end - start for start, end in zip(times[warmup - 1 : -1], times[warmup:], strict=True)]
 
 
 def measure(model, config, warmup=5, steps=10):
@@ -237,5 +242,45 @@ def measure_pipelines(data_root):
             count += len(batch[0] if isinstance(batch, tuple) else batch)
         results.append(
             {"pipeline": name, "images": count, "images_per_s": count / (time.perf_counter() - start)}
+        )
+    return results
+
+
+def measure_quality(data_root, names=None, steps=10, warmup=3):
+    """What one quality evaluation costs beside an epoch of training, per tutorial, at its defaults.
+
+    For each tutorial with a score: the seconds of one evaluation (the second
+    call: the first also sets up the real side), and the seconds of one epoch
+    of its default data, from the median step of `steps` timed training steps
+    on synthetic batches. `data_root` is laid out as shared/data.
+    """
+    from keras_gans.presets import PRESETS, TrainingData
+
+    sources = {"dcgan_celeba": ("data_dir", os.path.join(data_root, "celeba", "img_align_celeba"), 202_599)}
+    results = []
+    for name in names or PRESETS:
+        preset = PRESETS[name]
+        if preset.quality is None:
+            continue
+        option, path, images = sources.get(name, ("mnist_path", os.path.join(data_root, "mnist"), 60_000))
+        config = preset.config(**{option: path})
+        gan, batch_size, elements = _model_spec(name, "auto")
+        data = TrainingData(source=path)
+        score_fn = preset.quality(config, data)
+        score_fn(gan.generator)
+        start = time.perf_counter()
+        score_fn(gan.generator)
+        evaluation = time.perf_counter() - start
+        step = statistics.median(time_steps(gan, elements, batch_size, warmup, steps))
+        # The steps of one epoch of the tutorial's data, as fit counts them.
+        batch = config["batch_size"] // 2 if name == "gan_mnist" else config["batch_size"]
+        epoch = -(-images // batch) * step
+        results.append(
+            {
+                "tutorial": name,
+                "evaluation_s": evaluation,
+                "epoch_s": epoch,
+                "share": evaluation / (epoch + evaluation),
+            }
         )
     return results

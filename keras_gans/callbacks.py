@@ -1,11 +1,20 @@
 """Callbacks that do a GAN's side work while `fit` trains it."""
 
+import csv
 import os
 
 import keras
 import numpy as np
 
-from keras_gans.plotting import plot_losses, read_loss_csv, save_image, save_image_grid, to_uint8
+from keras_gans.plotting import (
+    image_grid,
+    plot_losses,
+    plot_quality,
+    read_loss_csv,
+    save_image,
+    save_image_grid,
+    to_uint8,
+)
 
 
 class GANMonitor(keras.callbacks.Callback):
@@ -18,7 +27,7 @@ class GANMonitor(keras.callbacks.Callback):
 
     Args:
         num_img: how many images to generate each epoch.
-        latent_dim: size of the generator's latent input.
+        latent_dim: size of the generator's latent input (the preset's).
         save_dir: folder to write into.
         seed: seed of the fixed latent vectors.
         inputs: the generator's inputs, instead of latent vectors drawn
@@ -36,7 +45,7 @@ class GANMonitor(keras.callbacks.Callback):
     def __init__(
         self,
         num_img=3,
-        latent_dim=128,
+        latent_dim=None,
         save_dir=".",
         seed=None,
         inputs=None,
@@ -49,6 +58,8 @@ class GANMonitor(keras.callbacks.Callback):
     ):
         super().__init__()
         if inputs is None:
+            if latent_dim is None:
+                raise ValueError("GANMonitor needs latent_dim (or the generator's inputs)")
             rng = np.random.default_rng(seed)
             inputs = rng.standard_normal((num_img, latent_dim)).astype("float32")
         self.inputs = inputs
@@ -59,6 +70,7 @@ class GANMonitor(keras.callbacks.Callback):
         self.cols = cols
         self.every = every
         self.final_name = final_name
+        self.last_grid = None  # the last grid saved, as uint8, for GridToTensorBoard
 
     def on_train_begin(self, logs=None):
         os.makedirs(self.save_dir, exist_ok=True)
@@ -90,26 +102,103 @@ class GANMonitor(keras.callbacks.Callback):
             self.save_grid(self.generate(), self.final_name)
 
     def save_grid(self, images, name):
-        save_image_grid(
-            images, os.path.join(self.save_dir, name), cols=self.cols, value_range=self.value_range
-        )
+        self.last_grid = image_grid(to_uint8(images, self.value_range), self.cols)
+        save_image(self.last_grid, os.path.join(self.save_dir, name))
 
 
 class LossPlot(keras.callbacks.Callback):
-    """Redraws a loss-curve PNG from a CSVLogger's file after every epoch.
+    """Redraws the loss curves (and quality curves) from the run's CSV files after every epoch.
 
-    Reading the CSV (not the in-memory history) keeps the curve whole when a
-    run is resumed. Place it after the CSVLogger in the callback list.
+    Reading the CSVs (not the in-memory history) keeps the curves whole when
+    a run is resumed. Place it after the CSVLogger in the callback list.
+    `steps_csv` is a `StepLosses` file; `quality_png` gets the `val_*`
+    columns, if any.
     """
 
-    def __init__(self, csv_path, png_path):
+    def __init__(self, csv_path, png_path, steps_csv=None, quality_png=None):
         super().__init__()
         self.csv_path = csv_path
         self.png_path = png_path
+        self.steps_csv = steps_csv
+        self.quality_png = quality_png
 
     def on_epoch_end(self, epoch, logs=None):
-        if os.path.exists(self.csv_path):
-            plot_losses(read_loss_csv(self.csv_path), self.png_path)
+        if not os.path.exists(self.csv_path):
+            return
+        history = read_loss_csv(self.csv_path)
+        steps = read_loss_csv(self.steps_csv) if self.steps_csv and os.path.exists(self.steps_csv) else None
+        plot_losses(history, self.png_path, steps=steps)
+        if self.quality_png:
+            plot_quality(history, self.quality_png)
+
+
+class StepLosses(keras.callbacks.Callback):
+    """Appends the mean losses of every `every` steps to a CSV: the loss curve within epochs.
+
+    Keras hands callbacks each loss as its running mean over the epoch so
+    far (the GANs' trackers), m_k after k steps. The mean of the steps j+1..k
+    is then (k * m_k - j * m_j) / (k - j), exactly, with nothing added to
+    `train_step`. Rows: "epoch" (fractional: 2.5 is halfway through the
+    third), then one column per loss.
+    """
+
+    def __init__(self, csv_path, every=50):
+        super().__init__()
+        self.csv_path = csv_path
+        self.every = every
+        self.epoch = 0
+        self.last = (0, {})
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch = epoch
+        self.last = (0, {})
+
+    def on_train_batch_end(self, batch, logs=None):
+        k = batch + 1
+        if k % self.every:
+            return
+        means = {name: float(np.mean(value)) for name, value in (logs or {}).items()}
+        j, previous = self.last
+        window = {name: (k * m - j * previous.get(name, 0.0)) / (k - j) for name, m in means.items()}
+        self.last = (k, means)
+        steps = (self.params or {}).get("steps") or k
+        new_file = not os.path.exists(self.csv_path)
+        with open(self.csv_path, "a", newline="") as file:
+            writer = csv.writer(file)
+            if new_file:
+                writer.writerow(["epoch", *window])
+            writer.writerow([f"{self.epoch + k / steps:.4f}", *(f"{v:.6g}" for v in window.values())])
+
+
+class GridToTensorBoard(keras.callbacks.Callback):
+    """Writes a `GANMonitor`'s latest sample grid into TensorBoard as an image, each epoch it draws one.
+
+    Place it after the monitor in the callback list.
+    """
+
+    def __init__(self, monitor, log_dir):
+        super().__init__()
+        self.monitor = monitor
+        self.writer = None
+        self.log_dir = log_dir
+
+    def on_epoch_end(self, epoch, logs=None):
+        grid = self.monitor.last_grid
+        if grid is None:
+            return
+        import tensorflow as tf
+
+        if self.writer is None:
+            self.writer = tf.summary.create_file_writer(os.path.join(self.log_dir, "samples"))
+        with self.writer.as_default():
+            tf.summary.image("samples", grid[np.newaxis], step=epoch)
+        self.writer.flush()
+        self.monitor.last_grid = None
+
+    def on_train_end(self, logs=None):
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
 
 
 class SummarizePerformance(keras.callbacks.Callback):

@@ -16,37 +16,27 @@ import sys
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
-def positive_int(text):
-    """argparse type: an integer >= 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
+def number_type(kind, accept, requirement):
+    """An argparse type: `kind` (int or float) of the text, kept if `accept(value)`, else one line."""
+    noun = "a whole number" if kind is int else "a number"
+
+    def parse(text):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {noun}, got {text!r}") from None
+        if not accept(value):
+            raise argparse.ArgumentTypeError(f"must be {requirement}, got {value}")
+        return value
+
+    parse.__doc__ = f"argparse type: {noun} that is {requirement}."
+    return parse
 
 
-def positive_float(text):
-    """argparse type: a finite number > 0."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not (value > 0 and math.isfinite(value)):
-        raise argparse.ArgumentTypeError(f"must be a finite number greater than 0, got {value}")
-    return value
-
-
-def fraction(text):
-    """argparse type: a number in [0, 1)."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not 0 <= value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 0 and below 1, got {value}")
-    return value
+positive_int = number_type(int, lambda v: v >= 1, "at least 1")
+non_negative_int = number_type(int, lambda v: v >= 0, "at least 0")
+positive_float = number_type(float, lambda v: v > 0 and math.isfinite(v), "a finite number greater than 0")
+fraction = number_type(float, lambda v: 0 <= v < 1, "at least 0 and below 1")
 
 
 MNIST_PATH_HELP = (
@@ -65,6 +55,7 @@ OPTION_TYPES = {
     "sample_every": positive_int,
     "every": positive_int,
     "per_class": positive_int,
+    "eval_samples": positive_int,
 }
 
 
@@ -94,6 +85,17 @@ def build_parser(preset, description=None):
         "steps_per_epoch", "batches per epoch, for short runs (default: the whole dataset)", type=positive_int
     )
     add("seed", "seed for weights, data order, latent vectors and samples", type=int)
+    if preset.quality is not None:
+        add(
+            "eval_every",
+            "score the generator every N epochs and at the last (0: never); the best one is kept in best/",
+            type=non_negative_int,
+        )
+    add(
+        "log_every",
+        "steps between the points of the within-epoch loss curve and TensorBoard's",
+        type=positive_int,
+    )
     parser.add_argument(
         "--no-xla",
         dest="xla",

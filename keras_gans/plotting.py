@@ -45,27 +45,60 @@ def save_image_grid(images, path, cols=None, value_range=(-1.0, 1.0)):
 
 
 def read_loss_csv(path):
-    """The columns of a Keras CSVLogger file, as float lists.
-
-    Columns holding "NA" (CSVLogger's empty `val_*` columns) are left out.
-    """
+    """The columns of a Keras CSVLogger file, as float lists; "NA" (an epoch not scored) is NaN."""
     with open(path, newline="") as file:
         rows = list(csv.DictReader(file))
-    keys = [k for k in (rows[0] if rows else {}) if all(row[k] != "NA" for row in rows)]
-    return {key: [float(row[key]) for row in rows] for key in keys}
+    number = lambda text: float("nan") if text in ("NA", "") else float(text)  # noqa: E731
+    return {key: [number(row[key]) for row in rows] for key in (rows[0] if rows else [])}
 
 
-def plot_losses(history, path, title="Training losses"):
-    """Plots every loss column of `history` (a dict of lists) against epochs."""
+def plot_losses(history, path, title="Training losses", steps=None):
+    """Plots the loss columns of `history` (a dict of lists) against epochs.
+
+    `steps` (the same, from `StepLosses`: an "epoch" column of fractional
+    epochs) adds the losses within epochs as thin lines, so that a run of
+    one long epoch still has a curve. Quality columns (`val_*`) are left to
+    `plot_quality`.
+    """
     epochs = [int(e) + 1 for e in history.get("epoch", [])]
     fig, ax = plt.subplots(figsize=(7, 4))
     for name, values in history.items():
-        if name != "epoch":
-            ax.plot(epochs or range(1, len(values) + 1), values, marker=".", label=name)
+        if name == "epoch" or name.startswith("val_"):
+            continue
+        line = ax.plot(epochs or range(1, len(values) + 1), values, marker="o", label=f"{name} (epoch mean)")
+        if steps and name in steps:
+            ax.plot(steps["epoch"], steps[name], color=line[0].get_color(), alpha=0.35, linewidth=1)
     ax.set_xlabel("epoch")
     ax.set_ylabel("loss")
     ax.set_title(title)
     ax.legend()
+    _save(fig, path)
+
+
+def plot_quality(history, path, floors=None):
+    """Plots the quality columns (`val_*`) of `history` against epochs, one panel each.
+
+    Epochs not scored (NaN) are skipped. `floors` ({"val_fd": 0.85, ...})
+    draws each score's real-vs-real floor as a dashed line. Returns False
+    when there is nothing to plot.
+    """
+    names = [n for n in history if n.startswith("val_") and any(v == v for v in history[n])]
+    if not names:
+        return False
+    fig, axes = plt.subplots(1, len(names), figsize=(4 * len(names), 3.5), squeeze=False)
+    for ax, name in zip(axes[0], names, strict=True):
+        points = [(int(e) + 1, v) for e, v in zip(history["epoch"], history[name], strict=True) if v == v]
+        ax.plot(*zip(*points, strict=True), marker="o")
+        if floors and name in floors:
+            ax.axhline(floors[name], linestyle="--", color="gray", label="real vs real")
+            ax.legend()
+        ax.set_xlabel("epoch")
+        ax.set_title(name[len("val_") :])
+    _save(fig, path)
+    return True
+
+
+def _save(fig, path):
     fig.tight_layout()
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     fig.savefig(path, dpi=100)

@@ -10,6 +10,8 @@ calls `fit` (or the tutorial's own loop), then saves the models and run.json,
 the whole resolved config with the machine it ran on.
 """
 
+import json
+import os
 import time
 
 import keras
@@ -17,6 +19,7 @@ import keras
 from keras_gans.presets import get_preset
 from keras_gans.runtime import build_gan, describe_machine, strategy_name
 from keras_gans.training import (
+    KeepBest,
     TrainingStopped,
     check_output_dir,
     compare_resumed_config,
@@ -55,8 +58,9 @@ def train(preset, **options):
     monitors = preset.monitors(config, data, paths["samples"])
     resuming = state == "unfinished"
     start = lambda: start_run_dir(output_dir, state, recorded, preset.outputs)  # noqa: E731
+    quality = quality_callbacks(preset, config, data, paths)
     # The tutorial's own loop, where it has one and the options ask for it.
-    own_loop = preset.train(config, data, monitors, paths, resuming, start) if preset.train else None
+    own_loop = preset.train(config, data, monitors, paths, resuming, start, quality) if preset.train else None
     if own_loop is not None:
         generator, gan, model = own_loop
     else:
@@ -74,6 +78,8 @@ def train(preset, **options):
                 callbacks=monitors,
                 verbose=config["verbose"],
                 resuming=resuming,
+                quality=quality,
+                log_every=config["log_every"],
             )
         except OSError as error:  # a log or a sample grid could not be written: a full disk, most often
             raise TrainingStopped(
@@ -82,8 +88,29 @@ def train(preset, **options):
             ) from None
         generator, model = gan.generator, gan
     extra = preset.finish(config, data, generator, paths) if preset.finish else {}
-    record = run_record(preset, recorded, data, model, started, resuming)
+    best = read_best(paths["best"])
+    record = run_record(preset, recorded, data, model, started, resuming, best)
     return {**save_run(output_dir, generator, gan, record), **extra}
+
+
+def quality_callbacks(preset, config, data, paths):
+    """The tutorial's quality scores in `fit` (`QualityMonitor`) and the best generator kept (`KeepBest`)."""
+    if preset.quality is None or not config["eval_every"]:
+        return []
+    from keras_gans.metrics import QualityMonitor
+
+    monitor = QualityMonitor(preset.quality(config, data), every=config["eval_every"], verbose=1)
+    key, mode = preset.best
+    return [monitor, KeepBest(paths["best"], f"val_{key}", mode)]
+
+
+def read_best(best_dir):
+    """best/best.json: the epoch whose generator is kept in best/ and its score; None without one."""
+    path = os.path.join(best_dir, "best.json")
+    if not os.path.exists(path):
+        return None
+    with open(path) as file:
+        return json.load(file)
 
 
 class SetLearningRate(keras.callbacks.Callback):
@@ -98,8 +125,8 @@ class SetLearningRate(keras.callbacks.Callback):
             optimizer.learning_rate = self.learning_rate
 
 
-def run_record(preset, recorded, data, model, started, resumed):
-    """run.json: the tutorial, every option in force, what it ran on, and how long it took."""
+def run_record(preset, recorded, data, model, started, resumed, best=None):
+    """run.json: the tutorial, every option in force, what it ran on, how long it took, the best epoch."""
     return {
         "tutorial": preset.name,
         "config": recorded,
@@ -112,6 +139,7 @@ def run_record(preset, recorded, data, model, started, resumed):
         "machine": describe_machine(),
         "wall_time_s": round(time.time() - started, 1),
         "resumed": resumed,  # wall_time_s then counts this last session only
+        "best": best,
         "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
 

@@ -3,8 +3,12 @@
 A run writes everything into its output folder:
 
     samples/        the tutorial's sample images and grids
-    losses.csv      per-epoch mean losses (Keras' CSVLogger)
+    losses.csv      per-epoch mean losses and quality scores (Keras' CSVLogger)
+    losses_steps.csv  the mean losses of every few steps, within epochs
     losses.png      the loss curves, redrawn every epoch
+    quality.png     the quality scores' curves (val_*), where the tutorial has a score
+    logs/           TensorBoard: losses per step, scores per evaluation, the sample grid
+    best/           the generator of the epoch with the best score (best.json: which, and the score)
     backup/         an unfinished run: its options (config.json) and the
                     state after its last finished epoch (epoch_NNNN/)
     generator.keras the trained generator, for `keras.models.load_model`
@@ -27,16 +31,40 @@ import shutil
 import keras
 import numpy as np
 
-from keras_gans.callbacks import LossPlot
+from keras_gans.callbacks import GANMonitor, GridToTensorBoard, LossPlot, StepLosses
 from keras_gans.runtime import describe_run
 
 RUN_FILE = "run.json"
 BACKUP_DIR = "backup"
 CONFIG_FILE = "config.json"  # in backup/: the options an unfinished run started with
+LOG_FILE = "train.log"  # where a long run's output goes: `... > runs/NAME/train.log`, made before the run
 # What a run of the project writes at the top of its folder; --overwrite deletes these and nothing else.
-RUN_NAMES = {"samples", "losses.csv", "losses.png", BACKUP_DIR, "generator.keras", "gan.keras", RUN_FILE}
+RUN_NAMES = {
+    "samples",
+    "losses.csv",
+    "losses_steps.csv",
+    "losses.png",
+    "quality.png",
+    "logs",
+    "best",
+    BACKUP_DIR,
+    "generator.keras",
+    "gan.keras",
+    RUN_FILE,
+    LOG_FILE,
+}
 # Options that may differ when an unfinished run is resumed: they do not change what was trained.
-RESUME_MAY_CHANGE = {"epochs", "verbose", "overwrite", "output_dir", "every", "sample_every", "num_images"}
+RESUME_MAY_CHANGE = {
+    "epochs",
+    "verbose",
+    "overwrite",
+    "output_dir",
+    "every",
+    "sample_every",
+    "num_images",
+    "eval_every",
+    "log_every",
+}
 
 
 class OutputDirError(ValueError):
@@ -57,7 +85,7 @@ def check_output_dir(output_dir, overwrite=False, extra_names=()):
     if os.path.exists(output_dir) and not os.path.isdir(output_dir):
         raise OutputDirError(f"--output-dir {output_dir} is a file, not a folder.")
     contents = set(os.listdir(output_dir)) if os.path.isdir(output_dir) else set()
-    if not contents:
+    if not contents - {LOG_FILE}:  # empty, or only the log that the run's own command opened
         return "new"
     if overwrite:
         foreign = sorted(contents - RUN_NAMES - set(extra_names))
@@ -100,7 +128,8 @@ def start_run_dir(output_dir, state, config, extra_names=()):
     """
     if state == "replace":
         for name in os.listdir(output_dir):
-            if name in RUN_NAMES or name in extra_names:
+            # The log stays: it may be this very command's output.
+            if (name in RUN_NAMES or name in extra_names) and name != LOG_FILE:
                 path = os.path.join(output_dir, name)
                 shutil.rmtree(path) if os.path.isdir(path) else os.remove(path)
     try:
@@ -262,20 +291,78 @@ def run_paths(output_dir):
         "output_dir": output_dir,
         "samples": join("samples"),
         "losses_csv": join("losses.csv"),
+        "losses_steps": join("losses_steps.csv"),
         "losses_png": join("losses.png"),
+        "quality_png": join("quality.png"),
+        "best": join("best"),
         "generator": join("generator.keras"),
         "gan": join("gan.keras"),
         "run": join(RUN_FILE),
     }
 
 
+class KeepBest(keras.callbacks.Callback):
+    """Keeps the generator of the epoch with the best score: best/generator.keras and best/best.json.
+
+    GANs often get worse late in training, so the last generator is not
+    always the one to keep. Reads the score `key` from the epoch's logs
+    (put there by a `QualityMonitor` before it); epochs without it are
+    skipped. `mode` is "min" (a distance) or "max" (an accuracy). A resumed
+    run starts from the best.json it left.
+    """
+
+    def __init__(self, best_dir, key, mode="min"):
+        super().__init__()
+        self.best_dir = best_dir
+        self.key = key
+        self.better = (lambda a, b: a < b) if mode == "min" else (lambda a, b: a > b)
+        self.best = None
+
+    def on_train_begin(self, logs=None):
+        path = os.path.join(self.best_dir, "best.json")
+        if os.path.exists(path):
+            with open(path) as file:
+                self.best = json.load(file)
+
+    def on_epoch_end(self, epoch, logs=None):
+        value = (logs or {}).get(self.key)
+        if value is None or not math.isfinite(value):
+            return
+        if self.best is not None and not self.better(value, self.best[self.key]):
+            return
+        os.makedirs(self.best_dir, exist_ok=True)
+        save_model_atomically(self.model.generator, os.path.join(self.best_dir, "generator.keras"))
+        self.best = {"epoch": epoch + 1, self.key: value}
+        write_json_atomically(os.path.join(self.best_dir, "best.json"), self.best)
+
+
+def save_model_atomically(model, path):
+    """`model.save(path)`, written beside `path` and renamed into place."""
+    folder, name = os.path.split(path)
+    temporary = os.path.join(folder, f".{name[: -len('.keras')]}.tmp.keras")
+    model.save(temporary)
+    os.replace(temporary, path)
+
+
 def fit_gan(
-    gan, dataset, output_dir, epochs, steps_per_epoch=None, callbacks=(), verbose="auto", resuming=False
+    gan,
+    dataset,
+    output_dir,
+    epochs,
+    steps_per_epoch=None,
+    callbacks=(),
+    verbose="auto",
+    resuming=False,
+    quality=(),
+    log_every=50,
 ):
     """Trains `gan` on `dataset` with `fit`, checkpointing and logging into `output_dir`.
 
+    `quality` (a `QualityMonitor` and a `KeepBest`) comes first, so that
+    the checkpoint, the logs and TensorBoard see the epoch's scores;
     `callbacks` (such as a GANMonitor) run after the checkpointing and
-    logging ones. Returns Keras' `History`.
+    logging ones. `log_every` steps: the within-epoch loss curve and
+    TensorBoard's step scalars. Returns Keras' `History`.
     """
     paths = run_paths(output_dir)
     os.makedirs(os.path.join(output_dir, BACKUP_DIR), exist_ok=True)
@@ -283,13 +370,19 @@ def fit_gan(
         # An epoch of `steps_per_epoch` batches, however small the dataset.
         dataset = dataset.repeat()
     checkpoint = Checkpoint(os.path.join(output_dir, BACKUP_DIR), resuming)
+    logs_dir = os.path.join(output_dir, "logs")
+    monitors = [c for c in callbacks if isinstance(c, GANMonitor)]
     all_callbacks = [
-        # First, so that the state it restores is the one the others see.
+        *quality,
+        # Its on_train_begin restores the state before any other callback's runs.
         checkpoint,
         StopOnNonFinite(checkpoint),
         keras.callbacks.CSVLogger(paths["losses_csv"], append=True),
-        LossPlot(paths["losses_csv"], paths["losses_png"]),
+        StepLosses(paths["losses_steps"], every=log_every),
+        LossPlot(paths["losses_csv"], paths["losses_png"], paths["losses_steps"], paths["quality_png"]),
         *callbacks,
+        *[GridToTensorBoard(monitor, logs_dir) for monitor in monitors[:1]],
+        keras.callbacks.TensorBoard(logs_dir, update_freq=log_every, write_graph=False, profile_batch=0),
     ]
     if verbose:
         print(f"Training: {describe_run(gan)}")
@@ -304,11 +397,12 @@ def fit_gan(
 
 
 def write_loss_csv(history, path):
-    """Writes `history` ({"epoch": [...], "d_loss": [...], ...}) as CSVLogger would."""
+    """Writes `history` ({"epoch": [...], "d_loss": [...], ...}) as CSVLogger would (NaN as "NA")."""
+    rows = zip(*history.values(), strict=True)
     with open(path, "w", newline="") as file:
         writer = csv.writer(file)
         writer.writerow(history)
-        writer.writerows(zip(*history.values(), strict=True))
+        writer.writerows([["NA" if v != v else v for v in row] for row in rows])
 
 
 def save_run(output_dir, generator, gan, record):
@@ -327,9 +421,7 @@ def save_run(output_dir, generator, gan, record):
             if model is None:
                 del paths[name]
                 continue
-            temporary = os.path.join(output_dir, f".{name}.tmp.keras")
-            model.save(temporary)
-            os.replace(temporary, paths[name])
+            save_model_atomically(model, paths[name])
         write_json_atomically(paths["run"], record)
     except OSError as error:
         raise TrainingStopped(
@@ -338,4 +430,4 @@ def save_run(output_dir, generator, gan, record):
         ) from None
     # The run is finished and saved: its backup is no longer needed.
     shutil.rmtree(os.path.join(output_dir, BACKUP_DIR), ignore_errors=True)
-    return paths
+    return {name: path for name, path in paths.items() if os.path.exists(path)}

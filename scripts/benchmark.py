@@ -79,7 +79,25 @@ def main(argv=None):
         help="measure the input pipelines alone instead, on DATA_ROOT laid out as shared/data "
         "(celeba/img_align_celeba, mnist, fashion-mnist)",
     )
+    parser.add_argument(
+        "--quality",
+        metavar="DATA_ROOT",
+        default=None,
+        help="measure what one quality evaluation costs beside an epoch of each tutorial instead, "
+        "with the real data of DATA_ROOT (laid out as shared/data)",
+    )
     args = parser.parse_args(argv)
+    if args.quality:
+        from keras_gans.benchmark import measure_quality
+
+        results = measure_quality(args.quality, args.models)
+        print("| tutorial | one evaluation, s | one epoch, s | share of the time |")
+        print("| --- | ---: | ---: | ---: |")
+        for r in results:
+            print(f"| {r['tutorial']} | {r['evaluation_s']:.1f} | {r['epoch_s']:.0f} | {r['share']:.1%} |")
+        with open(args.json, "w") as file:
+            json.dump(results, file, indent=2)
+        return 0
     if args.pipelines:
         from keras_gans.benchmark import measure_pipelines
 

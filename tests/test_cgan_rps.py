@@ -209,7 +209,7 @@ def test_class_order_round_trips_with_the_saved_model(tmp_path):
 @pytest.mark.slow
 def test_training_run_and_interpolation(fashion_mnist_dir, tmp_path):
     from keras_gans.data.standin import write_fashion_standin
-    from keras_gans.interpolation import load_generator
+    from keras_gans.sampling import load_generator
     from scripts.interpolate_rps import main as interpolate_main
 
     data = write_fashion_standin(fashion_mnist_dir, tmp_path / "standin", per_class=4, image_size=32)

@@ -89,3 +89,14 @@ POINTS = Preset(
     monitors=point_plot,
     options={"data_dir": "a folder that must exist", "latent_dim": "size of z", "learning_rate": "Adam's"},
 )
+
+
+def ring_quality(config, data):
+    """The toy's score: how far its points are from the unit circle, on fixed latent vectors."""
+    z = np.random.default_rng(0).standard_normal((256, config["latent_dim"])).astype("float32")
+
+    def score_fn(generator):
+        points = keras.ops.convert_to_numpy(generator(z, training=False))
+        return {"radius_error": float(np.mean(np.abs(np.linalg.norm(points, axis=1) - 1.0)))}
+
+    return score_fn

@@ -24,6 +24,9 @@ COMMON_DEFAULTS = {
     "mixed_precision": None,
     "overwrite": False,
     "verbose": "auto",
+    # Score the generator every N epochs (and at the end), where the tutorial has a score; 0: never.
+    "eval_every": 1,
+    "log_every": 50,  # steps between the points of the within-epoch loss curve and TensorBoard's
 }
 
 
@@ -71,9 +74,16 @@ class Preset:
             (--overwrite deletes them with the rest of a run).
         train: a training loop that replaces `fit`, or None (the classic
             GAN's composite loop): `train(config, data, monitors, paths,
-            resuming, start) -> (generator, gan or None, model)`, where
-            `start()` prepares the folder once the models are built; it
-            returns None to let `fit` train.
+            resuming, start, quality) -> (generator, gan or None, model)`,
+            where `start()` prepares the folder once the models are built
+            and `quality` are the callbacks of the scores; it returns None
+            to let `fit` train.
+        quality: `quality(config, data) -> score_fn`, where
+            `score_fn(generator) -> {name: number}` (keras_gans.metrics):
+            the tutorial's quality scores, computed in `fit` every
+            `eval_every` epochs; or None.
+        best: the score that picks the best generator and "min" or "max",
+            e.g. ("fd", "min").
         check: `check(config)` raises OptionError for values the tutorial
             cannot take, before anything is read or written; or None.
         options: the tutorial's own command-line options, name -> help text
@@ -93,6 +103,8 @@ class Preset:
     finish: Callable | None = None
     outputs: tuple = ()
     train: Callable | None = None
+    quality: Callable | None = None
+    best: tuple = ()
     check: Callable | None = None
     options: dict = dataclasses.field(default_factory=dict)
     tiny: dict = dataclasses.field(default_factory=dict)

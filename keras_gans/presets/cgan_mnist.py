@@ -4,10 +4,11 @@ import keras
 
 from keras_gans.models.cgan_mnist import ConditionalGAN, build_cgan_discriminator, build_cgan_generator
 from keras_gans.presets.base import Preset, compile_gan, label_options, register
-from keras_gans.presets.mnist import MNIST_OPTION, class_grid, labelled_mnist_data
+from keras_gans.presets.mnist import MNIST_OPTIONS, class_grid, labelled_mnist_data, mnist_quality
 
 DEFAULTS = {
     "mnist_path": None,
+    "eval_samples": 10000,  # digits scored at each evaluation
     "epochs": 50,
     "batch_size": 128,
     "latent_dim": 100,
@@ -41,12 +42,9 @@ def build(config, data):
     return compile_gan(gan, config, keras.losses.BinaryCrossentropy())
 
 
-CONDITIONAL_MNIST_OPTIONS = {
-    **MNIST_OPTION,
-    "latent_dim": "size of z",
+OPTIONS = {
+    **MNIST_OPTIONS,
     "learning_rate": "Adam learning rate of both networks",
-    "label_smoothing": "one-sided label smoothing of the discriminator's real labels",
-    "max_images": "train on the first N digits only (default: all)",
     "per_class": "digits of each class in each epoch's grid (one row per class)",
 }
 
@@ -57,9 +55,11 @@ PRESET = register(
         defaults=DEFAULTS,
         load_data=labelled_mnist_data,
         build=build,
+        quality=mnist_quality,
+        best=("fd", "min"),
         monitors=class_grid,
-        options=CONDITIONAL_MNIST_OPTIONS,
-        tiny={"g_widths": (16,), "d_widths": (16,), "latent_dim": 16},
+        options=OPTIONS,
+        tiny={"eval_every": 0, "g_widths": (16,), "d_widths": (16,), "latent_dim": 16},
         benchmark={"steps": 300},
     )
 )

@@ -108,7 +108,13 @@ PRESET = register(
             "max_images": "train on N images, evenly spread over the classes (default: all)",
             "sample_every": "save a grid of samples (one row per class) every N epochs",
         },
-        tiny={"image_size": 32, "g_widths": (8, 8, 8, 8), "d_widths": (4, 8, 8, 8), "embedding_dim": 4},
+        tiny={
+            "eval_every": 0,
+            "image_size": 32,
+            "g_widths": (8, 8, 8, 8),
+            "d_widths": (4, 8, 8, 8),
+            "embedding_dim": 4,
+        },
         # A step of 128 images at 128x128 takes about a minute on a 2-core CPU.
         benchmark={"steps": 20, "batch_size": 16},
     )

@@ -17,6 +17,8 @@ DEFAULTS = {
     "learning_rate": 1e-4,
     "beta_1": 0.9,  # Keras' default Adam, as the example's
     "num_images": 10,
+    "eval_samples": 1000,  # faces generated at each evaluation
+    "eval_real_images": 2000,  # training faces they are compared with
     "image_size": 64,
     "d_widths": (64, 128, 128),
     "g_widths": (128, 256, 512),
@@ -53,6 +55,16 @@ def build(config, data):
     return compile_gan(gan, config, keras.losses.BinaryCrossentropy())
 
 
+def quality(config, data):
+    """Faces are scored by the sliced Wasserstein distance between Laplacian-pyramid patches of
+    generated and real faces (Karras et al. 2018), and by FID and KID on InceptionV3 features
+    where Keras can load its ImageNet weights (offline, one line says so)."""
+    from keras_gans.metrics import image_score_fn, load_image_folder
+
+    real = load_image_folder(data.source, config["image_size"], count=config["eval_real_images"])
+    return image_score_fn(real, n=config["eval_samples"], seed=0)
+
+
 def monitors(config, data, samples_dir):
     # As the example: `num_images` images from fixed latent vectors every epoch (and one grid).
     return [
@@ -73,7 +85,10 @@ PRESET = register(
         load_data=load_data,
         build=build,
         monitors=monitors,
+        quality=quality,
+        best=("swd", "min"),
         options={
+            "eval_samples": "faces generated for each evaluation",
             "data_dir": "folder of training images, searched recursively "
             "(default: download CelebA into data/celeba_gan/)",
             "latent_dim": "size of z",
@@ -82,7 +97,13 @@ PRESET = register(
             "max_images": "train on the first N images only (default: all)",
             "num_images": "sample images saved each epoch",
         },
-        tiny={"image_size": 16, "d_widths": (4, 8, 8), "g_widths": (8, 8, 4), "seed_channels": 8},
+        tiny={
+            "eval_every": 0,
+            "image_size": 16,
+            "d_widths": (4, 8, 8),
+            "g_widths": (8, 8, 4),
+            "seed_channels": 8,
+        },
         benchmark={"steps": 10},
     )
 )

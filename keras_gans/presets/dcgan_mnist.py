@@ -10,12 +10,13 @@ from keras_gans.data.mnist import array_dataset
 from keras_gans.models.dcgan_mnist import MnistDCGAN, build_mnist_discriminator, build_mnist_generator
 from keras_gans.plotting import make_gif
 from keras_gans.presets.base import Preset, TrainingData, compile_gan, label_options, register
-from keras_gans.presets.mnist import MNIST_OPTION, mnist_source, mnist_train
+from keras_gans.presets.mnist import MNIST_OPTIONS, mnist_quality, mnist_source, mnist_train
 
 GRID_NAME = "image_at_epoch_{epoch:04d}.png"
 
 DEFAULTS = {
     "mnist_path": None,
+    "eval_samples": 10000,  # digits scored at each evaluation
     "epochs": 50,
     "batch_size": 256,
     "shuffle_buffer": 60000,
@@ -88,17 +89,13 @@ PRESET = register(
         defaults=DEFAULTS,
         load_data=load_data,
         build=build,
+        quality=mnist_quality,
+        best=("fd", "min"),
         monitors=monitors,
         finish=finish,
         outputs=("dcgan.gif",),
-        options={
-            **MNIST_OPTION,
-            "latent_dim": "size of the noise vector",
-            "learning_rate": "Adam learning rate of both networks",
-            "label_smoothing": "one-sided label smoothing of the discriminator's real labels",
-            "max_images": "train on the first N digits only (default: all)",
-        },
-        tiny={"g_widths": (8, 8, 4), "d_widths": (4, 8), "latent_dim": 16},
+        options={**MNIST_OPTIONS, "learning_rate": "Adam learning rate of both networks"},
+        tiny={"eval_every": 0, "g_widths": (8, 8, 4), "d_widths": (4, 8), "latent_dim": 16},
         benchmark={"steps": 30},
     )
 )

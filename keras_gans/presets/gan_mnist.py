@@ -10,6 +10,7 @@ write the run folder through the same code.
 """
 
 import time
+import types
 
 import keras
 import numpy as np
@@ -25,7 +26,7 @@ from keras_gans.models.gan_mnist import (
     define_discriminator,
     define_gan,
 )
-from keras_gans.plotting import plot_losses
+from keras_gans.plotting import plot_losses, plot_quality
 from keras_gans.presets.base import (
     OptionError,
     Preset,
@@ -35,7 +36,7 @@ from keras_gans.presets.base import (
     label_options,
     register,
 )
-from keras_gans.presets.mnist import MNIST_OPTION, mnist_source, mnist_train
+from keras_gans.presets.mnist import MNIST_OPTIONS, mnist_quality, mnist_source, mnist_train
 from keras_gans.runtime import build_gan
 from keras_gans.training import TrainingStopped, write_loss_csv
 
@@ -44,6 +45,7 @@ METHODS = ("composite", "fit")
 DEFAULTS = {
     "method": "composite",
     "mnist_path": None,
+    "eval_samples": 10000,  # digits scored at each evaluation
     "epochs": 100,
     "batch_size": 256,  # half real, half fake for the discriminator
     "latent_dim": 100,
@@ -100,11 +102,12 @@ def monitors(config, data, samples_dir):
     ]
 
 
-def train_composite(config, data, monitors, paths, resuming, start):
+def train_composite(config, data, monitors, paths, resuming, start, quality):
     """The tutorial's loop (method="composite"); None lets the runner `fit` (method="fit").
 
-    Returns `(generator, gan, model)` as the runner needs them: the
-    composite loop has no single GAN model to save.
+    The runner's `quality` callbacks (scores, best generator) are called as
+    `fit` would call them. Returns `(generator, gan, model)` as the runner
+    needs them: the composite loop has no single GAN model to save.
     """
     if config["method"] == "fit":
         return None
@@ -129,10 +132,15 @@ def train_composite(config, data, monitors, paths, resuming, start):
     generator, discriminator, composite = build_gan(build, config["strategy"], config["mixed_precision"])
     start()
     (summary,) = monitors
+    holder = types.SimpleNamespace(generator=generator)  # what the quality callbacks read of a model
+    for callback in quality:
+        callback.set_model(holder)
+        callback.set_params({"epochs": config["epochs"]})
+        callback.on_train_begin()
     rng = np.random.default_rng(config["seed"])
     history = {"epoch": [], "d_loss": [], "g_loss": []}
     for epoch in range(config["epochs"]):
-        start = time.perf_counter()
+        began = time.perf_counter()
         losses = [
             composite_train_step(
                 generator,
@@ -152,13 +160,20 @@ def train_composite(config, data, monitors, paths, resuming, start):
                 f"non-finite loss in epoch {epoch + 1} (d_loss={d_loss:.4g}, g_loss={g_loss:.4g}); "
                 "the composite loop keeps no checkpoint: start again with a lower --learning-rate"
             )
+        logs = {"d_loss": float(d_loss), "g_loss": float(g_loss)}
+        for callback in quality:
+            callback.on_epoch_begin(epoch)
+            callback.on_epoch_end(epoch, logs)
+        for key in logs.keys() - history.keys():  # a score's first epoch
+            history[key] = [float("nan")] * epoch
         history["epoch"].append(epoch)
-        history["d_loss"].append(float(d_loss))
-        history["g_loss"].append(float(g_loss))
+        for key in history.keys() - {"epoch"}:
+            history[key].append(logs.get(key, float("nan")))
         write_loss_csv(history, paths["losses_csv"])
         plot_losses(history, paths["losses_png"])
+        plot_quality(history, paths["quality_png"])
         if config["verbose"]:
-            seconds = time.perf_counter() - start
+            seconds = time.perf_counter() - began
             print(f"Epoch {epoch + 1}/{config['epochs']}: d={d_loss:.3f}, g={g_loss:.3f} ({seconds:.1f} s)")
         if (epoch + 1) % config["every"] == 0:
             summary.summarize(epoch + 1, generator, discriminator)
@@ -172,6 +187,8 @@ PRESET = register(
         defaults=DEFAULTS,
         load_data=load_data,
         build=build,
+        quality=mnist_quality,
+        best=("fd", "min"),
         monitors=monitors,
         train=train_composite,
         check=check,
@@ -181,13 +198,10 @@ PRESET = register(
                 "fit: the base GAN's train_step driven by model.fit",
                 "choices": METHODS,
             },
-            **MNIST_OPTION,
-            "latent_dim": "size of the latent points",
-            "label_smoothing": "one-sided label smoothing of the discriminator's real labels",
-            "max_images": "train on the first N digits only (default: all)",
-            "every": "evaluate every N epochs",
+            **MNIST_OPTIONS,
+            "every": "print the discriminator's accuracy and save a sample plot every N epochs",
         },
-        tiny={"d_widths": (4, 4), "g_widths": (8, 8), "seed_channels": 8, "latent_dim": 8},
+        tiny={"eval_every": 0, "d_widths": (4, 4), "g_widths": (8, 8), "seed_channels": 8, "latent_dim": 8},
         # fit's batches are the real half of the tutorial's 256.
         benchmark={"steps": 20, "method": "fit", "batch_size": 128},
     )

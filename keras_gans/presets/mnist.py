@@ -5,8 +5,14 @@ import os
 from keras_gans.cli import MNIST_PATH_HELP
 from keras_gans.data.mnist import load_mnist
 
-# The option every MNIST preset has, and its help text.
-MNIST_OPTION = {"mnist_path": MNIST_PATH_HELP}
+# The command-line options every MNIST tutorial has, with their help texts.
+MNIST_OPTIONS = {
+    "mnist_path": MNIST_PATH_HELP,
+    "latent_dim": "size of z, the latent vector",
+    "label_smoothing": "one-sided label smoothing of the discriminator's real labels",
+    "max_images": "train on the first N digits only (default: all)",
+    "eval_samples": "digits generated for each evaluation",
+}
 
 
 def mnist_train(config):
@@ -50,3 +56,14 @@ def class_grid(config, data, samples_dir):
             seed=config["seed"],
         )
     ]
+
+
+def mnist_quality(config, data):
+    """The MNIST tutorials' score: Fréchet distance in the project's MNIST classifier's features
+    (and, for a conditional generator, the share of digits read as the class asked for), on
+    `eval_samples` digits from fixed inputs, against the MNIST test set."""
+    from keras_gans.metrics import load_classifier, mnist_score_fn
+
+    classifier = load_classifier("mnist", data_path=config["mnist_path"])
+    _, (test_images, _) = load_mnist(config["mnist_path"])
+    return mnist_score_fn(classifier, test_images, n=config["eval_samples"], seed=0)

@@ -1,0 +1,224 @@
+"""Quality measured while training: scores in fit, the best generator kept, TensorBoard, step losses."""
+
+import csv
+import dataclasses
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import keras
+import numpy as np
+import pytest
+from PIL import Image
+from toy_gan import POINTS, ring_quality
+
+from keras_gans.presets import PRESETS, get_preset, register
+from keras_gans.runner import train
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def rows(path):
+    with open(path, newline="") as file:
+        return list(csv.DictReader(file))
+
+
+@pytest.fixture
+def scored_points():
+    """The toy GAN with a quality score, registered for one test."""
+    preset = register(dataclasses.replace(POINTS, quality=ring_quality, best=("radius_error", "min")))
+    yield preset
+    del PRESETS[preset.name]
+
+
+def scripted(values):
+    """A quality function whose scores are `values`, one per evaluation, whatever the generator."""
+    calls = iter(values)
+    return lambda config, data: lambda generator: {"radius_error": next(calls)}
+
+
+def test_scores_go_into_the_logs_the_curves_and_run_json(scored_points, tmp_path):
+    out = tmp_path / "run"
+    train("points_ring", output_dir=str(out), epochs=3, seed=0, verbose=0, log_every=2)
+    logged = [float(r["val_radius_error"]) for r in rows(out / "losses.csv")]
+    assert len(logged) == 3 and all(np.isfinite(logged))
+    # The best epoch's generator is kept, with its epoch and score, and run.json says which.
+    best = json.loads((out / "best" / "best.json").read_text())
+    assert best == {"epoch": int(np.argmin(logged)) + 1, "val_radius_error": min(logged)}
+    assert json.loads((out / "run.json").read_text())["best"] == best
+    kept = keras.models.load_model(out / "best" / "generator.keras")
+    assert ring_quality(scored_points.config(), None)(kept)["radius_error"] == pytest.approx(min(logged))
+    assert (out / "quality.png").exists() and (out / "losses.png").exists()
+
+
+def test_the_best_generator_is_the_better_of_the_epochs_and_survives_resume(scored_points, tmp_path):
+    out = tmp_path / "run"
+
+    class StopAfter(keras.callbacks.Callback):  # stands for a kill after epoch 3
+        def on_epoch_end(self, epoch, logs=None):
+            if epoch == 2:
+                raise KeyboardInterrupt
+
+    original = scored_points.monitors
+    stopping = dataclasses.replace(
+        scored_points, quality=scripted([3.0, 1.0, 2.0]), monitors=lambda *a: [*original(*a), StopAfter()]
+    )
+    register(stopping)
+    with pytest.raises(KeyboardInterrupt):
+        train("points_ring", output_dir=str(out), epochs=5, seed=0, verbose=0)
+    best_file = out / "best" / "generator.keras"
+    assert json.loads((out / "best" / "best.json").read_text()) == {"epoch": 2, "val_radius_error": 1.0}
+    saved = best_file.stat().st_mtime_ns
+    # Resumed: the later epochs score worse than epoch 2, so its generator stays the best.
+    register(dataclasses.replace(scored_points, quality=scripted([2.5, 4.0])))
+    train("points_ring", output_dir=str(out), epochs=5, seed=0, verbose=0)
+    assert json.loads((out / "run.json").read_text())["best"] == {"epoch": 2, "val_radius_error": 1.0}
+    assert best_file.stat().st_mtime_ns == saved
+    assert [r["val_radius_error"] for r in rows(out / "losses.csv")] == ["3.0", "1.0", "2.0", "2.5", "4.0"]
+
+
+def test_step_losses_are_the_means_of_each_window_of_steps(points_preset, tmp_path):
+    out = tmp_path / "run"
+    running = []
+
+    class Record(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            running.append((batch + 1, float(logs["d_loss"])))
+
+    original = POINTS.monitors
+    register(dataclasses.replace(POINTS, monitors=lambda *a: [*original(*a), Record()]))
+    train("points_ring", output_dir=str(out), epochs=1, seed=0, verbose=0, log_every=3, max_images=256)
+    # 256 points in batches of 32: 8 steps, windows of steps 1-3 and 4-6.
+    steps = rows(out / "losses_steps.csv")
+    assert [float(r["epoch"]) for r in steps] == [pytest.approx(3 / 8), pytest.approx(6 / 8)]
+    means = dict(running)  # running mean of the epoch after k steps
+    losses = {k: k * means[k] - (k - 1) * means.get(k - 1, 0.0) for k in means}  # each step's own loss
+    for row, window in zip(steps, ((1, 2, 3), (4, 5, 6)), strict=True):
+        assert float(row["d_loss"]) == pytest.approx(np.mean([losses[k] for k in window]), rel=1e-4)
+
+
+def event_tags(folder):
+    """{tag: number of values} of the TensorBoard event files under `folder`."""
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    tags = {}
+    for root, _, files in os.walk(folder):
+        if any(name.startswith("events.") for name in files):
+            events = EventAccumulator(root, size_guidance={"tensors": 0, "images": 0})
+            events.Reload()
+            for tag in events.Tags()["tensors"]:
+                tags[tag] = len(events.Tensors(tag))
+    return tags
+
+
+def test_tensorboard_holds_the_scalars_and_the_sample_grid(tmp_path):
+    faces = tmp_path / "faces"
+    faces.mkdir()
+    for i in range(8):
+        Image.fromarray(np.random.default_rng(i).integers(0, 256, (20, 20, 3), dtype=np.uint8)).save(
+            faces / f"{i}.png"
+        )
+    face = get_preset("dcgan_celeba")
+    out = tmp_path / "run"
+    train(
+        "dcgan_celeba",
+        **face.tiny,
+        data_dir=str(faces),
+        output_dir=str(out),
+        epochs=2,
+        batch_size=4,
+        num_images=4,
+        log_every=1,
+        verbose=0,
+    )
+    tags = event_tags(out / "logs")
+    assert tags["epoch_d_loss"] == 2 and tags["epoch_g_loss"] == 2
+    assert tags["batch_d_loss"] >= 2  # steps, every log_every
+    assert tags["samples"] == 2  # the grid, each epoch
+
+
+# --- Generate from any saved generator ----------------------------------------------
+
+
+def generate(*args):
+    return subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "generate.py"), *args],
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.slow
+def test_generate_draws_the_class_asked_for_by_its_saved_name(mnist_dir, tmp_path):
+    out = tmp_path / "run"
+    cgan = get_preset("cgan_mnist")
+    train(
+        "cgan_mnist",
+        **cgan.tiny,
+        mnist_path=str(mnist_dir),
+        output_dir=str(out),
+        epochs=1,
+        steps_per_epoch=2,
+        max_images=128,
+        seed=0,
+        verbose=0,
+    )
+    generator = str(out / "generator.keras")
+    result = generate("--generator", generator, "--class", "7", "--num", "5", "--seed", "1")
+    assert result.returncode == 0, result.stderr[-2000:]
+    with Image.open(out / "generated.png") as grid:
+        assert grid.size == (5 * 28, 28)
+    assert (
+        generate("--generator", generator, "--num", "3", "--output", str(tmp_path / "all.png")).returncode
+        == 0
+    )
+    with Image.open(tmp_path / "all.png") as grid:
+        assert grid.size == (3 * 28, 10 * 28)  # one row per class
+    # Same seed, same images.
+    for name in ("a", "b"):
+        assert (
+            generate(
+                "--generator", generator, "--class", "3", "--seed", "4", "--files", str(tmp_path / name)
+            ).returncode
+            == 0
+        )
+    a, b = (np.asarray(Image.open(tmp_path / n / "generated_0000.png")) for n in ("a", "b"))
+    np.testing.assert_array_equal(a, b)
+    bad = generate("--generator", generator, "--class", "seven")
+    assert bad.returncode == 2 and "no class 'seven': the generator's classes are 0, 1, 2" in bad.stderr
+
+
+def test_generate_refuses_a_class_for_an_unconditional_generator(tmp_path):
+    face = get_preset("dcgan_celeba")
+    path = tmp_path / "generator.keras"
+    face.build_gan(**face.tiny).generator.save(path)
+    result = generate("--generator", str(path), "--class", "smile")
+    assert (
+        result.returncode == 2 and "draws no classes: --class needs a conditional generator" in result.stderr
+    )
+    assert generate("--generator", str(path), "--num", "4").returncode == 0
+    assert (tmp_path / "generated.png").exists()
+
+
+@pytest.mark.slow
+def test_an_mnist_run_scores_its_digits_in_fit_with_the_project_classifier(mnist_dir, tmp_path, monkeypatch):
+    from keras_gans import metrics
+
+    # A quickly trained classifier stands in for the cached one (which takes minutes to train).
+    judge = tmp_path / "mnist_classifier.keras"
+    metrics.load_mnist_classifier(judge, mnist_dir, epochs=1, max_examples=2000)
+    monkeypatch.setenv("KERAS_GANS_CLASSIFIER", str(judge))
+    acgan = get_preset("acgan_mnist")
+    out = tmp_path / "run"
+    options = {**acgan.tiny, "eval_every": 1, "eval_samples": 500, "mnist_path": str(mnist_dir)}
+    train("acgan_mnist", **options, output_dir=str(out), epochs=2, steps_per_epoch=3, seed=0, verbose=0)
+    logged = rows(out / "losses.csv")
+    fd = [float(r["val_fd"]) for r in logged]
+    accuracy = [float(r["val_accuracy"]) for r in logged]
+    # Two barely trained epochs: far from real digits, near chance on the classes asked for.
+    assert all(d > 10 for d in fd) and all(0 <= a <= 0.5 for a in accuracy)
+    assert json.loads((out / "best" / "best.json").read_text())["val_fd"] == min(fd)
