@@ -29,7 +29,7 @@ CONFIGS = {
 
 
 def models():
-    """The tutorials measured (all presets), with the number of steps timed per run by default.
+    """The tutorials measured (the presets with a `benchmark` entry), with the steps timed per run.
 
     About 10-60 s of training each: the steps are in each preset's
     `benchmark` entry, beside any batch size it measures at instead of the
@@ -37,7 +37,7 @@ def models():
     """
     from keras_gans.presets import PRESETS
 
-    return {name: preset.benchmark["steps"] for name, preset in PRESETS.items()}
+    return {name: preset.benchmark["steps"] for name, preset in PRESETS.items() if preset.benchmark}
 
 
 def _model_spec(name, jit_compile):

@@ -56,6 +56,9 @@ OPTION_TYPES = {
     "every": positive_int,
     "per_class": positive_int,
     "eval_samples": positive_int,
+    "d_epochs": non_negative_int,
+    "g_epochs": non_negative_int,
+    "embedding_dim": positive_int,
 }
 
 

@@ -30,7 +30,11 @@ TINY_RUN = {"epochs": 1, "steps_per_epoch": 2, "batch_size": 16, "max_images": 6
 TINY_EXTRA = {"gan_mnist": {"every": 1}}
 
 # The option each tutorial reads its data from, and the kind of data (the rest read MNIST).
-DATA_OPTIONS = {"dcgan_celeba": ("data_dir", "celeba"), "cgan_rps": ("data_dir", "rps")}
+DATA_OPTIONS = {
+    "dcgan_celeba": ("data_dir", "celeba"),
+    "cgan_rps": ("data_dir", "rps"),
+    "dggan": ("data_dir", "dggan"),
+}
 
 MARKER = "# Shown from the package: "
 
@@ -63,7 +67,7 @@ def shared_data(relative):
 
 
 def data_path(kind):
-    """Where to read `kind` ("mnist", "celeba" or "rps") from; None leaves it to Keras' download.
+    """Where to read `kind` ("mnist", "celeba", "rps" or "dggan") from; None leaves it to Keras' download.
 
     MNIST: the shared copy when there is one (it is the real MNIST).
     CelebA: the shared 3,000 faces in tiny mode, else the example's download.
@@ -79,8 +83,15 @@ def data_path(kind):
         from keras_gans.data.celeba import download_celeba
 
         return download_celeba()
+    if kind == "dggan":  # the reference's Cora split: the shared copy, else the download
+        cora = shared_data(os.path.join("dggan", "cora"))
+        if cora:
+            return cora
+        from keras_gans.data.graphs import download_graph
+
+        return download_graph("cora")
     if kind != "rps":
-        raise ValueError(f"unknown kind of data {kind!r}; choose mnist, celeba or rps")
+        raise ValueError(f"unknown kind of data {kind!r}; choose mnist, celeba, rps or dggan")
     from keras_gans.data.class_folders import download_rps
     from keras_gans.data.images import DataError
     from keras_gans.data.standin import write_fashion_standin

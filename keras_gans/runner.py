@@ -99,9 +99,10 @@ def quality_callbacks(preset, config, data, paths):
         return []
     from keras_gans.metrics import QualityMonitor
 
-    monitor = QualityMonitor(preset.quality(config, data), every=config["eval_every"], verbose=1)
+    score_fn = preset.quality(config, data)
+    monitor = QualityMonitor(score_fn, every=config["eval_every"], verbose=1, part=preset.scored_part)
     key, mode = preset.best
-    return [monitor, KeepBest(paths["best"], f"val_{key}", mode)]
+    return [monitor, KeepBest(paths["best"], f"val_{key}", mode, part=preset.scored_part)]
 
 
 def read_best(best_dir):

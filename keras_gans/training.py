@@ -304,6 +304,9 @@ def run_paths(output_dir):
 class KeepBest(keras.callbacks.Callback):
     """Keeps the generator of the epoch with the best score: best/generator.keras and best/best.json.
 
+    (Or another `part` of the model: DGGAN keeps its discriminator, which
+    holds the node embeddings.)
+
     GANs often get worse late in training, so the last generator is not
     always the one to keep. Reads the score `key` from the epoch's logs
     (put there by a `QualityMonitor` before it); epochs without it are
@@ -311,9 +314,10 @@ class KeepBest(keras.callbacks.Callback):
     run starts from the best.json it left.
     """
 
-    def __init__(self, best_dir, key, mode="min"):
+    def __init__(self, best_dir, key, mode="min", part="generator"):
         super().__init__()
         self.best_dir = best_dir
+        self.part = part
         self.key = key
         self.better = (lambda a, b: a < b) if mode == "min" else (lambda a, b: a > b)
         self.best = None
@@ -331,7 +335,9 @@ class KeepBest(keras.callbacks.Callback):
         if self.best is not None and not self.better(value, self.best[self.key]):
             return
         os.makedirs(self.best_dir, exist_ok=True)
-        save_model_atomically(self.model.generator, os.path.join(self.best_dir, "generator.keras"))
+        save_model_atomically(
+            getattr(self.model, self.part), os.path.join(self.best_dir, f"{self.part}.keras")
+        )
         self.best = {"epoch": epoch + 1, self.key: value}
         write_json_atomically(os.path.join(self.best_dir, "best.json"), self.best)
 

@@ -254,3 +254,37 @@ def dggan_dataset(graph, d_epochs=15, g_epochs=5, d_batch_size=128, g_batch_size
     for part in parts[1:]:
         dataset = dataset.concatenate(part)
     return dataset
+
+
+# --- The reference's data ----------------------------------------------------
+
+REFERENCE_DATA_URL = "https://raw.githubusercontent.com/RingBDStack/DGGAN/master/data/{dataset}/{name}"
+GRAPH_FILES = ("train_0.5", "test_0.5_0", "test_0.5_50", "test_0.5_100")
+DEFAULT_GRAPH_DIR = os.path.join("data", "dggan")
+
+
+def download_graph(dataset="cora", target_dir=DEFAULT_GRAPH_DIR):
+    """The reference's link-prediction split of `dataset` ("cora" or "google"), downloaded once.
+
+    Returns the folder holding its four files; offline, raises `DataError` with the way out.
+    """
+    import urllib.error
+    import urllib.request
+
+    folder = os.path.join(target_dir, dataset)
+    missing = [name for name in GRAPH_FILES if not os.path.exists(os.path.join(folder, name))]
+    for name in missing:
+        os.makedirs(folder, exist_ok=True)
+        url = REFERENCE_DATA_URL.format(dataset=dataset, name=name)
+        try:
+            with urllib.request.urlopen(url, timeout=60) as response:
+                data = response.read()
+        except (urllib.error.URLError, OSError) as error:
+            raise DataError(
+                f"Could not download DGGAN's {dataset} split ({getattr(error, 'reason', error)}). "
+                f"Pass --data-dir a folder holding {', '.join(GRAPH_FILES)} (the reference's data/{dataset}/, "
+                f"GitHub RingBDStack/DGGAN), or put those files in {folder}/."
+            ) from None
+        with open(os.path.join(folder, name), "wb") as file:  # only complete files are written
+            file.write(data)
+    return folder

@@ -33,12 +33,13 @@ class QualityMonitor(keras.callbacks.Callback):
             `mnist_score_fn`, `fashion_score_fn` or `image_score_fn`.
         every: score every `every` epochs.
         prefix: put before each score's name in the logs.
-        generator: what to score; None takes `model.generator` (the GAN
-            models' generator), or the model itself if it has none.
+        generator: what to score; None takes the model's `part`.
+        part: the attribute of the model to score ("generator"; DGGAN's
+            scores read its "discriminator"), or the model itself if it has none.
         verbose: print the scores when they are computed.
     """
 
-    def __init__(self, score_fn, every=1, prefix="val_", generator=None, verbose=0):
+    def __init__(self, score_fn, every=1, prefix="val_", generator=None, verbose=0, part="generator"):
         super().__init__()
         if every < 1:
             raise ValueError(f"every must be at least 1, got {every}")
@@ -46,6 +47,7 @@ class QualityMonitor(keras.callbacks.Callback):
         self.every = every
         self.prefix = prefix
         self.generator = generator
+        self.part = part
         self.verbose = verbose
         self.scores = {}
         self._first_epoch = None
@@ -67,8 +69,8 @@ class QualityMonitor(keras.callbacks.Callback):
         if not self.should_score(epoch):
             return
         generator = self.generator
-        if generator is None:  # the GAN's generator, or the model itself
-            generator = getattr(self.model, "generator", self.model)
+        if generator is None:  # the GAN's generator (or other part), or the model itself
+            generator = getattr(self.model, self.part, self.model)
         scores = {self.prefix + name: float(value) for name, value in self.score_fn(generator).items()}
         self.scores[epoch] = scores
         if logs is not None:

@@ -8,6 +8,7 @@ from keras_gans.models import (  # noqa: F401
     cgan_rps,
     dcgan_celeba,
     dcgan_mnist,
+    dggan,
     gan,
     gan_mnist,
 )

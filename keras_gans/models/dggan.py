@@ -86,11 +86,15 @@ def build_discriminator(num_nodes, embedding_dim=128, seed=None, name="discrimin
     ids = keras.Input(shape=(), dtype="int32", name="node_ids")
     shape = (2, num_nodes, embedding_dim)
     source = keras.layers.Embedding(
-        num_nodes, embedding_dim, embeddings_initializer=_initializer(shape, _seed(seed, 0)),
+        num_nodes,
+        embedding_dim,
+        embeddings_initializer=_initializer(shape, _seed(seed, 0)),
         name="source_embedding",
     )(ids)
     target = keras.layers.Embedding(
-        num_nodes, embedding_dim, embeddings_initializer=_initializer(shape, _seed(seed, 1)),
+        num_nodes,
+        embedding_dim,
+        embeddings_initializer=_initializer(shape, _seed(seed, 1)),
         name="target_embedding",
     )(ids)
     return keras.Model(ids, [source, target], name=name)
@@ -108,7 +112,9 @@ def build_generator(num_nodes, embedding_dim=128, seed=None, name="generator"):
     ids = keras.Input(shape=(), dtype="int32", name="node_ids")
     noises = [keras.Input(shape=(d,), name=f"{kind}_noise") for kind in ("target", "source")]
     embedding = keras.layers.Embedding(
-        num_nodes, d, embeddings_initializer=_initializer((num_nodes, d), _seed(seed, 2)),
+        num_nodes,
+        d,
+        embeddings_initializer=_initializer((num_nodes, d), _seed(seed, 2)),
         name="node_embedding",
     )(ids)
     outputs = []
@@ -225,10 +231,7 @@ class DGGAN(keras.Model):
 
     def embeddings(self):
         """`(source, target)`: the discriminator's two tables as numpy arrays (num_nodes, d)."""
-        return tuple(
-            keras.ops.convert_to_numpy(self.discriminator.get_layer(name).embeddings)
-            for name in ("source_embedding", "target_embedding")
-        )
+        return discriminator_embeddings(self.discriminator)
 
     def sample_noise(self, batch_size):
         """Noise for one column of ids: (b, 2, d), N(0, noise_sigma)."""
@@ -442,12 +445,23 @@ def roc_auc(labels, scores):
     return float((ranks[labels].sum() - n_pos * (n_pos + 1) / 2.0) / (n_pos * n_neg))
 
 
+def discriminator_embeddings(discriminator):
+    """`(source, target)`: a discriminator's two tables as numpy arrays (num_nodes, d)."""
+    return tuple(
+        keras.ops.convert_to_numpy(discriminator.get_layer(name).embeddings)
+        for name in ("source_embedding", "target_embedding")
+    )
+
+
 def link_prediction_auc(model, pairs, labels):
     """ROC AUC of `source[u] . target[v]` for pairs (N, 2) and 0/1 labels, as the reference evaluates."""
-    source, target = model.embeddings()
+    return embeddings_auc(*model.embeddings(), pairs, labels)
+
+
+def embeddings_auc(source, target, pairs, labels):
+    """ROC AUC of `source[u] . target[v]` for pairs (N, 2) and 0/1 labels, from the embedding tables."""
     pairs = np.asarray(pairs)
-    scores = np.einsum("ij,ij->i", source[pairs[:, 0]], target[pairs[:, 1]])
-    return roc_auc(labels, scores)
+    return roc_auc(labels, np.einsum("ij,ij->i", source[pairs[:, 0]], target[pairs[:, 1]]))
 
 
 class LinkPredictionMonitor(keras.callbacks.Callback):

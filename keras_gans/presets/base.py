@@ -44,12 +44,15 @@ class TrainingData:
         images: the training images as an array, where a tutorial's
             callbacks or loop need them (the classic GAN's).
         source: what was read (a folder or file), recorded in run.json.
+        extra: what else the tutorial's build and score need from its data
+            (DGGAN's node count and link-prediction test sets).
     """
 
     dataset: object = None
     class_names: list | None = None
     images: object = None
     source: str | None = None
+    extra: dict = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -84,6 +87,10 @@ class Preset:
             `eval_every` epochs; or None.
         best: the score that picks the best generator and "min" or "max",
             e.g. ("fd", "min").
+        scored_part: the part of the model the score reads and best/ keeps:
+            "generator", or DGGAN's "discriminator" (its node embeddings).
+        kind: what the tutorial generates: "images", or "graph" (DGGAN);
+            the image-only checks and the benchmark take the image tutorials.
         check: `check(config)` raises OptionError for values the tutorial
             cannot take, before anything is read or written; or None.
         options: the tutorial's own command-line options, name -> help text
@@ -105,6 +112,8 @@ class Preset:
     train: Callable | None = None
     quality: Callable | None = None
     best: tuple = ()
+    scored_part: str = "generator"
+    kind: str = "images"
     check: Callable | None = None
     options: dict = dataclasses.field(default_factory=dict)
     tiny: dict = dataclasses.field(default_factory=dict)
