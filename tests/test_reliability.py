@@ -341,3 +341,32 @@ def test_tools_given_the_wrong_kind_of_generator_say_so(tmp_path):
         )
         assert result.returncode == 2, result.stderr[-2000:]
         assert expected in result.stderr and "Traceback" not in result.stderr
+
+
+def test_files_tensorflow_cannot_decode_are_named_and_a_folder_of_only_those_is_one_line(tmp_path):
+    from PIL import Image
+
+    from keras_gans.data.images import DataError, image_folder_dataset
+
+    folder = tmp_path / "faces"
+    folder.mkdir()
+    rng = np.random.default_rng(0)
+    for i in range(3):
+        Image.fromarray(rng.integers(0, 256, (64, 64, 3), dtype=np.uint8)).save(folder / f"good_{i}.jpg")
+    data = (folder / "good_0.jpg").read_bytes()
+    (folder / "cut.jpg").write_bytes(data[: len(data) // 2])  # a JPEG cut short: its header reads fine
+    Image.new("RGB", (16, 16)).save(folder / "tiff.png", format="TIFF")  # Pillow reads it, TensorFlow not
+    with pytest.warns(UserWarning) as caught:
+        dataset, report = image_folder_dataset(folder, image_size=8, batch_size=2, seed=0)
+    assert len(report.files) == 5  # the header check passed them all
+    skipped = sorted(str(w.message).split(":")[0] for w in caught if "cannot decode" in str(w.message))
+    assert skipped == [f"skipped {folder / 'cut.jpg'}", f"skipped {folder / 'tiff.png'}"]
+    images = np.concatenate([batch.numpy() for batch in dataset])
+    assert len(images) == 6  # three batches of the three good faces, streamed
+    assert np.isfinite(images).all()
+
+    only_bad = tmp_path / "bad"
+    only_bad.mkdir()
+    (only_bad / "cut.jpg").write_bytes(data[: len(data) // 2])
+    with pytest.warns(UserWarning), pytest.raises(DataError, match="None of the 1 image file"):
+        image_folder_dataset(only_bad, image_size=8, batch_size=2)

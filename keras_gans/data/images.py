@@ -7,6 +7,7 @@ The checks read image headers only (Pillow), so they are quick.
 
 import collections
 import os
+import re
 import warnings
 
 import tensorflow as tf
@@ -145,24 +146,77 @@ def image_folder_dataset(
     )
 
 
+class DecodeCheck:
+    """Decodes each file once with TensorFlow, and names the ones it cannot decode.
+
+    The header check (Pillow) cannot see a JPEG cut short or a file that
+    Pillow reads and TensorFlow does not; TensorFlow would skip them with a
+    nameless line, or none. The pipeline asks this check first (in a
+    `tf.py_function`, the first time it meets each file; later epochs only
+    look the answer up), so that every skipped file is named once.
+    """
+
+    def __init__(self):
+        self.good, self.bad = set(), {}
+
+    def __call__(self, path):
+        path = path.numpy().decode()
+        if path in self.good or path in self.bad:
+            return path in self.good
+        try:
+            tf.io.decode_image(tf.io.read_file(path), channels=3, expand_animations=False)
+        except (tf.errors.OpError, ValueError) as error:
+            self.bad[path] = (
+                str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            )
+            warnings.warn(f"skipped {path}: TensorFlow cannot decode it ({self.bad[path]})", stacklevel=2)
+            return False
+        self.good.add(path)
+        return True
+
+
 def batched_file_dataset(elements, load, count, batch_size, shuffle=True, seed=None):
     """The pipeline shared by the image loaders: shuffle, load in parallel, batch.
 
     `elements` holds `count` items naming files (paths, maybe with labels);
-    `load` turns one into tensors. Files that fail to decode are skipped
-    with a logged warning instead of ending the run halfway through.
+    `load` turns one into tensors. Files that fail to decode are skipped,
+    each named once in a warning (`DecodeCheck`), instead of ending the run
+    halfway through; if none decodes, `DataError` says so before training.
     """
     if shuffle:
         elements = elements.shuffle(count, seed=seed, reshuffle_each_iteration=True)
+    check = DecodeCheck()
+
+    def decodable(*element):
+        return tf.py_function(check, [element[0]], tf.bool)
+
     # File order is kept when it is asked for: unshuffled, or seeded.
-    dataset = elements.map(
-        load, num_parallel_calls=tf.data.AUTOTUNE, deterministic=seed is not None or not shuffle
-    )
-    dataset = dataset.ignore_errors(log_warning=True)
-    # Skipping errors leaves the length unknown, which makes `fit` warn that
+    deterministic = seed is not None or not shuffle
+    elements = elements.filter(decodable)
+    dataset = elements.map(load, num_parallel_calls=tf.data.AUTOTUNE, deterministic=deterministic)
+    dataset = dataset.ignore_errors(log_warning=True)  # a file changed since it was checked
+    # Skipping files leaves the length unknown, which makes `fit` warn that
     # it "ran out of data" after the first epoch: state it instead. An epoch
     # is ceil(count / batch) batches read from a stream over the files.
     batches = -(-count // batch_size)
     dataset = dataset.repeat().batch(batch_size).take(batches)
     dataset = dataset.apply(tf.data.experimental.assert_cardinality(batches))
+    if count <= MAX_CHECKED_UPFRONT:
+        _check_all(elements, check, count)
     return dataset.prefetch(tf.data.AUTOTUNE)
+
+
+# A folder this small is decode-checked whole before training (seconds), so
+# that one whose images all fail stops with one line, not in `fit`.
+MAX_CHECKED_UPFRONT = 5000
+
+
+def _check_all(elements, check, count):
+    for _ in elements:  # runs `check` on every file
+        pass
+    if len(check.bad) == count:
+        example = next(iter(check.bad.items()))
+        raise DataError(
+            f"None of the {count} image file(s) can be decoded by TensorFlow, e.g. {example[0]} "
+            f"({example[1]})."
+        )
