@@ -77,6 +77,8 @@ class ConditionalGAN(GAN):
             draws the labels in `train_step`).
     """
 
+    CONFIG_KEYS = (*GAN.CONFIG_KEYS, "num_classes")
+
     def __init__(self, discriminator, generator, latent_dim, num_classes, **kwargs):
         super().__init__(discriminator, generator, latent_dim, **kwargs)
         self.num_classes = num_classes
@@ -120,5 +122,3 @@ class ConditionalGAN(GAN):
 
         return self._track(d_loss=d_loss, g_loss=g_loss)
 
-    def get_config(self):
-        return {**super().get_config(), "num_classes": self.num_classes}

@@ -38,7 +38,6 @@ Reference oddities kept (and marked `Reference:` where they happen):
   reproduced exactly by `reference_stddev`.
 """
 
-import copy
 import math
 
 import keras
@@ -46,6 +45,7 @@ import numpy as np
 import tensorflow as tf
 
 from keras_gans.data.graphs import D_PHASE
+from keras_gans.models.gan import TwoNetworkModel
 
 PAIRINGS = ("all_pairs", "per_edge")
 
@@ -148,7 +148,7 @@ def _l2(x):
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
-class DGGAN(keras.Model):
+class DGGAN(TwoNetworkModel):
     """The discriminator and the generator of DGGAN, trained by `fit` over tagged batches.
 
     Args:
@@ -169,6 +169,8 @@ class DGGAN(keras.Model):
     the noise itself (already times sigma), shape (2, b, 2, d): `[k, :, 0]` and `[k, :, 1]` are
     the target and source noise of column k's nodes (the generator phase reads `[0]` only).
     """
+
+    CONFIG_KEYS = ("noise_sigma", "neg_weights", "g_l2", "d_l2", "label_smoothing", "pairing", "seed")
 
     def __init__(
         self,
@@ -337,84 +339,23 @@ class DGGAN(keras.Model):
         self._apply(self.g_optimizer, tape, losses["g_loss"], self.generator)
         self._track(losses)
 
-    @staticmethod
-    def _apply(optimizer, tape, loss, model):
-        variables = model.trainable_variables
-        grads = tape.gradient(loss, variables)
-        optimizer.apply_gradients(zip(grads, variables, strict=True))
-
     def _track(self, losses):
         for name, value in losses.items():
             self.trackers[name].update_state(value)
 
-    # --- Saving ----------------------------------------------------------------
 
-    def get_config(self):
-        config = super().get_config()
-        config.update(
-            {
-                "discriminator": keras.saving.serialize_keras_object(self.discriminator),
-                "generator": keras.saving.serialize_keras_object(self.generator),
-                "noise_sigma": self.noise_sigma,
-                "neg_weights": list(self.neg_weights),
-                "g_l2": self.g_l2,
-                "d_l2": self.d_l2,
-                "label_smoothing": self.label_smoothing,
-                "pairing": self.pairing,
-                "seed": self.seed,
-            }
-        )
-        return config
+def build_dggan(num_nodes, embedding_dim=128, learning_rate=1e-4, seed=None, **options):
+    """A DGGAN compiled as the reference's (`code/config.py`): 128-d, Adam 1e-4 for both networks.
 
-    def get_compile_config(self):
-        config = super().get_compile_config() or {}
-        config.update(
-            {
-                "d_optimizer": keras.saving.serialize_keras_object(self.d_optimizer),
-                "g_optimizer": keras.saving.serialize_keras_object(self.g_optimizer),
-            }
-        )
-        return config
-
-    def compile_from_config(self, config):
-        config = copy.deepcopy(config)
-        for key in ("d_optimizer", "g_optimizer"):
-            if config.get(key) is not None:
-                config[key] = keras.saving.deserialize_keras_object(config[key])
-        self.compile(**config)
-
-    @classmethod
-    def from_config(cls, config):
-        config = copy.deepcopy(config)  # deserializing consumes the nested dicts
-        for key in ("discriminator", "generator"):
-            config[key] = keras.saving.deserialize_keras_object(config[key])
-        return cls(**config)
-
-
-def build_dggan(
-    num_nodes,
-    embedding_dim=128,
-    learning_rate=1e-4,
-    noise_sigma=1.0,
-    neg_weights=(1.0, 1.0, 1.0, 1.0),
-    g_l2=1e-5,
-    d_l2=0.0,
-    label_smoothing=0.0,
-    pairing="all_pairs",
-    seed=None,
-):
-    """A DGGAN compiled with the reference's defaults (`code/config.py`): 128-d, Adam 1e-4 for both."""
+    `options` are `DGGAN`'s (noise_sigma, neg_weights, g_l2, d_l2,
+    label_smoothing, pairing), whose defaults are the reference's.
+    """
     model = DGGAN(
         build_discriminator(num_nodes, embedding_dim, seed=_seed(seed, 0)),
         build_generator(num_nodes, embedding_dim, seed=_seed(seed, 10)),
-        noise_sigma=noise_sigma,
-        neg_weights=neg_weights,
-        g_l2=g_l2,
-        d_l2=d_l2,
-        label_smoothing=label_smoothing,
-        pairing=pairing,
         seed=seed,
         name="dggan",
+        **options,
     )
     model.compile(
         d_optimizer=keras.optimizers.Adam(learning_rate, epsilon=1e-8),

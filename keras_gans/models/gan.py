@@ -14,8 +14,61 @@ import keras
 import tensorflow as tf
 
 
+class TwoNetworkModel(keras.Model):
+    """A discriminator and a generator with an optimizer each: what every model here updates and saves alike.
+
+    A subclass sets `self.discriminator` and `self.generator` (Keras models)
+    in its constructor and `self.d_optimizer`, `self.g_optimizer` in
+    `compile`, and names the other constructor arguments that its config
+    holds (`CONFIG_KEYS`) and the other objects that `compile` takes
+    (`COMPILE_KEYS`).
+    """
+
+    CONFIG_KEYS = ()
+    COMPILE_KEYS = ("d_optimizer", "g_optimizer")
+
+    def _apply(self, optimizer, tape, loss, model):
+        """One optimizer update of `model` from `loss` recorded on `tape`."""
+        variables = model.trainable_variables
+        # Loss scaling (mixed precision): backpropagate `scale` instead of 1,
+        # which is the gradient of `scale * loss` (scale_loss is the identity
+        # for an optimizer that is not loss-scaled). The optimizer unscales.
+        scale = optimizer.scale_loss(tf.ones_like(loss))
+        grads = tape.gradient(loss, variables, output_gradients=scale)
+        optimizer.apply_gradients(zip(grads, variables, strict=True))
+
+    def get_config(self):
+        config = super().get_config()
+        for key in ("discriminator", "generator"):
+            config[key] = keras.saving.serialize_keras_object(getattr(self, key))
+        for key in self.CONFIG_KEYS:
+            value = getattr(self, key)
+            config[key] = list(value) if isinstance(value, tuple) else value
+        return config
+
+    def get_compile_config(self):
+        config = super().get_compile_config() or {}
+        for key in self.COMPILE_KEYS:
+            config[key] = keras.saving.serialize_keras_object(getattr(self, key))
+        return config
+
+    def compile_from_config(self, config):
+        config = copy.deepcopy(config)
+        for key in self.COMPILE_KEYS:
+            if config.get(key) is not None:
+                config[key] = keras.saving.deserialize_keras_object(config[key])
+        self.compile(**config)
+
+    @classmethod
+    def from_config(cls, config):
+        config = copy.deepcopy(config)  # deserializing consumes the nested dicts
+        for key in ("discriminator", "generator"):
+            config[key] = keras.saving.deserialize_keras_object(config[key])
+        return cls(**config)
+
+
 @keras.saving.register_keras_serializable(package="keras_gans")
-class GAN(keras.Model):
+class GAN(TwoNetworkModel):
     """A generator and a discriminator trained against each other by `fit`.
 
     The defaults are the Keras example "DCGAN to generate face images", so
@@ -44,6 +97,9 @@ class GAN(keras.Model):
         seed: seed of the latent vectors and label noise drawn in
             `train_step`.
     """
+
+    CONFIG_KEYS = ("latent_dim", "real_label", "label_noise", "label_smoothing", "d_loss_reduction", "seed")
+    COMPILE_KEYS = ("d_optimizer", "g_optimizer", "loss_fn")
 
     def __init__(
         self,
@@ -186,16 +242,6 @@ class GAN(keras.Model):
 
         return self._track(d_loss=d_loss, g_loss=g_loss)
 
-    def _apply(self, optimizer, tape, loss, model):
-        """One optimizer update of `model` from `loss` recorded on `tape`."""
-        variables = model.trainable_variables
-        # Loss scaling (mixed precision): backpropagate `scale` instead of 1,
-        # which is the gradient of `scale * loss` (scale_loss is the identity
-        # for an optimizer that is not loss-scaled). The optimizer unscales.
-        scale = optimizer.scale_loss(tf.ones_like(loss))
-        grads = tape.gradient(loss, variables, output_gradients=scale)
-        optimizer.apply_gradients(zip(grads, variables, strict=True))
-
     def _track(self, **losses):
         """Updates the loss trackers and returns their current values.
 
@@ -214,50 +260,13 @@ class GAN(keras.Model):
             results = {name: tf.reshape(value, [1]) for name, value in results.items()}
         return results
 
-    # --- Saving ---------------------------------------------------------
-
-    def get_config(self):
-        config = super().get_config()
-        config.update(
-            {
-                "discriminator": keras.saving.serialize_keras_object(self.discriminator),
-                "generator": keras.saving.serialize_keras_object(self.generator),
-                "latent_dim": self.latent_dim,
-                "real_label": self.real_label,
-                "label_noise": self.label_noise,
-                "label_smoothing": self.label_smoothing,
-                "d_loss_reduction": self.d_loss_reduction,
-                "seed": self.seed,
-            }
-        )
-        return config
-
-    def get_compile_config(self):
-        config = super().get_compile_config() or {}
-        config.update(
-            {
-                "d_optimizer": keras.saving.serialize_keras_object(self.d_optimizer),
-                "g_optimizer": keras.saving.serialize_keras_object(self.g_optimizer),
-                "loss_fn": keras.saving.serialize_keras_object(self.loss_fn),
-            }
-        )
-        return config
-
-    def compile_from_config(self, config):
-        config = copy.deepcopy(config)
-        for key in ("d_optimizer", "g_optimizer", "loss_fn"):
-            if config.get(key) is not None:
-                config[key] = keras.saving.deserialize_keras_object(config[key])
-        self.compile(**config)
+    # --- Saving: the two networks and optimizers as every model here (TwoNetworkModel)
 
     @classmethod
     def from_config(cls, config):
-        config = copy.deepcopy(config)  # deserializing consumes the nested dicts
-        for key in ("discriminator", "generator"):
-            config[key] = keras.saving.deserialize_keras_object(config[key])
         if "real_label" not in config:  # saved before the label conventions were options
-            config.update(LEGACY_CONVENTIONS.get(cls.__name__, {}))
-        return cls(**config)
+            config = {**config, **LEGACY_CONVENTIONS.get(cls.__name__, {})}
+        return super().from_config(config)
 
 
 # The label conventions that files saved before they were options (keras_gans
