@@ -100,6 +100,8 @@ def quality_callbacks(preset, config, data, paths):
     from keras_gans.metrics import QualityMonitor
 
     score_fn = preset.quality(config, data)
+    if score_fn is None:  # nothing to judge this data with
+        return []
     monitor = QualityMonitor(score_fn, every=config["eval_every"], verbose=1, part=preset.scored_part)
     key, mode = preset.best
     return [monitor, KeepBest(paths["best"], f"val_{key}", mode, part=preset.scored_part)]

@@ -274,3 +274,59 @@ def test_script_refuses_sizes_the_generator_cannot_make(capsys):
     with pytest.raises(SystemExit):
         parse_options(PRESET, ["--image-size", "48"])
     assert "multiple of 32" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_the_stand_in_is_scored_by_the_fashion_classifier_in_fit(fashion_mnist_dir, tmp_path, monkeypatch):
+    from keras_gans import metrics
+    from keras_gans.data.standin import write_fashion_standin
+
+    # A quickly trained judge stands in for the cached one.
+    metrics.load_classifier(
+        "fashion_mnist",
+        tmp_path / "fashion_mnist_classifier.keras",
+        fashion_mnist_dir,
+        epochs=1,
+        max_examples=3000,
+    )
+    monkeypatch.setenv("KERAS_GANS_CLASSIFIER_DIR", str(tmp_path))
+    data = write_fashion_standin(fashion_mnist_dir, tmp_path / "standin", per_class=8, image_size=32)
+    out = tmp_path / "run"
+    options = {**TINY, "eval_every": 1, "eval_samples": 300, "fashion_mnist_path": str(fashion_mnist_dir)}
+    train(
+        "cgan_rps",
+        **options,
+        data_dir=str(data),
+        output_dir=str(out),
+        epochs=2,
+        batch_size=8,
+        seed=0,
+        verbose=0,
+    )
+    rows = (out / "losses.csv").read_text().splitlines()
+    header = rows[0].split(",")
+    accuracy = [float(r.split(",")[header.index("val_accuracy")]) for r in rows[1:]]
+    fd = [float(r.split(",")[header.index("val_fd")]) for r in rows[1:]]
+    # Two steps of training: its pictures are nothing yet, near chance among 10 classes for the judge.
+    assert len(accuracy) == 2 and all(0 <= a <= 0.6 for a in accuracy) and all(f > 5 for f in fd)
+    assert json.loads((out / "best" / "best.json").read_text())["val_accuracy"] == max(accuracy)
+
+    # The real stand-in pictures, answered for the class asked, go through the same conversion
+    # and are read as their classes: the score's ceiling, far from the untrained generator's.
+    from PIL import Image
+
+    from keras_gans.presets import TrainingData
+
+    classes = ["bag", "sneaker", "trouser"]
+    real = [
+        np.stack([np.asarray(Image.open(p), "float32") / 127.5 - 1 for p in sorted((data / name).iterdir())])
+        for name in classes
+    ]
+
+    def real_pictures(inputs, training=False):
+        _, labels = inputs
+        return np.stack([real[label][i % 8] for i, label in enumerate(labels)])
+
+    score_fn = PRESET.quality(PRESET.config(**options), TrainingData(class_names=classes))
+    ceiling = score_fn(real_pictures)
+    assert ceiling["accuracy"] > 0.8 and ceiling["fd"] < min(fd)

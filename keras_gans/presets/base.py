@@ -84,7 +84,8 @@ class Preset:
         quality: `quality(config, data) -> score_fn`, where
             `score_fn(generator) -> {name: number}` (keras_gans.metrics):
             the tutorial's quality scores, computed in `fit` every
-            `eval_every` epochs; or None.
+            `eval_every` epochs (`quality` may return None: no score for
+            this data); or None.
         best: the score that picks the best generator and "min" or "max",
             e.g. ("fd", "min").
         scored_part: the part of the model the score reads and best/ keeps:

@@ -22,6 +22,8 @@ DEFAULTS = {
     "dropout": 0.4,
     "samples_per_class": 8,
     "sample_every": 10,
+    "eval_samples": 3000,  # pictures generated for each evaluation (the stand-in's score)
+    "fashion_mnist_path": None,  # the stand-in's judge: $KERAS_GANS_FASHION_MNIST, else Keras' download
     # The tutorial's labels: real 1, fake 0, no noise; the mean of the two losses.
     "real_label": 1.0,
     "label_noise": 0.0,
@@ -71,6 +73,47 @@ def build(config, data):
     return compile_gan(gan, config, keras.losses.BinaryCrossentropy())
 
 
+def quality(config, data):
+    """On the Fashion-MNIST stand-in, the project's Fashion-MNIST classifier judges the pictures.
+
+    Each generated picture is turned back into what the stand-in was made
+    from (grey, 28x28) and read by the classifier: the share read as the
+    class asked for (conditional accuracy), and the Fréchet distance in its
+    features to Fashion-MNIST's test pictures of the same classes. Real
+    hands have no judge here: no score, and one line says so.
+    """
+    import numpy as np
+    import tensorflow as tf
+
+    from keras_gans.data.standin import FASHION_MNIST_CLASSES
+    from keras_gans.metrics import features, frechet_distance, load_classifier, load_dataset, to_unit_range
+
+    if not set(data.class_names) <= set(FASHION_MNIST_CLASSES):
+        names = ", ".join(data.class_names)
+        print(f"No quality score for classes {names}: only the Fashion-MNIST stand-in has a judge.")
+        return None
+    judge = load_classifier("fashion_mnist", data_path=config["fashion_mnist_path"])
+    fashion = np.array([FASHION_MNIST_CLASSES.index(name) for name in data.class_names])
+    _, (test_images, test_labels) = load_dataset("fashion_mnist", config["fashion_mnist_path"])
+    real = features(judge, to_unit_range(test_images[np.isin(test_labels, fashion)]))
+    labels = np.arange(config["eval_samples"]) % len(fashion)
+    z = np.random.default_rng(0).standard_normal((len(labels), config["latent_dim"])).astype("float32")
+
+    def score_fn(generator):
+        pictures = np.concatenate(
+            [generator([z[i : i + 250], labels[i : i + 250]], training=False) for i in range(0, len(z), 250)]
+        )
+        grey = tf.image.resize(pictures.mean(axis=-1, keepdims=True), (28, 28), antialias=True).numpy()
+        grey = to_unit_range(grey, (-1.0, 1.0))
+        read = np.argmax(judge.predict(grey, batch_size=500, verbose=0), axis=-1)
+        return {
+            "accuracy": float(np.mean(read == fashion[labels])),
+            "fd": frechet_distance(features(judge, grey), real),
+        }
+
+    return score_fn
+
+
 def monitors(config, data, samples_dir):
     # One row per class, the same noise in every row (rows differ by label
     # only), every `sample_every` epochs, and the last epoch's as final.png.
@@ -97,6 +140,8 @@ PRESET = register(
         load_data=load_data,
         build=build,
         monitors=monitors,
+        quality=quality,
+        best=("accuracy", "max"),
         check=check,
         options={
             "data_dir": "folder of class sub-folders of images; labels follow the sorted folder names "
@@ -107,6 +152,9 @@ PRESET = register(
             "label_smoothing": "one-sided label smoothing of the discriminator's real labels",
             "max_images": "train on N images, evenly spread over the classes (default: all)",
             "sample_every": "save a grid of samples (one row per class) every N epochs",
+            "eval_samples": "pictures generated for each evaluation",
+            "fashion_mnist_path": "Fashion-MNIST's folder of four IDX files, the stand-in's judge "
+            "(default: $KERAS_GANS_FASHION_MNIST, else Keras' download)",
         },
         tiny={
             "eval_every": 0,
