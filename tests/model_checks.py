@@ -56,3 +56,20 @@ def check_gan(gan, batch, generator_inputs, tmp_path):
     for original, loaded in zip(gan.discriminator.weights, reloaded.discriminator.weights, strict=True):
         np.testing.assert_array_equal(original.numpy(), loaded.numpy())
     return logs
+
+
+def check_tutorial_settings(gan, learning_rate, beta_1, labels, latent_dim=None):
+    """The tutorial's optimizers and label conventions, as its preset compiles them.
+
+    `labels` is (real_label, label_noise, label_smoothing, d_loss_reduction).
+    """
+    import pytest
+
+    if latent_dim is not None:
+        assert gan.latent_dim == latent_dim
+    assert (gan.real_label, gan.label_noise, gan.label_smoothing, gan.d_loss_reduction) == labels
+    for optimizer in (gan.d_optimizer, gan.g_optimizer):
+        assert isinstance(optimizer, keras.optimizers.Adam)
+        assert float(optimizer.learning_rate) == pytest.approx(learning_rate)
+        assert float(optimizer.beta_1) == pytest.approx(beta_1)
+        assert float(optimizer.beta_2) == pytest.approx(0.999)

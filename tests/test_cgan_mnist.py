@@ -6,7 +6,7 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
-from model_checks import check_gan
+from model_checks import check_gan, check_tutorial_settings
 from PIL import Image
 
 from keras_gans.data.mnist import array_dataset
@@ -82,19 +82,9 @@ def test_gan_shared_checks(tmp_path):
 
 def test_defaults():
     gan = PRESET.build_gan(g_widths=(16,), d_widths=(16,))
-    assert gan.latent_dim == 100
     assert gan.num_classes == 10
     # The tutorial's labels: real 1, fake 0, no noise, real_loss + fake_loss.
-    assert (gan.real_label, gan.label_noise, gan.label_smoothing, gan.d_loss_reduction) == (
-        1.0,
-        0.0,
-        0.0,
-        "sum",
-    )
-    for optimizer in (gan.d_optimizer, gan.g_optimizer):
-        assert isinstance(optimizer, keras.optimizers.Adam)
-        assert float(optimizer.learning_rate) == pytest.approx(2e-4)
-        assert optimizer.beta_1 == pytest.approx(0.5)
+    check_tutorial_settings(gan, 2e-4, 0.5, (1.0, 0.0, 0.0, "sum"), latent_dim=100)
     assert gan.loss_fn.get_config()["from_logits"] is False
     assert gan.get_config()["num_classes"] == 10
 

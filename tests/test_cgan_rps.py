@@ -5,7 +5,7 @@ import json
 import keras
 import numpy as np
 import pytest
-from model_checks import check_gan
+from model_checks import check_gan, check_tutorial_settings
 
 from keras_gans.models.cgan_rps import RpsConditionalGAN
 from keras_gans.presets import TrainingData, get_preset
@@ -145,16 +145,7 @@ def test_initialisation_statistics(generator, discriminator):
 def test_tutorial_training_settings():
     gan = build_rps_cgan(**TINY)
     # The tutorial's labels: real 1, fake 0, no noise, the mean of the two losses.
-    assert (gan.real_label, gan.label_noise, gan.label_smoothing, gan.d_loss_reduction) == (
-        1.0,
-        0.0,
-        0.0,
-        "mean",
-    )
-    for optimizer in (gan.d_optimizer, gan.g_optimizer):
-        assert isinstance(optimizer, keras.optimizers.Adam)
-        assert float(optimizer.learning_rate) == pytest.approx(2e-4)
-        assert (optimizer.beta_1, optimizer.beta_2) == (0.5, 0.999)
+    check_tutorial_settings(gan, 2e-4, 0.5, (1.0, 0.0, 0.0, "mean"))
     assert gan.loss_fn.get_config()["from_logits"] is False
     real, fake = np.full((8, 1), 0.9, "float32"), np.full((8, 1), 0.2, "float32")
     bce = keras.losses.BinaryCrossentropy()

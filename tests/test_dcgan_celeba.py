@@ -3,7 +3,7 @@
 import keras
 import numpy as np
 import pytest
-from model_checks import check_gan
+from model_checks import check_gan, check_tutorial_settings
 
 from keras_gans.models.dcgan_celeba import build_face_discriminator, build_face_generator
 from keras_gans.presets import get_preset
@@ -54,17 +54,8 @@ def test_gan_shared_checks(tmp_path):
 
 def test_tutorial_defaults():
     gan = PRESET.build_gan(**TINY)
-    assert gan.latent_dim == 128
     # keras.io's labels: fakes 1, reals 0, U(0, 0.05) noise, one cross-entropy over the batch.
-    assert (gan.real_label, gan.label_noise, gan.label_smoothing, gan.d_loss_reduction) == (
-        0.0,
-        0.05,
-        0.0,
-        "mean",
-    )
-    for optimizer in (gan.d_optimizer, gan.g_optimizer):
-        assert isinstance(optimizer, keras.optimizers.Adam)
-        assert float(optimizer.learning_rate) == pytest.approx(1e-4)
+    check_tutorial_settings(gan, 1e-4, 0.9, (0.0, 0.05, 0.0, "mean"), latent_dim=128)
     # The sigmoid output is a probability, so the loss must not expect logits.
     assert isinstance(gan.loss_fn, keras.losses.BinaryCrossentropy)
     assert gan.loss_fn.get_config()["from_logits"] is False

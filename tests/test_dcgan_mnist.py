@@ -5,7 +5,7 @@ import json
 import keras
 import numpy as np
 import pytest
-from model_checks import check_gan
+from model_checks import check_gan, check_tutorial_settings
 from PIL import Image
 
 from keras_gans.data.mnist import load_mnist
@@ -53,17 +53,8 @@ def test_discriminator_matches_the_tutorial(tutorial_gan):
 
 def test_tutorial_defaults():
     gan = PRESET.build_gan(g_widths=(8, 8, 4), d_widths=(4, 8))
-    assert gan.latent_dim == 100
     # The tutorial's labels: real 1, fake 0, no noise, real_loss + fake_loss.
-    assert (gan.real_label, gan.label_noise, gan.label_smoothing, gan.d_loss_reduction) == (
-        1.0,
-        0.0,
-        0.0,
-        "sum",
-    )
-    for optimizer in (gan.d_optimizer, gan.g_optimizer):
-        assert isinstance(optimizer, keras.optimizers.Adam)
-        assert float(optimizer.learning_rate) == pytest.approx(1e-4)
+    check_tutorial_settings(gan, 1e-4, 0.9, (1.0, 0.0, 0.0, "sum"), latent_dim=100)
     assert gan.loss_fn.get_config()["from_logits"] is True
 
 

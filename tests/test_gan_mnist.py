@@ -3,7 +3,7 @@
 import keras
 import numpy as np
 import pytest
-from model_checks import check_gan
+from model_checks import check_gan, check_tutorial_settings
 from PIL import Image
 
 from keras_gans.callbacks import SummarizePerformance
@@ -76,16 +76,12 @@ def test_generator_matches_the_tutorial(tutorial_gan):
 def test_tutorial_optimizers_and_labels():
     config = PRESET.config()
     gan = PRESET.build_gan(**SMALL)
-    for optimizer in (gan.d_optimizer, gan.g_optimizer, adam(config["learning_rate"], config["beta_1"])):
-        assert float(optimizer.learning_rate) == pytest.approx(2e-4)
-        assert float(optimizer.beta_1) == pytest.approx(0.5)
     # The tutorial's labels: real 1, fake 0, no noise, one BCE over the batch.
-    assert (gan.real_label, gan.label_noise, gan.label_smoothing, gan.d_loss_reduction) == (
-        1.0,
-        0.0,
-        0.0,
-        "mean",
-    )
+    check_tutorial_settings(gan, 2e-4, 0.5, (1.0, 0.0, 0.0, "mean"))
+    assert config["latent_dim"] == 100
+    # The composite loop's optimizer is the same Adam.
+    composite_adam = adam(config["learning_rate"], config["beta_1"])
+    assert (float(composite_adam.learning_rate), float(composite_adam.beta_1)) == pytest.approx((2e-4, 0.5))
 
 
 def test_composite_update_leaves_the_discriminator_unchanged():
