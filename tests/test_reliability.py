@@ -370,3 +370,30 @@ def test_files_tensorflow_cannot_decode_are_named_and_a_folder_of_only_those_is_
     (only_bad / "cut.jpg").write_bytes(data[: len(data) // 2])
     with pytest.warns(UserWarning), pytest.raises(DataError, match="None of the 1 image file"):
         image_folder_dataset(only_bad, image_size=8, batch_size=2)
+
+
+def test_a_full_disk_at_the_final_save_keeps_the_checkpoint_and_the_rerun_saves(
+    small_disk, points_preset, capsys
+):
+    out = small_disk / "run"
+    args = ["--output-dir", str(out), "--epochs", "2", "--seed", "0"]
+
+    class FillAtTheEnd(keras.callbacks.Callback):
+        def on_train_end(self, logs=None):
+            fill(small_disk)
+
+    from toy_gan import POINTS
+
+    original = POINTS.monitors
+    object.__setattr__(POINTS, "monitors", lambda *a: [*original(*a), FillAtTheEnd()])
+    try:
+        assert cli_main("points_ring", args) == 1
+    finally:
+        object.__setattr__(POINTS, "monitors", original)
+    error = capsys.readouterr().err.strip().splitlines()
+    assert len(error) == 1 and error[0].startswith("error: training stopped: could not")
+    assert not (out / "run.json").exists() and (out / "backup" / "epoch_0002").is_dir()
+    (small_disk / "filler").unlink()
+    assert cli_main("points_ring", args) == 0  # nothing left to train: it resumes after epoch 2 and saves
+    assert "Resuming after epoch 2" in capsys.readouterr().out
+    assert record(out)["config"]["epochs"] == 2 and (out / "generator.keras").exists()
