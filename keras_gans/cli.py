@@ -106,7 +106,10 @@ def build_parser(preset, description=None):
         help="never XLA-compile the train step (by default it is compiled when a GPU is present)",
     )
     parser.add_argument(
-        "--overwrite", action="store_true", help="replace the contents of an existing --output-dir"
+        "--overwrite",
+        action="store_true",
+        help="replace the run in --output-dir: once all else is checked, what a run wrote there is deleted "
+        "(a folder holding other files is refused)",
     )
     add(
         "strategy",
