@@ -89,6 +89,9 @@ def plot_quality(history, path, floors=None):
     for ax, name in zip(axes[0], names, strict=True):
         points = [(int(e) + 1, v) for e, v in zip(history["epoch"], history[name], strict=True) if v == v]
         ax.plot(*zip(*points, strict=True), marker="o")
+        values = [v for _, v in points] + ([floors[name]] if floors and name in floors else [])
+        if min(values) > 0 and max(values) / min(values) > 30:  # a distance falling by orders of magnitude
+            ax.set_yscale("log")
         if floors and name in floors:
             ax.axhline(floors[name], linestyle="--", color="gray", label="real vs real")
             ax.legend()

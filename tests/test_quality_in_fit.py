@@ -222,3 +222,28 @@ def test_an_mnist_run_scores_its_digits_in_fit_with_the_project_classifier(mnist
     # Two barely trained epochs: far from real digits, near chance on the classes asked for.
     assert all(d > 10 for d in fd) and all(0 <= a <= 0.5 for a in accuracy)
     assert json.loads((out / "best" / "best.json").read_text())["val_fd"] == min(fd)
+
+
+def test_make_results_builds_the_results_and_the_readme_table_from_finished_runs(scored_points, tmp_path):
+    import importlib.util
+
+    runs, out, readme = tmp_path / "runs", tmp_path / "results", tmp_path / "README.md"
+    train("points_ring", output_dir=str(runs / "points_ring"), epochs=3, seed=0, verbose=0)
+    readme.write_text("# title\n<!-- results -->\nold table\n<!-- /results -->\nthe rest\n")
+    spec = importlib.util.spec_from_file_location("make_results", ROOT / "scripts" / "make_results.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    argv = ["--runs", str(runs), "--out", str(out), "--readme", str(readme), "--only", "points_ring"]
+    assert script.main(argv) == 0
+    results = json.loads((out / "points_ring" / "results.json").read_text())
+    logged = [float(r["val_radius_error"]) for r in rows(runs / "points_ring" / "losses.csv")]
+    assert results["best"]["val_radius_error"] == min(logged) == results["at_best"]["val_radius_error"]
+    assert (
+        results["epochs"] == 3
+        and results["command"] == "python scripts/train_points_ring.py --epochs 3 --seed 0"
+    )
+    assert (out / "points_ring" / "quality.png").exists() and (out / "points_ring" / "run.json").exists()
+    text = readme.read_text()
+    assert "old table" not in text and text.endswith("<!-- /results -->\nthe rest\n")
+    assert f"| [points_ring](docs/results/points_ring/) | radius_error | {min(logged):.4g} | - | " in text
+    assert script.main(["--runs", str(tmp_path / "none"), "--readme", str(readme)]) == 2

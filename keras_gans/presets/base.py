@@ -86,6 +86,10 @@ class Preset:
             the tutorial's quality scores, computed in `fit` every
             `eval_every` epochs (`quality` may return None: no score for
             this data); or None.
+        floor: `floor(config, data, score_fn) -> {name: number}`: the
+            scores of real data the score does not compare with, the best a
+            generator can hope for (scripts/make_results.py puts them beside
+            the run's); or None.
         best: the score that picks the best generator and "min" or "max",
             e.g. ("fd", "min").
         scored_part: the part of the model the score reads and best/ keeps:
@@ -112,6 +116,7 @@ class Preset:
     outputs: tuple = ()
     train: Callable | None = None
     quality: Callable | None = None
+    floor: Callable | None = None
     best: tuple = ()
     scored_part: str = "generator"
     kind: str = "images"

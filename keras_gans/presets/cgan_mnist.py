@@ -4,7 +4,13 @@ import keras
 
 from keras_gans.models.cgan_mnist import ConditionalGAN, build_cgan_discriminator, build_cgan_generator
 from keras_gans.presets.base import Preset, compile_gan, label_options, register
-from keras_gans.presets.mnist import MNIST_OPTIONS, class_grid, labelled_mnist_data, mnist_quality
+from keras_gans.presets.mnist import (
+    MNIST_OPTIONS,
+    class_grid,
+    labelled_mnist_data,
+    mnist_floor,
+    mnist_quality,
+)
 
 DEFAULTS = {
     "mnist_path": None,
@@ -56,6 +62,7 @@ PRESET = register(
         load_data=labelled_mnist_data,
         build=build,
         quality=mnist_quality,
+        floor=mnist_floor,
         best=("fd", "min"),
         monitors=class_grid,
         options=OPTIONS,

@@ -65,6 +65,16 @@ def quality(config, data):
     return image_score_fn(real, n=config["eval_samples"], seed=0)
 
 
+def floor(config, data, score_fn):
+    """The score of real faces that the score does not compare with (the ones after its reference set)."""
+    from keras_gans.metrics import load_image_folder, real_floor
+
+    held_out = load_image_folder(
+        data.source, config["image_size"], count=config["eval_samples"], start=config["eval_real_images"]
+    )
+    return real_floor(score_fn, held_out, value_range=(-1.0, 1.0))
+
+
 def monitors(config, data, samples_dir):
     # As the example: `num_images` images from fixed latent vectors every epoch (and one grid).
     return [
@@ -86,6 +96,7 @@ PRESET = register(
         build=build,
         monitors=monitors,
         quality=quality,
+        floor=floor,
         best=("swd", "min"),
         options={
             "eval_samples": "faces generated for each evaluation",

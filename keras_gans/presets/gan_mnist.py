@@ -36,7 +36,7 @@ from keras_gans.presets.base import (
     label_options,
     register,
 )
-from keras_gans.presets.mnist import MNIST_OPTIONS, mnist_quality, mnist_source, mnist_train
+from keras_gans.presets.mnist import MNIST_OPTIONS, mnist_floor, mnist_quality, mnist_source, mnist_train
 from keras_gans.runtime import build_gan
 from keras_gans.training import TrainingStopped, write_loss_csv
 
@@ -188,6 +188,7 @@ PRESET = register(
         load_data=load_data,
         build=build,
         quality=mnist_quality,
+        floor=mnist_floor,
         best=("fd", "min"),
         monitors=monitors,
         train=train_composite,

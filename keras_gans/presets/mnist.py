@@ -67,3 +67,14 @@ def mnist_quality(config, data):
     classifier = load_classifier("mnist", data_path=config["mnist_path"])
     _, (test_images, _) = load_mnist(config["mnist_path"])
     return mnist_score_fn(classifier, test_images, n=config["eval_samples"], seed=0)
+
+
+def mnist_floor(config, data, score_fn):
+    """The scores of real training digits (held out from the test set the score compares with):
+    the best a generator can hope for."""
+    from keras_gans.metrics import real_floor
+
+    (images, labels), _ = load_mnist(config["mnist_path"])
+    count = config["eval_samples"]
+    conditional = data.class_names is not None
+    return real_floor(score_fn, images[:count], labels[:count] if conditional else None, (0, 255))
