@@ -88,7 +88,7 @@ def check_output_dir(output_dir, overwrite=False, extra_names=()):
     if not contents - {LOG_FILE}:  # empty, or only the log that the run's own command opened
         return "new"
     if overwrite:
-        foreign = sorted(contents - RUN_NAMES - set(extra_names))
+        foreign = sorted(name for name in contents - RUN_NAMES - set(extra_names) if not _temporary(name))
         if foreign:
             raise OutputDirError(
                 f"{output_dir} holds files that keras_gans did not write ({', '.join(foreign[:3])}"
@@ -107,6 +107,11 @@ def check_output_dir(output_dir, overwrite=False, extra_names=()):
         f"{output_dir} already holds other files. Choose another --output-dir "
         "(--overwrite deletes only what a run of keras_gans wrote)."
     )
+
+
+def _temporary(name):
+    """A file that an atomic write left half-done when its run was killed (".gan.tmp.keras", "run.json.tmp")."""
+    return name.endswith(".tmp") or (name.startswith(".") and name.endswith(".tmp.keras"))
 
 
 def unfinished_config(output_dir):
@@ -129,7 +134,7 @@ def start_run_dir(output_dir, state, config, extra_names=()):
     if state == "replace":
         for name in os.listdir(output_dir):
             # The log stays: it may be this very command's output.
-            if (name in RUN_NAMES or name in extra_names) and name != LOG_FILE:
+            if (name in RUN_NAMES or name in extra_names or _temporary(name)) and name != LOG_FILE:
                 path = os.path.join(output_dir, name)
                 shutil.rmtree(path) if os.path.isdir(path) else os.remove(path)
     try:

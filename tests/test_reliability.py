@@ -220,7 +220,9 @@ def test_overwrite_checks_everything_before_deleting(tmp_path, points_preset, ca
     assert cli_main("points_ring", ["--output-dir", str(out), "--overwrite"]) == 2
     assert "did not write (notes.txt)" in capsys.readouterr().err
     (out / "notes.txt").unlink()
+    (out / ".generator.tmp.keras").write_text("cut short")  # what a kill during the final save leaves
     assert cli_main("points_ring", ["--output-dir", str(out), "--overwrite", "--seed", "1"]) == 0
+    assert not (out / ".generator.tmp.keras").exists()
     assert record(out)["config"]["seed"] == 1
 
 
