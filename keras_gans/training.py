@@ -110,7 +110,7 @@ def check_output_dir(output_dir, overwrite=False, extra_names=()):
 
 
 def _temporary(name):
-    """A file that an atomic write left half-done when its run was killed (".gan.tmp.keras", "run.json.tmp")."""
+    """A file an atomic write left half-done when its run was killed (".gan.tmp.keras", "run.json.tmp")."""
     return name.endswith(".tmp") or (name.startswith(".") and name.endswith(".tmp.keras"))
 
 
