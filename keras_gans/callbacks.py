@@ -84,8 +84,9 @@ class GANMonitor(keras.callbacks.Callback):
             np.savez(path, *[np.asarray(a) for a in arrays])
 
     def generate(self):
-        """Images from the fixed inputs, in inference mode."""
-        return keras.ops.convert_to_numpy(self.model.generator(self.inputs, training=False))
+        """Images from the fixed inputs, in inference mode, from the GAN's `sampler`."""
+        sampler = getattr(self.model, "sampler", self.model.generator)
+        return keras.ops.convert_to_numpy(sampler(self.inputs, training=False))
 
     def on_epoch_end(self, epoch, logs=None):
         if epoch % self.every and epoch != 0:
@@ -256,7 +257,9 @@ class SummarizePerformance(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         if (epoch + 1) % self.every == 0:
-            self.summarize(epoch + 1, self.model.generator, self.model.discriminator)
+            self.summarize(
+                epoch + 1, getattr(self.model, "sampler", self.model.generator), self.model.discriminator
+            )
 
 
 class ClassGridMonitor(GANMonitor):

@@ -94,6 +94,13 @@ def build_parser(preset, description=None):
             "score the generator every N epochs and at the last (0: never); the best one is kept in best/",
             type=non_negative_int,
         )
+    if preset.kind == "images":
+        add(
+            "ema_decay",
+            "keep a moving average of the generator's weights with this decay (e.g. 0.999) and draw, "
+            "score and save from it; 0: off",
+            type=fraction,
+        )
     add(
         "log_every",
         "steps between the points of the within-epoch loss curve and TensorBoard's",

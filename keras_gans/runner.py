@@ -86,7 +86,7 @@ def train(preset, **options):
                 f"could not write in {output_dir} ({error.strerror or error}); the checkpoint of the last "
                 "finished epoch is kept. Free space and re-run the same command to resume."
             ) from None
-        generator, model = gan.generator, gan
+        generator, model = gan.sampler if hasattr(gan, "sampler") else gan.generator, gan
     extra = preset.finish(config, data, generator, paths) if preset.finish else {}
     best = read_best(paths["best"])
     record = run_record(preset, recorded, data, model, started, resuming, best)

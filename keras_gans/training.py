@@ -319,7 +319,7 @@ class KeepBest(keras.callbacks.Callback):
     run starts from the best.json it left.
     """
 
-    def __init__(self, best_dir, key, mode="min", part="generator"):
+    def __init__(self, best_dir, key, mode="min", part="sampler"):
         super().__init__()
         self.best_dir = best_dir
         self.part = part
@@ -340,9 +340,9 @@ class KeepBest(keras.callbacks.Callback):
         if self.best is not None and not self.better(value, self.best[self.key]):
             return
         os.makedirs(self.best_dir, exist_ok=True)
-        save_model_atomically(
-            getattr(self.model, self.part), os.path.join(self.best_dir, f"{self.part}.keras")
-        )
+        # The sampler is saved as what it is, a generator.
+        name = "generator" if self.part == "sampler" else self.part
+        save_model_atomically(getattr(self.model, self.part), os.path.join(self.best_dir, f"{name}.keras"))
         self.best = {"epoch": epoch + 1, self.key: value}
         write_json_atomically(os.path.join(self.best_dir, "best.json"), self.best)
 

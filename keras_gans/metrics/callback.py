@@ -34,12 +34,13 @@ class QualityMonitor(keras.callbacks.Callback):
         every: score every `every` epochs.
         prefix: put before each score's name in the logs.
         generator: what to score; None takes the model's `part`.
-        part: the attribute of the model to score ("generator"; DGGAN's
-            scores read its "discriminator"), or the model itself if it has none.
+        part: the attribute of the model to score ("sampler": a GAN's
+            generator, or its moving average; DGGAN's scores read its
+            "discriminator"), or the model itself if it has none.
         verbose: print the scores when they are computed.
     """
 
-    def __init__(self, score_fn, every=1, prefix="val_", generator=None, verbose=0, part="generator"):
+    def __init__(self, score_fn, every=1, prefix="val_", generator=None, verbose=0, part="sampler"):
         super().__init__()
         if every < 1:
             raise ValueError(f"every must be at least 1, got {every}")

@@ -121,4 +121,3 @@ class ConditionalGAN(GAN):
         self._apply(self.g_optimizer, tape, g_loss, self.generator)
 
         return self._track(d_loss=d_loss, g_loss=g_loss)
-

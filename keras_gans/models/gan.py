@@ -94,11 +94,24 @@ class GAN(TwoNetworkModel):
         d_loss_reduction: "mean" (the two cross-entropies averaged, as one
             cross-entropy over the whole batch of fakes and reals) or "sum"
             (added, as the TensorFlow DCGAN tutorial writes it).
+        ema_decay: 0 (off), or the decay of an exponential moving average of
+            the generator's weights, updated after each of its steps
+            (`ema_generator`, as keras.io's GAN-ADA keeps one): the average
+            draws smoother images than the last step's weights. `sampler`
+            is what to draw from: the average when it is on.
         seed: seed of the latent vectors and label noise drawn in
             `train_step`.
     """
 
-    CONFIG_KEYS = ("latent_dim", "real_label", "label_noise", "label_smoothing", "d_loss_reduction", "seed")
+    CONFIG_KEYS = (
+        "latent_dim",
+        "real_label",
+        "label_noise",
+        "label_smoothing",
+        "d_loss_reduction",
+        "ema_decay",
+        "seed",
+    )
     COMPILE_KEYS = ("d_optimizer", "g_optimizer", "loss_fn")
 
     def __init__(
@@ -110,10 +123,13 @@ class GAN(TwoNetworkModel):
         label_noise=0.05,
         label_smoothing=0.0,
         d_loss_reduction="mean",
+        ema_decay=0.0,
         seed=None,
         **kwargs,
     ):
         super().__init__(**kwargs)
+        if not 0.0 <= ema_decay < 1.0:
+            raise ValueError(f"ema_decay must be at least 0 and below 1, got {ema_decay!r}")
         if real_label not in (0.0, 1.0):
             raise ValueError(f"real_label must be 0 or 1, got {real_label!r}")
         if d_loss_reduction not in ("mean", "sum"):
@@ -125,6 +141,14 @@ class GAN(TwoNetworkModel):
         self.label_noise = label_noise
         self.label_smoothing = label_smoothing
         self.d_loss_reduction = d_loss_reduction
+        self.ema_decay = float(ema_decay)
+        self.ema_generator = None
+        if self.ema_decay:
+            if tf.distribute.get_strategy().num_replicas_in_sync > 1:
+                raise ValueError("ema_decay is for one device: the average is not kept across replicas")
+            # The average starts as the generator itself.
+            self.ema_generator = keras.models.clone_model(generator)
+            self.ema_generator.set_weights(generator.get_weights())
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
         self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
@@ -156,6 +180,11 @@ class GAN(TwoNetworkModel):
     def metrics(self):
         # Listed here so that Keras resets them at the start of each epoch.
         return [self.d_loss_tracker, self.g_loss_tracker]
+
+    @property
+    def sampler(self):
+        """The generator to draw images from: the moving average of its weights, when there is one."""
+        return self.ema_generator if self.ema_generator is not None else self.generator
 
     def call(self, inputs, training=None):
         """Generates images from latent vectors."""
@@ -241,6 +270,16 @@ class GAN(TwoNetworkModel):
         self._apply(self.g_optimizer, tape, g_loss, self.generator)
 
         return self._track(d_loss=d_loss, g_loss=g_loss)
+
+    def _apply(self, optimizer, tape, loss, model):
+        super()._apply(optimizer, tape, loss, model)
+        if model is self.generator and self.ema_generator is not None:
+            # After each generator step: average <- decay * average + (1 - decay) * weights
+            # (BatchNorm's moving statistics too).
+            for average, weight in zip(self.ema_generator.weights, self.generator.weights, strict=True):
+                average.assign(
+                    self.ema_decay * average + (1.0 - self.ema_decay) * tf.cast(weight, average.dtype)
+                )
 
     def _track(self, **losses):
         """Updates the loss trackers and returns their current values.

@@ -24,6 +24,8 @@ COMMON_DEFAULTS = {
     "mixed_precision": None,
     "overwrite": False,
     "verbose": "auto",
+    # The image GANs' moving average of the generator's weights (its decay; 0: off).
+    "ema_decay": 0.0,
     # Score the generator every N epochs (and at the end), where the tutorial has a score; 0: never.
     "eval_every": 1,
     "log_every": 50,  # steps between the points of the within-epoch loss curve and TensorBoard's
@@ -93,7 +95,8 @@ class Preset:
         best: the score that picks the best generator and "min" or "max",
             e.g. ("fd", "min").
         scored_part: the part of the model the score reads and best/ keeps:
-            "generator", or DGGAN's "discriminator" (its node embeddings).
+            "sampler" (the generator, or its moving average when kept), or
+            DGGAN's "discriminator" (its node embeddings).
         kind: what the tutorial generates: "images", or "graph" (DGGAN);
             the image-only checks and the benchmark take the image tutorials.
         check: `check(config)` raises OptionError for values the tutorial
@@ -118,7 +121,7 @@ class Preset:
     quality: Callable | None = None
     floor: Callable | None = None
     best: tuple = ()
-    scored_part: str = "generator"
+    scored_part: str = "sampler"
     kind: str = "images"
     check: Callable | None = None
     options: dict = dataclasses.field(default_factory=dict)
@@ -170,8 +173,8 @@ def jit_compile(config):
 
 
 def label_options(config):
-    """The base GAN's label conventions (and seed) as the preset sets them."""
-    keys = ("real_label", "label_noise", "label_smoothing", "d_loss_reduction", "seed")
+    """The base GAN's options as the preset sets them: label conventions, generator average, seed."""
+    keys = ("real_label", "label_noise", "label_smoothing", "d_loss_reduction", "ema_decay", "seed")
     return {key: config[key] for key in keys if key in config}
 
 

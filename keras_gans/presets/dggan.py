@@ -39,6 +39,8 @@ DEFAULTS = {
 def check(config):
     if config["dataset"] not in DATASETS:
         raise OptionError(f"unknown dataset {config['dataset']!r}; choose one of {', '.join(DATASETS)}")
+    if config["ema_decay"]:
+        raise OptionError("DGGAN keeps no moving average of its generator: --ema-decay is for the image GANs")
     if config["pairing"] not in ("all_pairs", "per_edge"):
         raise OptionError(f"--pairing must be all_pairs or per_edge, got {config['pairing']!r}")
 

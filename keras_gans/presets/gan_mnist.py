@@ -117,8 +117,10 @@ def train_composite(config, data, monitors, paths, resuming, start, quality):
             "and cannot resume it. Pass --overwrite to start again (--method fit runs resume), "
             "or choose another --output-dir."
         )
-    if config["real_label"] != 1.0 or config["label_noise"]:
-        raise OptionError("the composite loop labels real 1, fake 0, without noise; use --method fit")
+    if config["real_label"] != 1.0 or config["label_noise"] or config["ema_decay"]:
+        raise OptionError(
+            "the composite loop labels real 1, fake 0, without noise, and keeps no average; use --method fit"
+        )
 
     def build():
         jit = jit_compile(config)
@@ -132,7 +134,7 @@ def train_composite(config, data, monitors, paths, resuming, start, quality):
     generator, discriminator, composite = build_gan(build, config["strategy"], config["mixed_precision"])
     start()
     (summary,) = monitors
-    holder = types.SimpleNamespace(generator=generator)  # what the quality callbacks read of a model
+    holder = types.SimpleNamespace(generator=generator, sampler=generator)  # what the quality callbacks read
     for callback in quality:
         callback.set_model(holder)
         callback.set_params({"epochs": config["epochs"]})

@@ -1,0 +1,84 @@
+"""The moving average of the generator's weights (--ema-decay): kept, drawn from, saved."""
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+from PIL import Image
+
+from keras_gans.callbacks import GANMonitor
+from keras_gans.presets import get_preset
+from keras_gans.runner import train
+from keras_gans.runtime import build_gan
+
+FACE = get_preset("dcgan_celeba")
+TINY = dict(FACE.tiny, latent_dim=8)
+
+
+def images(n=8):
+    return np.random.default_rng(0).uniform(-1, 1, (n, 16, 16, 3)).astype("float32")
+
+
+def test_the_average_follows_each_generator_step():
+    gan = FACE.build_gan(**TINY, ema_decay=0.9, seed=0)
+    assert gan.sampler is gan.ema_generator
+    start = [w.numpy().copy() for w in gan.generator.weights]
+    np.testing.assert_array_equal(
+        start[0], gan.ema_generator.weights[0].numpy()
+    )  # it starts as the generator
+    gan.train_on_batch(images())
+    for average, before, after in zip(gan.ema_generator.weights, start, gan.generator.weights, strict=True):
+        np.testing.assert_allclose(average.numpy(), 0.9 * before + 0.1 * after.numpy(), rtol=1e-5, atol=1e-7)
+    assert not np.allclose(gan.ema_generator.weights[0].numpy(), gan.generator.weights[0].numpy())
+
+
+def test_off_by_default_and_refused_out_of_range_or_on_several_replicas():
+    plain = FACE.build_gan(**TINY)
+    assert plain.ema_generator is None and plain.sampler is plain.generator
+    with pytest.raises(ValueError, match="ema_decay must be at least 0 and below 1"):
+        FACE.build_gan(**TINY, ema_decay=1.0)
+    devices = tf.config.list_logical_devices("CPU")
+    if len(devices) < 2:
+        pytest.skip("needs the two logical CPUs set up in conftest.py")
+    two = tf.distribute.MirroredStrategy([d.name for d in devices[:2]])
+    with pytest.raises(ValueError, match="ema_decay is for one device"):
+        build_gan(lambda: FACE.build_gan(**TINY, ema_decay=0.99), two)
+
+
+def test_the_average_is_saved_reloaded_drawn_and_kept_as_the_run_s_generator(tmp_path):
+    gan = FACE.build_gan(**TINY, ema_decay=0.5, seed=0)
+    gan.train_on_batch(images())
+    gan.save(tmp_path / "gan.keras")
+    reloaded = keras.models.load_model(tmp_path / "gan.keras")
+    assert reloaded.ema_decay == 0.5
+    for a, b in zip(reloaded.ema_generator.weights, gan.ema_generator.weights, strict=True):
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
+    # The monitor draws from the average.
+    monitor = GANMonitor(num_img=2, latent_dim=8, save_dir=str(tmp_path / "samples"), seed=0)
+    monitor.set_model(gan)
+    expected = np.asarray(gan.ema_generator(monitor.inputs, training=False))
+    np.testing.assert_array_equal(monitor.generate(), expected)
+
+    faces = tmp_path / "faces"
+    faces.mkdir()
+    for i in range(8):
+        Image.fromarray(np.random.default_rng(i).integers(0, 256, (16, 16, 3), dtype=np.uint8)).save(
+            faces / f"{i}.png"
+        )
+    out = tmp_path / "run"
+    paths = train(
+        "dcgan_celeba",
+        **TINY,
+        ema_decay=0.9,
+        data_dir=str(faces),
+        output_dir=str(out),
+        epochs=2,
+        batch_size=4,
+        num_images=2,
+        seed=0,
+        verbose=0,
+    )
+    whole = keras.models.load_model(paths["gan"])
+    saved = keras.models.load_model(paths["generator"])
+    z = np.ones((2, 8), "float32")
+    np.testing.assert_array_equal(np.asarray(saved(z)), np.asarray(whole.ema_generator(z)))
