@@ -6,7 +6,7 @@ import keras
 from keras_gans.models.acgan_mnist import ACGAN, build_acgan_discriminator, build_acgan_generator
 from keras_gans.presets import cgan_mnist
 from keras_gans.presets.base import Preset, compile_gan, label_options, register
-from keras_gans.presets.mnist import class_grid, labelled_mnist_data, mnist_floor, mnist_quality
+from keras_gans.presets.mnist import MNIST_SCORING, class_grid, labelled_mnist_data
 
 # The conditional GAN's defaults and labels, with the ACGAN tutorial's own batch and generator
 # (its discriminator has no Dropout, so no d_dropout).
@@ -34,9 +34,7 @@ PRESET = register(
         defaults=DEFAULTS,
         load_data=labelled_mnist_data,
         build=build,
-        quality=mnist_quality,
-        floor=mnist_floor,
-        best=("fd", "min"),
+        **MNIST_SCORING,
         monitors=class_grid,
         options=cgan_mnist.OPTIONS,
         tiny={"eval_every": 0, "g_widths": (16,), "d_widths": (16,), "latent_dim": 16},

@@ -6,10 +6,9 @@ from keras_gans.models.cgan_mnist import ConditionalGAN, build_cgan_discriminato
 from keras_gans.presets.base import Preset, compile_gan, label_options, register
 from keras_gans.presets.mnist import (
     MNIST_OPTIONS,
+    MNIST_SCORING,
     class_grid,
     labelled_mnist_data,
-    mnist_floor,
-    mnist_quality,
 )
 
 DEFAULTS = {
@@ -61,9 +60,7 @@ PRESET = register(
         defaults=DEFAULTS,
         load_data=labelled_mnist_data,
         build=build,
-        quality=mnist_quality,
-        floor=mnist_floor,
-        best=("fd", "min"),
+        **MNIST_SCORING,
         monitors=class_grid,
         options=OPTIONS,
         tiny={"eval_every": 0, "g_widths": (16,), "d_widths": (16,), "latent_dim": 16},

@@ -10,7 +10,7 @@ from keras_gans.data.mnist import array_dataset
 from keras_gans.models.dcgan_mnist import MnistDCGAN, build_mnist_discriminator, build_mnist_generator
 from keras_gans.plotting import make_gif
 from keras_gans.presets.base import Preset, TrainingData, compile_gan, label_options, register
-from keras_gans.presets.mnist import MNIST_OPTIONS, mnist_floor, mnist_quality, mnist_source, mnist_train
+from keras_gans.presets.mnist import MNIST_OPTIONS, MNIST_SCORING, mnist_source, mnist_train
 
 GRID_NAME = "image_at_epoch_{epoch:04d}.png"
 
@@ -89,9 +89,7 @@ PRESET = register(
         defaults=DEFAULTS,
         load_data=load_data,
         build=build,
-        quality=mnist_quality,
-        floor=mnist_floor,
-        best=("fd", "min"),
+        **MNIST_SCORING,
         monitors=monitors,
         finish=finish,
         outputs=("dcgan.gif",),

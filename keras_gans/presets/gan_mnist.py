@@ -36,7 +36,7 @@ from keras_gans.presets.base import (
     label_options,
     register,
 )
-from keras_gans.presets.mnist import MNIST_OPTIONS, mnist_floor, mnist_quality, mnist_source, mnist_train
+from keras_gans.presets.mnist import MNIST_OPTIONS, MNIST_SCORING, mnist_source, mnist_train
 from keras_gans.runtime import build_gan
 from keras_gans.training import TrainingStopped, write_loss_csv
 
@@ -189,9 +189,7 @@ PRESET = register(
         defaults=DEFAULTS,
         load_data=load_data,
         build=build,
-        quality=mnist_quality,
-        floor=mnist_floor,
-        best=("fd", "min"),
+        **MNIST_SCORING,
         monitors=monitors,
         train=train_composite,
         check=check,
