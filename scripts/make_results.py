@@ -54,6 +54,8 @@ def command(name, config, defaults):
 
 def last_grid(samples):
     """The last sample grid a run's monitor wrote (grids are named by epoch, so the last in order)."""
+    if not os.path.isdir(samples):  # a tutorial with no pictures (DGGAN)
+        return None
     grids = sorted(
         f for f in os.listdir(samples) if f.endswith(".png") and not f.startswith("generated_img_")
     )
