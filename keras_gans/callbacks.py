@@ -76,9 +76,7 @@ class GANMonitor(keras.callbacks.Callback):
         os.makedirs(self.save_dir, exist_ok=True)
         path = os.path.join(self.save_dir, "monitor_inputs.npz")
         if os.path.exists(path):  # a resumed run: same inputs as before
-            with np.load(path) as saved:
-                inputs = [saved[f"arr_{i}"] for i in range(len(saved.files))]
-            self.inputs = inputs[0] if len(inputs) == 1 else inputs
+            self.inputs = load_monitor_inputs(path)
         else:
             arrays = self.inputs if isinstance(self.inputs, (list, tuple)) else [self.inputs]
             np.savez(path, *[np.asarray(a) for a in arrays])
@@ -105,6 +103,13 @@ class GANMonitor(keras.callbacks.Callback):
     def save_grid(self, images, name):
         self.last_grid = image_grid(to_uint8(images, self.value_range), self.cols)
         save_image(self.last_grid, os.path.join(self.save_dir, name))
+
+
+def load_monitor_inputs(path):
+    """The generator inputs a `GANMonitor` saved (monitor_inputs.npz): z, or [z, labels]."""
+    with np.load(path) as saved:
+        inputs = [saved[f"arr_{i}"] for i in range(len(saved.files))]
+    return inputs[0] if len(inputs) == 1 else inputs
 
 
 class LossPlot(keras.callbacks.Callback):

@@ -10,8 +10,6 @@ calls `fit` (or the tutorial's own loop), then saves the models and run.json,
 the whole resolved config with the machine it ran on.
 """
 
-import json
-import os
 import time
 
 import keras
@@ -88,7 +86,8 @@ def train(preset, **options):
             ) from None
         generator, model = gan.sampler if hasattr(gan, "sampler") else gan.generator, gan
     extra = preset.finish(config, data, generator, paths) if preset.finish else {}
-    best = read_best(paths["best"])
+    keep_best = next((c for c in quality if isinstance(c, KeepBest)), None)
+    best = keep_best.best if keep_best else None
     record = run_record(preset, recorded, data, model, started, resuming, best)
     return {**save_run(output_dir, generator, gan, record), **extra}
 
@@ -105,15 +104,6 @@ def quality_callbacks(preset, config, data, paths):
     monitor = QualityMonitor(score_fn, every=config["eval_every"], verbose=1, part=preset.scored_part)
     key, mode = preset.best
     return [monitor, KeepBest(paths["best"], f"val_{key}", mode, part=preset.scored_part)]
-
-
-def read_best(best_dir):
-    """best/best.json: the epoch whose generator is kept in best/ and its score; None without one."""
-    path = os.path.join(best_dir, "best.json")
-    if not os.path.exists(path):
-        return None
-    with open(path) as file:
-        return json.load(file)
 
 
 class SetLearningRate(keras.callbacks.Callback):

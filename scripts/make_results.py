@@ -68,6 +68,7 @@ def best_grid(run, out):
     import keras
     import numpy as np
 
+    from keras_gans.callbacks import load_monitor_inputs
     from keras_gans.plotting import save_image_grid
     from keras_gans.sampling import load_generator, value_range
 
@@ -76,10 +77,9 @@ def best_grid(run, out):
     if not (os.path.exists(inputs_file) and os.path.exists(generator_file)):
         return None
     generator, _ = load_generator(generator_file)
-    with np.load(inputs_file) as saved:
-        inputs = [saved[f"arr_{i}"] for i in range(len(saved.files))]
-    images = keras.ops.convert_to_numpy(generator(inputs[0] if len(inputs) == 1 else inputs, training=False))
-    cols = len(inputs[0]) // len(np.unique(inputs[1], axis=0)) if len(inputs) == 2 else None
+    inputs = load_monitor_inputs(inputs_file)
+    images = keras.ops.convert_to_numpy(generator(inputs, training=False))
+    cols = len(inputs[0]) // len(np.unique(inputs[1], axis=0)) if isinstance(inputs, list) else None
     path = os.path.join(out, "best.png")
     save_image_grid(images, path, cols=cols, value_range=value_range(generator))
     return path
@@ -87,15 +87,16 @@ def best_grid(run, out):
 
 def tutorial_results(name, run, out):
     """Writes docs/results/<name>/ from the finished run folder `run`; returns its results.json."""
+    from keras_gans.cli import recorded_config
     from keras_gans.plotting import plot_quality, read_loss_csv
     from keras_gans.presets import get_preset
     from keras_gans.presets.base import TrainingData
+    from keras_gans.runner import jsonable
 
     with open(os.path.join(run, "run.json")) as file:
         record = json.load(file)
     preset = get_preset(name)
-    defaults = preset.config()
-    config = {k: tuple(v) if isinstance(defaults.get(k), tuple) else v for k, v in record["config"].items()}
+    config = preset.config(**recorded_config(os.path.join(run, "run.json"), preset))
     os.makedirs(out, exist_ok=True)
     history = read_loss_csv(os.path.join(run, "losses.csv"))
     scores = {k: v for k, v in history.items() if k.startswith("val_")}
@@ -121,7 +122,7 @@ def tutorial_results(name, run, out):
     results = {
         "tutorial": name,
         # The recorded config holds lists where the preset's defaults hold tuples: compare as JSON.
-        "command": command(name, record["config"], json.loads(json.dumps(defaults))),
+        "command": command(name, record["config"], jsonable(preset.config())),
         "rerun": f"python scripts/train_{name}.py --config {out}/run.json --output-dir runs/{name}_again",
         "machine": {key: record["machine"].get(key) for key in ("cpu", "cpu_count", "gpus", "tensorflow")},
         "precision": record["in_force"]["precision"],

@@ -86,13 +86,22 @@ def quality(config, data):
     import tensorflow as tf
 
     from keras_gans.data.standin import FASHION_MNIST_CLASSES
-    from keras_gans.metrics import features, frechet_distance, load_classifier, load_dataset, to_unit_range
+    from keras_gans.metrics import (
+        FEATURES_LAYER,
+        features,
+        frechet_distance,
+        load_classifier,
+        load_dataset,
+        to_unit_range,
+    )
 
     if not set(data.class_names) <= set(FASHION_MNIST_CLASSES):
         names = ", ".join(data.class_names)
         print(f"No quality score for classes {names}: only the Fashion-MNIST stand-in has a judge.")
         return None
     judge = load_classifier("fashion_mnist", data_path=config["fashion_mnist_path"])
+    # One pass gives both the features and the class probabilities.
+    reader = keras.Model(judge.inputs, [judge.get_layer(FEATURES_LAYER).output, judge.output])
     fashion = np.array([FASHION_MNIST_CLASSES.index(name) for name in data.class_names])
     _, (test_images, test_labels) = load_dataset("fashion_mnist", config["fashion_mnist_path"])
     real = features(judge, to_unit_range(test_images[np.isin(test_labels, fashion)]))
@@ -104,11 +113,10 @@ def quality(config, data):
             [generator([z[i : i + 250], labels[i : i + 250]], training=False) for i in range(0, len(z), 250)]
         )
         grey = tf.image.resize(pictures.mean(axis=-1, keepdims=True), (28, 28), antialias=True).numpy()
-        grey = to_unit_range(grey, (-1.0, 1.0))
-        read = np.argmax(judge.predict(grey, batch_size=500, verbose=0), axis=-1)
+        seen, probabilities = reader.predict(to_unit_range(grey, (-1.0, 1.0)), batch_size=500, verbose=0)
         return {
-            "accuracy": float(np.mean(read == fashion[labels])),
-            "fd": frechet_distance(features(judge, grey), real),
+            "accuracy": float(np.mean(np.argmax(probabilities, axis=-1) == fashion[labels])),
+            "fd": frechet_distance(seen.astype("float64"), real),
         }
 
     return score_fn
