@@ -1,9 +1,15 @@
-"""What the notebooks share: one tiny-mode switch, their data, and the package code they show.
+"""What the notebooks share: one switch of size, their data, the package code they show, the results.
 
-The notebooks teach each tutorial at its full size, and the tests execute
-them end to end in seconds (KERAS_GANS_TINY=1). That difference lives here,
-not in `if TINY:` cells: a notebook asks `settings(name, epochs=...)` once
-for its preset's options and gets either its full run or a tiny one.
+The notebooks teach each tutorial at its full size; they are committed
+executed at a short size (a few minutes each on a 2-core CPU, with their
+figures); and the tests execute them end to end in seconds. That difference
+lives here, not in `if TINY:` cells: a notebook asks `settings(name,
+epochs=...)` once for its preset's options and gets its full run, its short
+one (the preset's `notebook` overrides on top) or a tiny one, as
+KERAS_GANS_NOTEBOOK says ("full", the default; "short", what
+scripts/execute_notebooks.py sets; "tiny", what the tests set, also
+KERAS_GANS_TINY=1). Each notebook ends with `show_results(name)`: the full
+run's pictures and numbers from docs/results/.
 
 A notebook also shows the package's own code (its `train_step`, losses and
 builders) as code cells, so that a reader on GitHub sees what they learn.
@@ -14,6 +20,7 @@ the package stays the one truth.
 """
 
 import inspect
+import json
 import os
 import pkgutil
 import tempfile
@@ -21,8 +28,14 @@ import textwrap
 
 from keras_gans.presets import get_preset
 
-# The tests set KERAS_GANS_TINY=1: tiny networks, a few steps on a few images.
-TINY = os.environ.get("KERAS_GANS_TINY") == "1"
+# "full": the tutorial's run; "short": the committed outputs' run; "tiny": the tests' (tiny networks,
+# a few steps on a few images).
+MODE = os.environ.get("KERAS_GANS_NOTEBOOK") or (
+    "tiny" if os.environ.get("KERAS_GANS_TINY") == "1" else "full"
+)
+if MODE not in ("full", "short", "tiny"):
+    raise ValueError(f'KERAS_GANS_NOTEBOOK must be "full", "short" or "tiny", got {MODE!r}')
+TINY = MODE == "tiny"
 
 # A tiny run: one epoch of two small batches, on the first images only.
 TINY_RUN = {"epochs": 1, "steps_per_epoch": 2, "batch_size": 16, "max_images": 64, "overwrite": True}
@@ -34,6 +47,8 @@ DATA_OPTIONS = {
     "dcgan_celeba": ("data_dir", "celeba"),
     "cgan_rps": ("data_dir", "rps"),
     "dggan": ("data_dir", "dggan"),
+    "cyclegan": ("fashion_mnist_path", "fashion-mnist"),
+    "stylegan": ("data_dir", "celeba"),
 }
 
 MARKER = "# Shown from the package: "
@@ -43,8 +58,9 @@ def settings(name, **full_run):
     """The options to train or build the tutorial `name` with, for `train` or its preset.
 
     A full run: `full_run` (the notebook's choices on top of the preset's
-    defaults). Tiny mode ignores them: the preset's `tiny` sizes, `TINY_RUN`
-    and the tutorial's `TINY_EXTRA`. Both read their data from `data_path`.
+    defaults). A short run: those, then the preset's `notebook` overrides.
+    Tiny mode ignores them: the preset's `tiny` sizes, `TINY_RUN` and the
+    tutorial's `TINY_EXTRA`. All read their data from `data_path`.
     """
     option, kind = DATA_OPTIONS.get(name, ("mnist_path", "mnist"))
     options = {option: data_path(kind)}
@@ -52,12 +68,16 @@ def settings(name, **full_run):
         options.update({**get_preset(name).tiny, **TINY_RUN, **TINY_EXTRA.get(name, {})})
     else:
         options.update(full_run)
+        if MODE == "short":
+            options.update({**get_preset(name).notebook, "overwrite": True})
     return options
 
 
-def pick(full, tiny):
-    """`full`, or `tiny` in tiny mode: for the few sizes that are no preset's option (evaluation samples)."""
-    return tiny if TINY else full
+def pick(full, tiny, short=None):
+    """`full`, `short` (when given) or `tiny`, by the mode: for sizes that are no preset's option."""
+    if TINY:
+        return tiny
+    return short if MODE == "short" and short is not None else full
 
 
 def shared_data(relative):
@@ -67,18 +87,19 @@ def shared_data(relative):
 
 
 def data_path(kind):
-    """Where to read `kind` ("mnist", "celeba", "rps" or "dggan") from; None leaves it to Keras' download.
+    """Where to read `kind` ("mnist", "fashion-mnist", "celeba", "rps" or "dggan") from.
 
-    MNIST: the shared copy when there is one (it is the real MNIST).
-    CelebA: the shared 3,000 faces in tiny mode, else the example's download.
+    None leaves it to Keras' download.
+    MNIST, Fashion-MNIST: the shared copy when there is one (the real ones).
+    CelebA: the shared 3,000 faces in the short and tiny modes, else the example's download.
     Hands: the tutorial's download; in tiny mode, and without internet, a
     stand-in of real Fashion-MNIST pictures in the same on-disk form.
     """
-    if kind == "mnist":
-        return shared_data("mnist")
+    if kind in ("mnist", "fashion-mnist"):
+        return shared_data(kind)
     if kind == "celeba":
         faces = shared_data(os.path.join("celeba", "img_align_celeba"))
-        if TINY and faces:
+        if MODE != "full" and faces:
             return faces
         from keras_gans.data.celeba import download_celeba
 
@@ -96,7 +117,7 @@ def data_path(kind):
     from keras_gans.data.images import DataError
     from keras_gans.data.standin import write_fashion_standin
 
-    if not TINY:
+    if MODE == "full":
         try:
             return download_rps()
         except DataError as error:
@@ -137,3 +158,53 @@ def shown_name(cell_source):
     """The object a shown cell names on its marker line, or None for any other cell."""
     first_line = cell_source.split("\n", 1)[0]
     return first_line[len(MARKER) :].strip() if first_line.startswith(MARKER) else None
+
+
+# docs/results/ of the project this package is part of (a checkout; an installed copy has none).
+RESULTS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "docs", "results")
+# The pictures make_results.py writes, in the order a reader wants them.
+RESULT_PICTURES = (
+    "final.png",
+    "best.png",
+    "interpolation.png",
+    "translations.png",
+    "style_mixing.png",
+    "quality.png",
+    "losses.png",
+)
+
+
+def show_results(name, results_dir=RESULTS):
+    """Shows the full run of `name`: its numbers and pictures from docs/results/<name>/ (make_results.py).
+
+    Returns the numbers (results.json), or None where there is no finished
+    full run yet (one line says so).
+    """
+    from IPython.display import Image, display
+
+    folder = os.path.join(results_dir, name)
+    path = os.path.join(folder, "results.json")
+    if not os.path.isfile(path):
+        print(
+            f"No full run of {name} in {folder} yet: scripts/make_results.py writes it from a finished run."
+        )
+        return None
+    with open(path) as file:
+        results = json.load(file)
+    machine = results["machine"]
+    gpu = f", GPU {machine['gpus'][0]}" if machine["gpus"] else ""
+    print(
+        f"{results['command']}\n{results['epochs']} epochs in {results['wall_time_s'] / 60:.0f} min on "
+        f"{machine['cpu']} ({machine['cpu_count']} cores{gpu})"
+    )
+    for label in ("at_best", "last", "floor"):
+        if results.get(label):
+            numbers = ", ".join(f"{key} {value:.4g}" for key, value in sorted(results[label].items()))
+            print(f"{label.replace('_', ' ')}: {numbers}")
+    for picture in RESULT_PICTURES:
+        if os.path.isfile(os.path.join(folder, picture)):
+            display(Image(filename=os.path.join(folder, picture), width=480))
+    gifs = sorted(f for f in os.listdir(folder) if f.endswith(".gif"))
+    for gif in gifs:
+        display(Image(filename=os.path.join(folder, gif), width=240))
+    return results

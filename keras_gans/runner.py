@@ -114,7 +114,9 @@ class SetLearningRate(keras.callbacks.Callback):
         self.learning_rate = learning_rate
 
     def on_train_begin(self, logs=None):
-        for optimizer in (self.model.d_optimizer, self.model.g_optimizer):
+        # A GAN's two optimizers, or all of a model that lists its own (CycleGAN's four).
+        model = self.model
+        for optimizer in getattr(model, "optimizers", None) or (model.d_optimizer, model.g_optimizer):
             optimizer.learning_rate = self.learning_rate
 
 

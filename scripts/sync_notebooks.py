@@ -32,6 +32,8 @@ def sync(path, clear_outputs=False):
     """Rewrites the shown cells of the notebook at `path`; returns the names that were stale."""
     notebook = json.loads(path.read_text(encoding="utf-8"))
     stale = []
+    if clear_outputs:
+        notebook["metadata"].pop("keras_gans", None)  # what executed it (scripts/execute_notebooks.py)
     for cell in notebook["cells"]:
         if cell["cell_type"] != "code":
             continue

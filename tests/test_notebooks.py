@@ -48,11 +48,21 @@ def test_tiny_mode_is_one_helper(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
-def test_notebooks_are_committed_without_outputs(path):
+def test_committed_outputs_are_a_short_execution(path):
+    # Outputs come only from scripts/execute_notebooks.py: every cell in order, no error, a small file.
     notebook = json.loads(path.read_text(encoding="utf-8"))
-    for cell in notebook["cells"]:
-        if cell["cell_type"] == "code":
-            assert cell["outputs"] == [] and cell["execution_count"] is None
+    cells = [cell for cell in notebook["cells"] if cell["cell_type"] == "code"]
+    if not any(cell["outputs"] for cell in cells):
+        return  # committed unexecuted
+    assert notebook["metadata"]["keras_gans"]["mode"] == "short"
+    assert [cell["execution_count"] for cell in cells] == list(range(1, len(cells) + 1))
+    assert not [o for cell in cells for o in cell["outputs"] if o["output_type"] == "error"]
+    assert path.stat().st_size < 500_000
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_notebooks_end_with_the_full_runs_results(path):
+    assert f'show_results("{path.stem}")' in code_cells(path)[-1]
 
 
 @pytest.mark.slow

@@ -6,9 +6,11 @@ from keras_gans.models import (  # noqa: F401
     acgan_mnist,
     cgan_mnist,
     cgan_rps,
+    cyclegan,
     dcgan_celeba,
     dcgan_mnist,
     dggan,
     gan,
     gan_mnist,
+    stylegan,
 )

@@ -14,6 +14,16 @@ import keras
 import tensorflow as tf
 
 
+def apply_update(optimizer, tape, loss, variables):
+    """One optimizer update of `variables` from `loss` recorded on `tape`: every model's step ends so."""
+    # Loss scaling (mixed precision): backpropagate `scale` instead of 1,
+    # which is the gradient of `scale * loss` (scale_loss is the identity
+    # for an optimizer that is not loss-scaled). The optimizer unscales.
+    scale = optimizer.scale_loss(tf.ones_like(loss))
+    grads = tape.gradient(loss, variables, output_gradients=scale)
+    optimizer.apply_gradients(zip(grads, variables, strict=True))
+
+
 class TwoNetworkModel(keras.Model):
     """A discriminator and a generator with an optimizer each: what every model here updates and saves alike.
 
@@ -29,13 +39,7 @@ class TwoNetworkModel(keras.Model):
 
     def _apply(self, optimizer, tape, loss, model):
         """One optimizer update of `model` from `loss` recorded on `tape`."""
-        variables = model.trainable_variables
-        # Loss scaling (mixed precision): backpropagate `scale` instead of 1,
-        # which is the gradient of `scale * loss` (scale_loss is the identity
-        # for an optimizer that is not loss-scaled). The optimizer unscales.
-        scale = optimizer.scale_loss(tf.ones_like(loss))
-        grads = tape.gradient(loss, variables, output_gradients=scale)
-        optimizer.apply_gradients(zip(grads, variables, strict=True))
+        apply_update(optimizer, tape, loss, model.trainable_variables)
 
     def get_config(self):
         config = super().get_config()

@@ -24,6 +24,16 @@ from keras_gans.presets.base import (  # noqa: F401
 
 # The tutorials, in the README's order (the benchmark's too); importing each
 # preset module registers it.
-TUTORIALS = ("dcgan_celeba", "dcgan_mnist", "gan_mnist", "cgan_mnist", "acgan_mnist", "cgan_rps", "dggan")
+TUTORIALS = (
+    "dcgan_celeba",
+    "dcgan_mnist",
+    "gan_mnist",
+    "cgan_mnist",
+    "acgan_mnist",
+    "cgan_rps",
+    "dggan",
+    "cyclegan",
+    "stylegan",
+)
 for _name in TUTORIALS:
     importlib.import_module(f"keras_gans.presets.{_name}")

@@ -105,6 +105,9 @@ class Preset:
             (the common ones are in `keras_gans.cli`).
         tiny: overrides that make tiny models and runs, for tests and the
             notebooks' tiny mode.
+        notebook: overrides that make the notebook's short run, the one its
+            committed outputs show (a few minutes on a 2-core CPU; see
+            keras_gans.notebook).
         benchmark: overrides for `scripts/benchmark.py` (batch size) and
             the steps it times.
     """
@@ -126,6 +129,7 @@ class Preset:
     check: Callable | None = None
     options: dict = dataclasses.field(default_factory=dict)
     tiny: dict = dataclasses.field(default_factory=dict)
+    notebook: dict = dataclasses.field(default_factory=dict)
     benchmark: dict = dataclasses.field(default_factory=dict)
 
     def config(self, **overrides):

@@ -1,0 +1,286 @@
+"""CycleGAN as the Keras example (horse2zebra, 256x256), or on any two folders, or on a stand-in.
+
+The stand-in, `--dataset sneaker2boot`, translates Fashion-MNIST's sneakers
+into ankle boots and back at 32x32, and has a judge: the project's
+Fashion-MNIST classifier reads the translations (a translated sneaker
+should read as an ankle boot, a translated boot as a sneaker). Every
+dataset is scored on the cycle: how well X -> Y -> X gives X back.
+"""
+
+import os
+
+import numpy as np
+
+from keras_gans.cli import positive_int
+from keras_gans.data.unpaired import (
+    DEFAULT_DATA_DIR,
+    STANDIN_CLASSES,
+    STANDIN_PAD,
+    STANDIN_SIZE,
+    as_test_images,
+    download_horse2zebra,
+    fashion_mnist_dir,
+    fashion_standin,
+    folder_test_images,
+    unpaired_arrays,
+    unpaired_folders,
+)
+from keras_gans.models.cyclegan import (
+    IMAGE_SIZE,
+    TranslationMonitor,
+    build_cyclegan,
+    cycle_mae,
+    translate,
+    translation_rows,
+)
+from keras_gans.presets.base import OptionError, Preset, TrainingData, jit_compile, register
+
+DATASETS = ("horse2zebra", "sneaker2boot")
+
+# keras.io's settings.
+DEFAULTS = {
+    "dataset": "horse2zebra",
+    "data_dir": None,  # horse2zebra's folder; None: download it into data/
+    "domain_a": None,  # two folders of images, in place of --dataset
+    "domain_b": None,
+    "fashion_mnist_path": None,  # the stand-in: $KERAS_GANS_FASHION_MNIST, the shared copy, else Keras'
+    "epochs": 90,  # keras.io's shown weights were trained 90 epochs (its fit runs 1)
+    "batch_size": 1,
+    "image_size": None,  # None: keras.io's 256, or 32 for the stand-in
+    "learning_rate": 2e-4,  # all four Adams
+    "beta_1": 0.5,
+    "lambda_cycle": 10.0,
+    "lambda_identity": 0.5,
+    "gen_filters": 64,
+    "disc_filters": 64,
+    "num_residual_blocks": 9,
+    "num_images": 4,  # test images of each domain in the monitor's figure (keras.io draws 4 horses)
+    "sample_every": 1,
+    "eval_samples": 500,  # test images of each domain translated for each score
+}
+
+
+def image_size(config):
+    """The image size in force: the option, else keras.io's 256 (32 for the stand-in)."""
+    return config["image_size"] or (STANDIN_SIZE if is_standin(config) else IMAGE_SIZE)
+
+
+def is_standin(config):
+    """Whether this run reads the Fashion-MNIST stand-in."""
+    return config["dataset"] == "sneaker2boot" and not config["domain_a"]
+
+
+def check(config):
+    if config["dataset"] not in DATASETS:
+        raise OptionError(f"unknown dataset {config['dataset']!r}; choose one of {', '.join(DATASETS)}")
+    if bool(config["domain_a"]) != bool(config["domain_b"]):
+        raise OptionError("--domain-a and --domain-b go together: one folder of images for each domain")
+    if config["domain_a"] and (config["dataset"] != "horse2zebra" or config["data_dir"]):
+        raise OptionError("--domain-a and --domain-b replace --dataset and --data-dir: give one or the other")
+    if image_size(config) % 4:
+        raise OptionError(
+            f"--image-size must be a multiple of 4 (the generators halve it twice), got {image_size(config)}"
+        )
+    if config["ema_decay"]:
+        raise OptionError(
+            "CycleGAN keeps no moving average of its generators: --ema-decay is for the image GANs"
+        )
+
+
+def load_data(config):
+    """`(x, y)` batches, and the test images of each domain that the figure and the scores translate."""
+    size, batch, seed = image_size(config), config["batch_size"], config["seed"]
+    count = max(config["eval_samples"], config["num_images"])
+    if is_standin(config):
+        path = fashion_mnist_dir(config["fashion_mnist_path"])
+        (sneakers, boots), tests = fashion_standin(path)
+        if config["max_images"]:
+            sneakers, boots = sneakers[: config["max_images"]], boots[: config["max_images"]]
+        dataset = unpaired_arrays(sneakers, boots, size, batch, seed)
+        test_x, test_y = (as_test_images(images[:count], size) for images in tests)
+        source = path or "keras.datasets.fashion_mnist"
+    else:
+        if config["domain_a"]:
+            folders = (config["domain_a"], config["domain_b"])
+            tests = folders  # no test split: the first images of each folder
+        else:
+            root = config["data_dir"] or download_horse2zebra(DEFAULT_DATA_DIR)
+            folders = (os.path.join(root, "trainA"), os.path.join(root, "trainB"))
+            tests = (os.path.join(root, "testA"), os.path.join(root, "testB"))
+            tests = tuple(t if os.path.isdir(t) else f for t, f in zip(tests, folders, strict=True))
+        dataset = unpaired_folders(*folders, size, batch, seed, config["max_images"])
+        test_x, test_y = (folder_test_images(folder, size, count) for folder in tests)
+        source = " + ".join(str(folder) for folder in folders)
+    count = min(len(test_x), len(test_y))  # the scores translate as many images each way
+    return TrainingData(dataset, source=source, extra={"test_x": test_x[:count], "test_y": test_y[:count]})
+
+
+def build(config, data):
+    return build_cyclegan(
+        image_size=image_size(config),
+        gen_filters=config["gen_filters"],
+        disc_filters=config["disc_filters"],
+        num_residual_blocks=config["num_residual_blocks"],
+        lambda_cycle=config["lambda_cycle"],
+        lambda_identity=config["lambda_identity"],
+        learning_rate=config["learning_rate"],
+        beta_1=config["beta_1"],
+        seed=config["seed"],
+        jit_compile=jit_compile(config),
+    )
+
+
+def monitors(config, data, samples_dir):
+    n = config["num_images"]
+    return [
+        TranslationMonitor(
+            data.extra["test_x"][:n], data.extra["test_y"][:n], samples_dir, config["sample_every"]
+        )
+    ]
+
+
+def finish(config, data, generator, paths):
+    """translations.png: the monitor's figure drawn by the best epoch's G and F (best/translators.keras),
+    where a score kept one; the last epoch's is samples/final.png."""
+    best = os.path.join(paths["best"], "translators.keras")
+    if not os.path.exists(best):
+        return {}
+    import keras
+
+    from keras_gans.plotting import save_image_grid
+
+    n = config["num_images"]
+    rows = translation_rows(keras.models.load_model(best), data.extra["test_x"][:n], data.extra["test_y"][:n])
+    path = os.path.join(paths["output_dir"], "translations.png")
+    save_image_grid(rows, path, cols=n)
+    return {"translations": path}
+
+
+# --- Scores -------------------------------------------------------------------------------------
+
+
+def judge_images(images):
+    """Stand-in images (n, 32, 32, c) in [-1, 1] -> what the Fashion-MNIST classifier reads: grey
+    (n, 28, 28, 1) in [0, 1], the padding cut off again."""
+    import tensorflow as tf
+
+    images = np.asarray(images, "float32")
+    if images.shape[1] != STANDIN_SIZE:  # a stand-in trained at another size
+        images = tf.image.resize(images, (STANDIN_SIZE, STANDIN_SIZE), antialias=True).numpy()
+    grey = images.mean(axis=-1, keepdims=True)
+    pad = STANDIN_PAD
+    return np.clip((grey[:, pad:-pad, pad:-pad] + 1.0) / 2.0, 0.0, 1.0)
+
+
+def translation_score_fn(test_x, test_y, judge=None, classes=STANDIN_CLASSES):
+    """`score_fn(translators) -> {name: number}` on fixed test images of each domain.
+
+    Always "cycle_mae_x" and "cycle_mae_y": the mean absolute error of
+    X -> Y -> X and Y -> X -> Y, in [-1, 1] units (0: perfect). With a
+    `judge` (the Fashion-MNIST classifier): "accuracy_x2y", the share of
+    translated X (sneakers) it reads as class `classes[1]` (ankle boot),
+    "accuracy_y2x" the other way, and "accuracy", their mean.
+    """
+
+    def score_fn(translators):
+        fake_y, fake_x, cycled_x, cycled_y = translate(translators, test_x, test_y)
+        scores = {}
+        if judge is not None:
+            from keras_gans.metrics import classify
+
+            scores["accuracy_x2y"] = float(np.mean(classify(judge, judge_images(fake_y)) == classes[1]))
+            scores["accuracy_y2x"] = float(np.mean(classify(judge, judge_images(fake_x)) == classes[0]))
+            scores["accuracy"] = (scores["accuracy_x2y"] + scores["accuracy_y2x"]) / 2
+        scores["cycle_mae_x"] = cycle_mae(test_x, cycled_x)
+        scores["cycle_mae_y"] = cycle_mae(test_y, cycled_y)
+        return scores
+
+    return score_fn
+
+
+def quality(config, data):
+    """The cycle's reconstruction error on every dataset; on the stand-in, the judge's accuracy too.
+
+    The best epoch (best/translators.keras) is the one with the highest mean accuracy of the
+    two directions: on other data there is no judge, and no best is kept.
+    """
+    judge = None
+    if is_standin(config):
+        from keras_gans.metrics import load_classifier
+
+        judge = load_classifier("fashion_mnist", data_path=fashion_mnist_dir(config["fashion_mnist_path"]))
+    n = config["eval_samples"]
+    return translation_score_fn(data.extra["test_x"][:n], data.extra["test_y"][:n], judge)
+
+
+def floor(config, data, score_fn):
+    """The best the scores can be: a cycle error of 0 and, on the stand-in, the judge's accuracy on
+    real test pictures of each target class (real boots read as boots, real sneakers as sneakers)."""
+    scores = {"cycle_mae_x": 0.0, "cycle_mae_y": 0.0}
+    if not is_standin(config):
+        return scores
+    from keras_gans.metrics import classify, load_classifier
+
+    path = fashion_mnist_dir(config["fashion_mnist_path"])
+    judge = load_classifier("fashion_mnist", data_path=path)
+    _, tests = fashion_standin(path)
+    sneakers, boots = (as_test_images(images[: config["eval_samples"]], STANDIN_SIZE) for images in tests)
+    scores["accuracy_x2y"] = float(np.mean(classify(judge, judge_images(boots)) == STANDIN_CLASSES[1]))
+    scores["accuracy_y2x"] = float(np.mean(classify(judge, judge_images(sneakers)) == STANDIN_CLASSES[0]))
+    scores["accuracy"] = (scores["accuracy_x2y"] + scores["accuracy_y2x"]) / 2
+    return scores
+
+
+PRESET = register(
+    Preset(
+        name="cyclegan",
+        title="CycleGAN: unpaired image-to-image translation (Zhu et al., 2017), horse2zebra at 256x256",
+        defaults=DEFAULTS,
+        load_data=load_data,
+        build=build,
+        monitors=monitors,
+        finish=finish,
+        outputs=("translations.png",),
+        quality=quality,
+        floor=floor,
+        best=("accuracy", "max"),
+        scored_part="translators",
+        kind="translation",
+        check=check,
+        options={
+            "dataset": {
+                "help": "horse2zebra (keras.io's, downloaded into data/) or sneaker2boot (the Fashion-MNIST "
+                "stand-in: sneakers <-> ankle boots, 32x32, judged by the project's classifier)",
+                "choices": DATASETS,
+            },
+            "data_dir": "horse2zebra's folder, holding trainA/ (horses), trainB/ (zebras), testA/ and testB/ "
+            "(default: download it into data/)",
+            "domain_a": "a folder of images of domain X; with --domain-b, trains on these two folders "
+            "instead of --dataset",
+            "domain_b": "a folder of images of domain Y",
+            "fashion_mnist_path": "the stand-in's Fashion-MNIST folder of four IDX files (default: "
+            "$KERAS_GANS_FASHION_MNIST, else $KERAS_GANS_SHARED_DATA/fashion-mnist, else Keras' download)",
+            "image_size": "side of the square images, a multiple of 4 (default: keras.io's 256; 32 for the "
+            "stand-in); the same layers, with smaller feature maps",
+            "learning_rate": "Adam learning rate of all four networks",
+            "lambda_cycle": {"help": "weight of the cycle loss", "type": float},
+            "lambda_identity": {"help": "weight of the identity loss, times --lambda-cycle", "type": float},
+            "num_residual_blocks": {"help": "residual blocks of each generator", "type": positive_int},
+            "max_images": "train on the first N images of each domain (default: all)",
+            "num_images": "test images of each domain in the figure drawn every --sample-every epochs",
+            "sample_every": "draw the figure (inputs, translations, reconstructions) every N epochs",
+            "eval_samples": "test images of each domain translated for each score",
+        },
+        # The notebook's short run: 300 steps of the stand-in at batch 1, about 4 minutes on a 2-core CPU.
+        notebook={"epochs": 3, "steps_per_epoch": 100, "eval_samples": 200},
+        tiny={
+            "dataset": "sneaker2boot",
+            "eval_every": 0,
+            "gen_filters": 4,
+            "disc_filters": 4,
+            "num_residual_blocks": 1,
+            "num_images": 2,
+            "eval_samples": 16,
+        },
+    )
+)
