@@ -60,9 +60,14 @@ def interpolation_figure(images, class_names=None, value_range=(-1.0, 1.0)):
 
 def save_interpolation(generator_path, output="interpolation.png", steps=10, seed=None):
     """Loads a saved generator (or GAN), draws the interpolation figure to `output`."""
+    generator, class_names = load_generator(generator_path)
+    return draw_interpolation(generator, class_names, output, steps, seed)
+
+
+def draw_interpolation(generator, class_names, output="interpolation.png", steps=10, seed=None):
+    """Draws the interpolation figure of `generator` (rows named by `class_names`) to `output`."""
     import matplotlib.pyplot as plt
 
-    generator, class_names = load_generator(generator_path)
     images = interpolate_classes(generator, steps, seed)
     fig = interpolation_figure(images, class_names, value_range(generator))
     os.makedirs(os.path.dirname(os.path.abspath(output)), exist_ok=True)

@@ -20,20 +20,23 @@ from keras_gans.data.images import DataError
 def load_class_names(path):
     """The class order saved with a run: from its run.json or its gan.keras's config.
 
-    `path` is a saved generator or GAN; returns None when neither is found.
+    `path` is a saved generator or GAN, in a run folder or in its best/
+    folder; returns None when neither is found.
     """
     folder = os.path.dirname(os.path.abspath(path))
-    run_file = os.path.join(folder, "run.json")
-    if os.path.exists(run_file):
-        with open(run_file) as file:
-            record = json.load(file)
-        # Under "data" since keras_gans 0.2; at the top before.
-        names = (record.get("data") or {}).get("class_names") or record.get("class_names")
-        if names:
-            return names
-    gan_file = os.path.join(folder, "gan.keras")
-    if os.path.exists(gan_file):
-        return keras.models.load_model(gan_file).get_config().get("class_names")
+    folders = [folder, os.path.dirname(folder)] if os.path.basename(folder) == "best" else [folder]
+    for folder in folders:
+        run_file = os.path.join(folder, "run.json")
+        if os.path.exists(run_file):
+            with open(run_file) as file:
+                record = json.load(file)
+            # Under "data" since keras_gans 0.2; at the top before.
+            names = (record.get("data") or {}).get("class_names") or record.get("class_names")
+            if names:
+                return names
+        gan_file = os.path.join(folder, "gan.keras")
+        if os.path.exists(gan_file):
+            return keras.models.load_model(gan_file).get_config().get("class_names")
     return None
 
 

@@ -5,12 +5,13 @@ python scripts/make_results.py --runs runs --only acgan_mnist cgan_mnist
 
 For each tutorial with a finished run, docs/results/<name>/ gets: the last sample grid
 (final.png) and the best epoch's (best.png, from best/generator.keras and the run's fixed
-inputs), the loss curves, the score curves with the real-vs-real floor drawn in, the GIF where the
-tutorial makes one, and results.json: the command, the machine, the wall time, the epochs, the
-best epoch and its scores, the last epoch's scores, and the floor (computed here, the scores of
-real data the score does not compare with). The README's results table, between its
-`<!-- results -->` markers, and docs/results/gallery.png (one line of final grids) are rebuilt
-from those files. No number is typed by hand.
+inputs), the loss curves, the score curves with the real-vs-real floor drawn in, the pictures the
+tutorial makes at its end (the MNIST DCGAN's GIF, the hands' interpolation, CycleGAN's
+translations, StyleGAN's style mixing and truncation), and results.json: the command, the
+machine, the wall time, the epochs, the best epoch and its scores, the last epoch's scores, and the
+floor (computed here, the scores of real data the score does not compare with). The README's
+results table, between its `<!-- results -->` markers, and docs/results/gallery.png (one line of
+best grids) are rebuilt from those files. No number is typed by hand.
 """
 
 import argparse
@@ -110,7 +111,10 @@ def tutorial_results(name, run, out):
         score_fn = preset.quality(config, data)
         if score_fn is not None:
             floor = {f"val_{k}": float(v) for k, v in preset.floor(config, data, score_fn).items()}
-    for source in ("run.json", "losses.csv", "losses.png", "dcgan.gif"):
+    # The run's record and curves, and the pictures the tutorial made at its end (a GIF, an
+    # interpolation...; not DGGAN's embeddings, which are data).
+    pictures = [name for name in preset.outputs if name.endswith((".png", ".gif"))]
+    for source in ("run.json", "losses.csv", "losses.png", *pictures):
         if os.path.exists(os.path.join(run, source)):
             shutil.copy(os.path.join(run, source), out)
     if scores:
@@ -159,14 +163,15 @@ def results_table(all_results):
 
 
 def gallery(all_results, out):
-    """One line of the tutorials' final grids, each scaled to the same height."""
+    """One line of the tutorials' best (else final) grids, each scaled to the same height."""
     from PIL import Image
 
-    images = [
-        Image.open(os.path.join(out, r["tutorial"], "final.png")).convert("RGB")
-        for r in all_results
-        if os.path.exists(os.path.join(out, r["tutorial"], "final.png"))
-    ]
+    # The best epoch's grid (the generator the score kept), else the last one.
+    paths = []
+    for r in all_results:
+        grids = [os.path.join(out, r["tutorial"], name) for name in ("best.png", "final.png")]
+        paths.append(next((path for path in grids if os.path.exists(path)), None))
+    images = [Image.open(path).convert("RGB") for path in paths if path]
     if not images:
         return None
     height = 280

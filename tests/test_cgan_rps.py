@@ -237,6 +237,10 @@ def test_training_run_and_interpolation(fashion_mnist_dir, tmp_path):
     assert interpolate_main(["--generator", paths["generator"], "--output", str(output), "--seed", "0"]) == 0
     with Image.open(output) as figure:
         assert figure.size[0] > figure.size[1] > 100
+    # The run drew the same figure at its end (no score kept a best generator: the last one's).
+    assert paths["interpolation"] == str(tmp_path / "run" / "interpolation.png")
+    with Image.open(output) as script, Image.open(paths["interpolation"]) as run:
+        assert np.array_equal(np.asarray(script), np.asarray(run))
 
 
 def test_interpolation_figure_has_a_row_per_class_and_ten_steps():
@@ -303,22 +307,21 @@ def test_the_stand_in_is_scored_by_the_fashion_classifier_in_fit(fashion_mnist_d
     assert len(accuracy) == 2 and all(0 <= a <= 0.6 for a in accuracy) and all(f > 5 for f in fd)
     assert json.loads((out / "best" / "best.json").read_text())["val_accuracy"] == max(accuracy)
 
-    # The real stand-in pictures, answered for the class asked, go through the same conversion
-    # and are read as their classes: the score's ceiling, far from the untrained generator's.
-    from PIL import Image
+    # The floor: real stand-in pictures from the training pipeline, answered for the class asked,
+    # go through the same conversion and are read as their classes, far from the untrained generator.
+    config = PRESET.config(**options, data_dir=str(data), batch_size=8, seed=0)
+    training_data = PRESET.load_data(config)
+    score_fn = PRESET.quality(config, training_data)
+    floor = PRESET.floor(config, training_data, score_fn)
+    assert floor["accuracy"] > 0.8 and floor["fd"] < min(fd)
 
-    from keras_gans.presets import TrainingData
 
-    classes = ["bag", "sneaker", "trouser"]
-    real = [
-        np.stack([np.asarray(Image.open(p), "float32") / 127.5 - 1 for p in sorted((data / name).iterdir())])
-        for name in classes
-    ]
+def test_a_best_generator_knows_its_runs_class_names(tmp_path):
+    # best/generator.keras holds no class names: they come from the run folder above it.
+    from keras_gans.sampling import load_generator
 
-    def real_pictures(inputs, training=False):
-        _, labels = inputs
-        return np.stack([real[label][i % 8] for i, label in enumerate(labels)])
-
-    score_fn = PRESET.quality(PRESET.config(**options), TrainingData(class_names=classes))
-    ceiling = score_fn(real_pictures)
-    assert ceiling["accuracy"] > 0.8 and ceiling["fd"] < min(fd)
+    (tmp_path / "best").mkdir()
+    build_rps_cgan(CLASSES, **TINY).generator.save(tmp_path / "best" / "generator.keras")
+    assert load_generator(tmp_path / "best" / "generator.keras")[1] is None
+    (tmp_path / "run.json").write_text(json.dumps({"data": {"class_names": CLASSES}}))
+    assert load_generator(tmp_path / "best" / "generator.keras")[1] == CLASSES

@@ -156,8 +156,8 @@ def _fixed_latents(cache, generator, n, seed):
 class RealImages:
     """A stand-in generator that answers with real images: what it scores is the floor.
 
-    Called as a generator is (`[z, one-hot]` when `labels` are given, else
-    `z`), it returns the next real images (of the classes asked for),
+    Called as a generator is (`[z, one-hot or class index]` when `labels`
+    are given, else `z`), it returns the next real images (of the classes asked for),
     cycling through them. `value_range` is the range of `images` (uint8
     MNIST: (0, 255)). With shuffled `labels` it is a generator that draws
     good images of the wrong class.
@@ -183,9 +183,11 @@ class RealImages:
             index = (self.position + np.arange(count)) % len(self.images)
             self.position += count
             return self.images[index]
-        _, one_hot = inputs
+        _, labels = inputs
+        labels = np.asarray(labels)
         images = []
-        for label in np.argmax(np.asarray(one_hot), axis=1):
+        # One-hot vectors, or class indices (the generators that embed them).
+        for label in labels if labels.ndim == 1 else np.argmax(labels, axis=1):
             pool = self.by_class[label]
             images.append(pool[self.taken[label] % len(pool)])
             self.taken[label] += 1

@@ -122,6 +122,38 @@ def quality(config, data):
     return score_fn
 
 
+def floor(config, data, score_fn):
+    """The scores of real stand-in pictures, through the same resizing as the training pictures
+    (Fashion-MNIST training images: held out from the test images the score compares with)."""
+    import numpy as np
+
+    from keras_gans.metrics import real_floor
+
+    images, labels, count = [], [], 0
+    for batch_images, batch_labels in data.dataset:
+        images.append(batch_images.numpy())
+        labels.append(batch_labels.numpy())
+        count += len(images[-1])
+        if count >= config["eval_samples"]:
+            break
+    images, labels = np.concatenate(images), np.concatenate(labels)
+    return real_floor(score_fn, images, labels, (-1.0, 1.0), num_classes=len(data.class_names))
+
+
+def finish(config, data, generator, paths):
+    """The tutorial's last figure, interpolation.png: one latent path drawn for every class, by the
+    best epoch's generator where a score kept one (else the last epoch's)."""
+    import os
+
+    from keras_gans.interpolation import draw_interpolation, save_interpolation
+
+    output = os.path.join(paths["output_dir"], "interpolation.png")
+    best = os.path.join(paths["best"], "generator.keras")
+    if os.path.exists(best):
+        return save_interpolation(best, output, seed=config["seed"])
+    return draw_interpolation(generator, data.class_names, output, seed=config["seed"])
+
+
 def monitors(config, data, samples_dir):
     # One row per class, the same noise in every row (rows differ by label
     # only), every `sample_every` epochs, and the last epoch's as final.png.
@@ -148,7 +180,10 @@ PRESET = register(
         load_data=load_data,
         build=build,
         monitors=monitors,
+        finish=finish,
+        outputs=("interpolation.png",),
         quality=quality,
+        floor=floor,
         best=("accuracy", "max"),
         check=check,
         options={
