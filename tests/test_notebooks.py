@@ -60,6 +60,22 @@ def test_committed_outputs_are_a_short_execution(path):
     assert path.stat().st_size < 500_000
 
 
+def test_short_mode_is_each_presets_notebook_run(monkeypatch):
+    # What scripts/execute_notebooks.py runs: the notebook's own choices, then its preset's `notebook`.
+    from keras_gans import notebook
+    from keras_gans.presets import PRESETS
+
+    monkeypatch.setattr(notebook, "MODE", "short")
+    monkeypatch.setattr(notebook, "TINY", False)
+    monkeypatch.setattr(notebook, "data_path", lambda kind: f"/shared/{kind}")
+    for name, preset in PRESETS.items():
+        assert preset.notebook.get("epochs"), f"{name}: no short run for its committed notebook"
+        options = notebook.settings(name, epochs=1000, seed=3)
+        assert {k: options[k] for k in preset.notebook} == preset.notebook
+        assert options["seed"] == 3 and options["overwrite"]
+        preset.config(**options)  # every option is the preset's
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_notebooks_end_with_the_full_runs_results(path):
     assert f'show_results("{path.stem}")' in code_cells(path)[-1]
