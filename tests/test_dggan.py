@@ -377,3 +377,40 @@ def test_cora_files_match_sources_md():
     for pairs, labels in test_sets.values():
         assert len(pairs) == 91500 and labels.sum() == 45750
         assert pairs.max() < graph.num_nodes
+
+
+# --- scripts/dggan_reference.py: the shims it runs the reference code with -------------------
+
+
+def _reference_script():
+    import importlib.util
+
+    from conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location("dggan_reference", ROOT / "scripts/dggan_reference.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)  # installs nothing: the shims go in only in main()
+    return script
+
+
+def test_reference_script_xavier_initializer_is_tf1s():
+    """TF1 contrib: n = (fan_in + fan_out) / 2, fans times the leading dims; sqrt(1.3/n) or sqrt(3/n)."""
+    script = _reference_script()
+    # [2, 128] (the reference's biases): fan_in 2, fan_out 128, n 65.
+    assert math.isclose(script.xavier_scale([2, 128], uniform=False), math.sqrt(1.3 / 65))
+    assert math.isclose(script.xavier_scale([2, 128], uniform=True), math.sqrt(3.0 / 65))
+    # [2, 1000, 128] (its embedding table): fan_in 2 * 1000, fan_out 2 * 128, n 1128.
+    assert math.isclose(script.xavier_scale([2, 1000, 128], uniform=False), math.sqrt(1.3 / 1128))
+    assert math.isclose(script.xavier_scale([2, 1000, 128], uniform=True), math.sqrt(3.0 / 1128))
+    values = script.xavier_initializer(uniform=False, seed=0)([2, 1000, 128]).numpy()
+    assert values.shape == (2, 1000, 128) and np.abs(values).max() <= 2 * math.sqrt(1.3 / 1128)  # truncated
+
+
+def test_reference_script_roc_auc_matches_pair_counting_with_ties():
+    script = _reference_script()
+    rng = np.random.default_rng(1)
+    labels = rng.integers(0, 2, 200)
+    scores = rng.integers(0, 8, 200).astype(np.float32)  # many ties
+    pos, neg = scores[labels == 1], scores[labels == 0]
+    wins = (pos[:, None] > neg[None, :]).sum() + 0.5 * (pos[:, None] == neg[None, :]).sum()
+    assert script.roc_auc_score(labels.tolist(), list(scores)) == pytest.approx(wins / (len(pos) * len(neg)))
