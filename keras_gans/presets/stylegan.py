@@ -14,8 +14,6 @@ import numpy as np
 
 from keras_gans.callbacks import GANMonitor
 from keras_gans.cli import positive_float, positive_int
-from keras_gans.data.celeba import download_celeba
-from keras_gans.data.images import image_folder_dataset
 from keras_gans.models.stylegan import (
     ProgressiveGrowth,
     build_stylegan,
@@ -26,7 +24,7 @@ from keras_gans.models.stylegan import (
     truncation_grid,
 )
 from keras_gans.presets import dcgan_celeba
-from keras_gans.presets.base import OptionError, Preset, TrainingData, jit_compile, register
+from keras_gans.presets.base import OptionError, Preset, jit_compile, register
 from keras_gans.runtime import strategy_name
 
 # keras.io's values (its `train(start_res=4, target_res=64, steps_per_epoch=100)` call).
@@ -83,16 +81,9 @@ def check(config):
 
 
 def load_data(config):
-    """The faces (or any image folder) at the target size; the step averages them down to its resolution."""
-    data_dir = config["data_dir"] or download_celeba()
-    dataset, _ = image_folder_dataset(
-        data_dir,
-        image_size=config["target_size"],
-        batch_size=config["batch_size"],
-        seed=config["seed"],
-        max_images=config["max_images"],
-    )
-    return TrainingData(dataset, source=str(data_dir))
+    """The faces (or any image folder) at the target size, as the face DCGAN reads them; the step
+    averages them down to its resolution."""
+    return dcgan_celeba.load_data(_face_config(config))
 
 
 def build(config, data):
@@ -114,7 +105,7 @@ def build(config, data):
 
 
 def _face_config(config):
-    """The face DCGAN's scoring options, at this run's target size."""
+    """The face DCGAN's data and scoring options, at this run's target size."""
     return {**config, "image_size": config["target_size"]}
 
 
