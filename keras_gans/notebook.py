@@ -75,11 +75,9 @@ def settings(name, **full_run):
     return options
 
 
-def pick(full, tiny, short=None):
-    """`full`, `short` (when given) or `tiny`, by the mode: for sizes that are no preset's option."""
-    if TINY:
-        return tiny
-    return short if MODE == "short" and short is not None else full
+def pick(full, tiny):
+    """`full`, or `tiny` in tiny mode: for the few sizes that are no preset's option (evaluation samples)."""
+    return tiny if TINY else full
 
 
 def shared_data(relative):

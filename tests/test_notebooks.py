@@ -5,6 +5,7 @@ import os
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from keras_gans.notebook import MARKER, shown_name, shown_source
@@ -74,6 +75,32 @@ def test_short_mode_is_each_presets_notebook_run(monkeypatch):
         assert {k: options[k] for k in preset.notebook} == preset.notebook
         assert options["seed"] == 3 and options["overwrite"]
         preset.config(**options)  # every option is the preset's
+
+
+def test_show_results_shows_a_full_runs_numbers_and_pictures(tmp_path, capsys):
+    pytest.importorskip("IPython")
+    from keras_gans.notebook import show_results
+    from keras_gans.plotting import save_image_grid
+
+    assert show_results("toy", results_dir=tmp_path) is None
+    assert "No full run of toy" in capsys.readouterr().out
+    (tmp_path / "toy").mkdir()
+    save_image_grid(np.zeros((4, 8, 8, 1)), tmp_path / "toy" / "best.png")
+    results = {
+        "command": "python scripts/train_toy.py --seed 0",
+        "epochs": 3,
+        "wall_time_s": 120.0,
+        "machine": {"cpu": "Some CPU", "cpu_count": 2, "gpus": []},
+        "at_best": {"val_fd": 2.5},
+        "last": {"val_fd": 3.0},
+        "floor": {"val_fd": 1.0},
+    }
+    (tmp_path / "toy" / "results.json").write_text(json.dumps(results))
+    assert show_results("toy", results_dir=tmp_path) == results
+    out = capsys.readouterr().out
+    assert "train_toy.py --seed 0\n3 epochs in 2 min on Some CPU (2 cores)" in out
+    assert "at best: val_fd 2.5" in out and "floor: val_fd 1" in out
+    assert "<IPython.core.display.Image object>" in out  # the picture, as a plain console shows it
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
