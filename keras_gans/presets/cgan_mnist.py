@@ -31,6 +31,11 @@ DEFAULTS = {
     "label_noise": 0.0,
     "label_smoothing": 0.0,
     "d_loss_reduction": "sum",
+    # Not the tutorial's: samples, scores and the saved generator come from a moving average of the
+    # generator's weights (keras.io's GAN-ADA keeps one). Training is unchanged; on seeds 0 and 1 the
+    # average scored 97.4% and FD 2.6 / 2.5 after 50 epochs, the last weights 96.6% / 95.9% and FD
+    # 6.1 / 5.5 (docs/cgan_mnist.md#what-the-moving-average-changes). --ema-decay 0 turns it off.
+    "ema_decay": 0.999,
 }
 
 
