@@ -91,7 +91,6 @@ def tutorial_results(name, run, out):
     from keras_gans.cli import recorded_config
     from keras_gans.plotting import plot_quality, read_loss_csv
     from keras_gans.presets import get_preset
-    from keras_gans.presets.base import TrainingData
     from keras_gans.runner import jsonable
 
     with open(os.path.join(run, "run.json")) as file:
@@ -107,7 +106,7 @@ def tutorial_results(name, run, out):
     at_best = {k: values[best["epoch"] - 1] for k, values in scores.items()} if best else {}
     floor = None
     if preset.quality is not None and preset.floor is not None:
-        data = preset.load_data(config) if preset.kind == "images" else TrainingData()
+        data = preset.load_data(config)
         score_fn = preset.quality(config, data)
         if score_fn is not None:
             floor = {f"val_{k}": float(v) for k, v in preset.floor(config, data, score_fn).items()}
@@ -174,7 +173,7 @@ def gallery(all_results, out):
     images = [Image.open(path).convert("RGB") for path in paths if path]
     if not images:
         return None
-    height = 280
+    height = 180
     images = [im.resize((max(1, im.width * height // im.height), height)) for im in images]
     line = Image.new("RGB", (sum(im.width for im in images) + 8 * (len(images) - 1), height), "white")
     x = 0
@@ -182,7 +181,7 @@ def gallery(all_results, out):
         line.paste(im, (x, 0))
         x += im.width + 8
     path = os.path.join(out, "gallery.png")
-    line.save(path)
+    line.save(path, optimize=True)
     return path
 
 
