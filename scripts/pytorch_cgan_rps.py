@@ -36,8 +36,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the package, even without an editable install
 
 import numpy as np  # noqa: E402
-import torch  # noqa: E402
-from torch import nn  # noqa: E402
+
+try:
+    import torch
+    from torch import nn
+except ImportError:  # keras_gans itself does not use PyTorch
+    sys.exit('pytorch_cgan_rps.py needs PyTorch: pip install "torch==2.13.0+cpu" (or any torch)')
 
 import keras_gans  # noqa: E402, F401  (oneDNN settings before TensorFlow)
 
