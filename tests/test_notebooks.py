@@ -52,6 +52,7 @@ def test_tiny_mode_is_one_helper(path):
 def test_committed_outputs_are_a_short_execution(path):
     # Outputs come only from scripts/execute_notebooks.py: every cell in order, no error, a small file.
     notebook = json.loads(path.read_text(encoding="utf-8"))
+    assert all("id" in cell for cell in notebook["cells"]), "nbformat 4.5 wants an id on every cell"
     cells = [cell for cell in notebook["cells"] if cell["cell_type"] == "code"]
     if not any(cell["outputs"] for cell in cells):
         return  # committed unexecuted
