@@ -26,7 +26,7 @@ import pkgutil
 import tempfile
 import textwrap
 
-from keras_gans.presets import get_preset
+from keras_gans.presets import PRESETS, get_preset
 
 # "full": the tutorial's run; "short": the committed outputs' run; "tiny": the tests' (tiny networks,
 # a few steps on a few images).
@@ -162,16 +162,6 @@ def shown_name(cell_source):
 
 # docs/results/ of the project this package is part of (a checkout; an installed copy has none).
 RESULTS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "docs", "results")
-# The pictures make_results.py writes, in the order a reader wants them.
-RESULT_PICTURES = (
-    "final.png",
-    "best.png",
-    "interpolation.png",
-    "translations.png",
-    "style_mixing.png",
-    "quality.png",
-    "losses.png",
-)
 
 
 def show_results(name, results_dir=RESULTS):
@@ -201,10 +191,11 @@ def show_results(name, results_dir=RESULTS):
         if results.get(label):
             numbers = ", ".join(f"{key} {value:.4g}" for key, value in sorted(results[label].items()))
             print(f"{label.replace('_', ' ')}: {numbers}")
-    for picture in RESULT_PICTURES:
+    # The grids, the pictures the tutorial makes at its end (its preset's outputs, which
+    # make_results.py copies), then the curves.
+    outputs = [f for f in get_preset(name).outputs if f.endswith((".png", ".gif"))] if name in PRESETS else []
+    for picture in ("final.png", "best.png", *outputs, "quality.png", "losses.png"):
         if os.path.isfile(os.path.join(folder, picture)):
-            display(Image(filename=os.path.join(folder, picture), width=480))
-    gifs = sorted(f for f in os.listdir(folder) if f.endswith(".gif"))
-    for gif in gifs:
-        display(Image(filename=os.path.join(folder, gif), width=240))
+            width = 240 if picture.endswith(".gif") else 480
+            display(Image(filename=os.path.join(folder, picture), width=width))
     return results
