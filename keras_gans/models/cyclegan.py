@@ -14,8 +14,9 @@ The example's layers, sizes and initialisers are kept; where it differs:
   the same epsilon and parameters).
 - Its bugs are fixed where they happen, each with a comment: the
   reflection padding had no `get_config` (a saved generator reloaded with
-  1-pixel padding), the discriminator ignored `num_downsampling`, and one
-  initialiser object shared by every layer gives identical kernels in Keras 3.
+  1-pixel padding), the discriminator ignored `num_downsampling`, one
+  initialiser object shared by every layer gives identical kernels in Keras 3,
+  and the instance norms' gammas started at 0 (an input-blind generator).
 - The images may be any square size and 1 or 3 channels (the generators are
   fully convolutional); 256x256x3 is the example's.
 """
@@ -29,7 +30,7 @@ import tensorflow as tf
 from keras_gans.callbacks import GANMonitor
 from keras_gans.models.gan import apply_update
 
-# keras.io: kernel_init and gamma_init, both N(0, 0.02).
+# keras.io: kernel_init and gamma_init, both N(0, 0.02) (the gammas' mean is fixed to 1 below).
 INIT_STDDEV = 0.02
 IMAGE_SIZE = 256  # keras.io's input_img_size (its random crops of 286x286)
 
@@ -48,12 +49,19 @@ class _Initializers:
         self.count = 0
 
     def __call__(self, kind="normal"):
-        """keras.io's N(0, 0.02), or Keras' default Glorot uniform (`kind` "glorot")."""
+        """keras.io's N(0, 0.02) for kernels, N(1, 0.02) for gammas (`kind` "gamma"), or Keras'
+        default Glorot uniform (`kind` "glorot")."""
         self.count += 1
         seed = None if self.seed is None else self.seed * 1000 + self.count
         if kind == "glorot":
             return keras.initializers.GlorotUniform(seed=seed)
-        return keras.initializers.RandomNormal(mean=0.0, stddev=INIT_STDDEV, seed=seed)
+        # keras.io draws the instance norms' gammas from N(0, 0.02) too (bug fixed): each norm then
+        # scales its output by ~0.02, a variance below its epsilon's, so the next one cannot undo it,
+        # and the untrained generator draws the same blank image whatever its input (its output's
+        # std is ~2e-5). The original CycleGAN's instance norms have no gamma (1 fixed), its batch
+        # norms' gammas start N(1, 0.02): so here.
+        mean = 1.0 if kind == "gamma" else 0.0
+        return keras.initializers.RandomNormal(mean=mean, stddev=INIT_STDDEV, seed=seed)
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
@@ -99,13 +107,13 @@ def residual_block(x, activation, init, kernel_size=(3, 3), strides=(1, 1), padd
     x = keras.layers.Conv2D(
         dim, kernel_size, strides=strides, kernel_initializer=init(), padding=padding, use_bias=use_bias
     )(x)
-    x = instance_norm(init())(x)
+    x = instance_norm(init("gamma"))(x)
     x = activation(x)
     x = ReflectionPadding2D()(x)
     x = keras.layers.Conv2D(
         dim, kernel_size, strides=strides, kernel_initializer=init(), padding=padding, use_bias=use_bias
     )(x)
-    x = instance_norm(init())(x)
+    x = instance_norm(init("gamma"))(x)
     return keras.layers.add([input_tensor, x])
 
 
@@ -116,7 +124,7 @@ def downsample(
     x = keras.layers.Conv2D(
         filters, kernel_size, strides=strides, kernel_initializer=init(), padding=padding, use_bias=use_bias
     )(x)
-    x = instance_norm(init())(x)
+    x = instance_norm(init("gamma"))(x)
     return activation(x) if activation else x
 
 
@@ -127,7 +135,7 @@ def upsample(
     x = keras.layers.Conv2DTranspose(
         filters, kernel_size, strides=strides, padding=padding, kernel_initializer=init(), use_bias=use_bias
     )(x)
-    x = instance_norm(init())(x)
+    x = instance_norm(init("gamma"))(x)
     return activation(x) if activation else x
 
 
@@ -150,7 +158,7 @@ def build_generator(
     img_input = keras.layers.Input(shape=(image_size, image_size, channels), name=name + "_img_input")
     x = ReflectionPadding2D(padding=(3, 3))(img_input)
     x = keras.layers.Conv2D(filters, (7, 7), kernel_initializer=init(), use_bias=False)(x)
-    x = instance_norm(init())(x)
+    x = instance_norm(init("gamma"))(x)
     x = keras.layers.Activation("relu")(x)
 
     for _ in range(num_downsampling_blocks):
