@@ -11,6 +11,16 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = Path(os.environ.get("KERAS_GANS_SHARED_DATA", ROOT.parent / "shared" / "data"))
 
 
+def load_script(name):
+    """scripts/<name>.py as a module, its `main` not run (scripts are not a package)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    return script
+
+
 def require_data(relative):
     """The path of real data under shared/data, or skip (fail when CI requires it)."""
     path = SHARED_DATA / relative

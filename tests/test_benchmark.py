@@ -1,12 +1,12 @@
 """The benchmark's bookkeeping: turns taken, medians, ratios (no timing is asserted)."""
 
-import importlib.util
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from conftest import load_script
 from test_speed_settings import settings_in_fresh_process
 
 from keras_gans import benchmark
@@ -63,9 +63,7 @@ def test_without_a_plain_run_the_ratio_is_not_made_up(monkeypatch):
 
 def test_the_script_measures_the_pytorch_reference_in_turn(monkeypatch):
     """`--configs ... pytorch_eager[+bf16]` runs scripts/pytorch_reference.py; the others `measure`."""
-    spec = importlib.util.spec_from_file_location("benchmark_script", SCRIPT)
-    script = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(script)
+    script = load_script("benchmark")
     calls = []
 
     def fake_process(argv, env, label):

@@ -127,13 +127,9 @@ def test_recipe_writes_grids_checkpoints_and_gif(mnist_dir, tmp_path):
 
 
 def test_script_reports_a_bad_mnist_path(tmp_path, capsys):
-    import importlib.util
+    from conftest import load_script
 
-    from conftest import ROOT
-
-    spec = importlib.util.spec_from_file_location("train_dcgan_mnist", ROOT / "scripts/train_dcgan_mnist.py")
-    script = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(script)
+    script = load_script("train_dcgan_mnist")
     missing = tmp_path / "nowhere.npz"
     code = script.main(["--mnist-path", str(missing), "--output-dir", str(tmp_path / "out")])
     assert code == 2

@@ -1,11 +1,12 @@
 """DGGAN (directed graph embedding): networks, losses by hand, saving, training, data, AUC."""
 
+import json
 import math
 
 import keras
 import numpy as np
 import pytest
-from conftest import require_data
+from conftest import load_script, require_data
 
 from keras_gans.data.graphs import (
     D_PHASE,
@@ -383,14 +384,7 @@ def test_cora_files_match_sources_md():
 
 
 def _reference_script():
-    import importlib.util
-
-    from conftest import ROOT
-
-    spec = importlib.util.spec_from_file_location("dggan_reference", ROOT / "scripts/dggan_reference.py")
-    script = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(script)  # installs nothing: the shims go in only in main()
-    return script
+    return load_script("dggan_reference")  # installs nothing: the shims go in only in main()
 
 
 def test_reference_script_xavier_initializer_is_tf1s():
@@ -414,3 +408,70 @@ def test_reference_script_roc_auc_matches_pair_counting_with_ties():
     pos, neg = scores[labels == 1], scores[labels == 0]
     wins = (pos[:, None] > neg[None, :]).sum() + 0.5 * (pos[:, None] == neg[None, :]).sum()
     assert script.roc_auc_score(labels.tolist(), list(scores)) == pytest.approx(wins / (len(pos) * len(neg)))
+
+
+# --- scripts/compare_dggan.py: the port against the reference, from the runs' files -------------
+
+
+def _port_run(folder, seed, pairing, auc_50s, epochs=None):
+    """A port run folder as the runner writes it: run.json and losses.csv (auc_0 = auc_50 + 0.1)."""
+    folder.mkdir(parents=True)
+    config = {
+        "data_dir": "/data/dggan/cora",
+        "seed": seed,
+        "pairing": pairing,
+        "epochs": epochs or len(auc_50s),
+    }
+    record = {"config": config, "wall_time_s": 120.0, "machine": {"cpu": "a CPU"}, "finished": "2026-11-27"}
+    (folder / "run.json").write_text(json.dumps(record))
+    rows = ["epoch,d_loss,val_auc_0,val_auc_100,val_auc_50"]
+    rows += [f"{i},1.0,{a + 0.1},0.55,{a}" for i, a in enumerate(auc_50s)]
+    (folder / "losses.csv").write_text("\n".join(rows) + "\n")
+    return folder
+
+
+def test_compare_dggan_tables_the_runs_against_the_reference(tmp_path):
+    script = load_script("compare_dggan")
+    # The reference's JSON: 2 discriminator epochs per outer epoch; the port logs the last one's.
+    aucs = [
+        dict(outer_epoch=o, d_epoch=d, auc_0=0.8, auc_50=a, auc_100=0.5, seconds=1.0)
+        for o, d, a in [(0, 0, 0.60), (0, 1, 0.65), (1, 0, 0.68), (1, 1, 0.70)]
+    ]
+    reference = tmp_path / "cora.json"
+    reference.write_text(
+        json.dumps(
+            {
+                "data_dir": "/data/dggan/cora",
+                "config": {"d_epoch": 2, "n_epoch": 2},
+                "aucs": aucs,
+                "wall_time_s": 600.0,
+                "cpu": "a CPU",
+                "finished": True,
+            }
+        )
+    )
+    runs = [
+        _port_run(tmp_path / "s0", 0, "all_pairs", [0.64, 0.71]),
+        _port_run(tmp_path / "s1", 1, "all_pairs", [0.66, 0.73]),
+        _port_run(tmp_path / "edge", 0, "per_edge", [0.50, 0.60]),  # not in the all-pairs summary
+        _port_run(tmp_path / "short", 2, "all_pairs", [0.90], epochs=1),  # shorter: not either
+    ]
+    out = tmp_path / "out"
+    argv = ["--reference", str(reference), "--runs", *map(str, runs), "--out", str(out)]
+    assert script.main(argv) == 0
+    result = json.loads((out / "comparison.json").read_text())
+    assert [r["per_epoch"][-1]["auc_50"] for r in result["runs"]] == [0.70, 0.71, 0.73, 0.60, 0.90]
+    cora = result["summary"]["cora"]
+    assert cora["port_runs"] == 2 and cora["epochs"] == 2
+    assert cora["auc_50"]["mean"] == pytest.approx(0.72) and cora["auc_50"]["spread"] == pytest.approx(0.02)
+    assert cora["auc_0"]["mean"] == pytest.approx(0.82)
+    assert cora["port_minus_reference"]["auc_50"] == pytest.approx(0.02)
+    # Epoch 1: port mean 0.65 vs 0.65, seeds 0.02 apart; epoch 2: 0.72 vs 0.70, 0.02 apart.
+    assert cora["largest_gap_any_epoch"]["auc_50"] == pytest.approx(0.02)
+    assert cora["largest_seed_spread_any_epoch"]["auc_50"] == pytest.approx(0.02)
+    table = (out / "comparison.md").read_text()
+    assert "| reference | unseeded | all_pairs | 2 of 2 | 0.8000 | 0.7000 | 0.5000 | 10 min |" in table
+    assert "| port | 0 | per_edge | 0.500 / 0.550 | 0.600 / 0.550 |" in table
+    # A folder that is no run: one line, exit 2, nothing written.
+    assert script.main(["--runs", str(tmp_path / "nowhere"), "--out", str(tmp_path / "none")]) == 2
+    assert not (tmp_path / "none").exists()

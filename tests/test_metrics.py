@@ -1,12 +1,11 @@
 """The MNIST checker: the project's own classifier, conditional accuracy, Fréchet distance."""
 
-import importlib.util
 import json
 
 import keras
 import numpy as np
 import pytest
-from conftest import ROOT
+from conftest import load_script
 
 from keras_gans import metrics
 from keras_gans.data.mnist import load_mnist
@@ -151,9 +150,7 @@ def test_frechet_distance_of_any_mnist_generator(classifier, mnist_test):
 
 @pytest.mark.slow
 def test_evaluate_script_prints_and_writes_both(classifier_file, mnist_dir, tmp_path, capsys):
-    spec = importlib.util.spec_from_file_location("evaluate_mnist", ROOT / "scripts" / "evaluate_mnist.py")
-    script = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(script)
+    script = load_script("evaluate_mnist")
     build_cgan_generator(latent_dim=8, num_classes=10, widths=(8,)).save(tmp_path / "generator.keras")
     code = script.main(
         [

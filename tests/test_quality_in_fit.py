@@ -6,18 +6,16 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import keras
 import numpy as np
 import pytest
+from conftest import ROOT, load_script
 from PIL import Image
 from toy_gan import POINTS, ring_quality
 
 from keras_gans.presets import PRESETS, get_preset, register
 from keras_gans.runner import train
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def rows(path):
@@ -225,14 +223,10 @@ def test_an_mnist_run_scores_its_digits_in_fit_with_the_project_classifier(mnist
 
 
 def test_make_results_builds_the_results_and_the_readme_table_from_finished_runs(scored_points, tmp_path):
-    import importlib.util
-
     runs, out, readme = tmp_path / "runs", tmp_path / "results", tmp_path / "README.md"
     train("points_ring", output_dir=str(runs / "points_ring"), epochs=3, seed=0, verbose=0)
     readme.write_text("# title\n<!-- results -->\nold table\n<!-- /results -->\nthe rest\n")
-    spec = importlib.util.spec_from_file_location("make_results", ROOT / "scripts" / "make_results.py")
-    script = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(script)
+    script = load_script("make_results")
     argv = ["--runs", str(runs), "--out", str(out), "--readme", str(readme), "--only", "points_ring"]
     assert script.main(argv) == 0
     results = json.loads((out / "points_ring" / "results.json").read_text())
