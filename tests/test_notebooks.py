@@ -59,6 +59,8 @@ def test_committed_outputs_are_a_short_execution(path):
     assert notebook["metadata"]["keras_gans"]["mode"] == "short"
     assert [cell["execution_count"] for cell in cells] == list(range(1, len(cells) + 1))
     assert not [o for cell in cells for o in cell["outputs"] if o["output_type"] == "error"]
+    # No progress bar saved: each of its steps would be an output of its own.
+    assert not [o for cell in cells for o in cell["outputs"] if "\x08" in "".join(o.get("text", ""))]
     assert path.stat().st_size < 500_000
 
 
@@ -75,6 +77,7 @@ def test_short_mode_is_each_presets_notebook_run(monkeypatch):
         options = notebook.settings(name, epochs=1000, seed=3)
         assert {k: options[k] for k in preset.notebook} == preset.notebook
         assert options["seed"] == 3 and options["overwrite"]
+        assert options["verbose"] == 2  # a line per epoch, not an output per step, in the saved file
         preset.config(**options)  # every option is the preset's
 
 
