@@ -193,11 +193,21 @@ def show_results(name, results_dir=RESULTS):
         if results.get(label):
             numbers = ", ".join(f"{key} {value:.4g}" for key, value in sorted(results[label].items()))
             print(f"{label.replace('_', ' ')}: {numbers}")
-    # The grids, the pictures the tutorial makes at its end (its preset's outputs, which
-    # make_results.py copies), then the curves.
+    # The best grid (else the last), the pictures the tutorial makes at its end (its preset's
+    # outputs, which make_results.py copies), the score curves; the rest is named, not embedded:
+    # a saved notebook holds every picture it shows, and it should stay a few hundred KB.
     outputs = [f for f in get_preset(name).outputs if f.endswith((".png", ".gif"))] if name in PRESETS else []
-    for picture in ("final.png", "best.png", *outputs, "quality.png", "losses.png"):
-        if os.path.isfile(os.path.join(folder, picture)):
-            width = 240 if picture.endswith(".gif") else 480
-            display(Image(filename=os.path.join(folder, picture), width=width))
+    present = [
+        f
+        for f in ("best.png", "final.png", *outputs, "quality.png", "losses.png")
+        if os.path.isfile(os.path.join(folder, f))
+    ]
+    grids = [f for f in present if f in ("best.png", "final.png")]
+    shown = [f for f in present if f in (*grids[:1], *outputs, "quality.png")]
+    for picture in shown:
+        width = 240 if picture.endswith(".gif") else 480
+        display(Image(filename=os.path.join(folder, picture), width=width))
+    rest = [f for f in present if f not in shown]
+    if rest:
+        print(f"Also in {folder}: {', '.join(rest)}")
     return results

@@ -89,7 +89,8 @@ def test_show_results_shows_a_full_runs_numbers_and_pictures(tmp_path, capsys):
     assert show_results("toy", results_dir=tmp_path) is None
     assert "No full run of toy" in capsys.readouterr().out
     (tmp_path / "toy").mkdir()
-    save_image_grid(np.zeros((4, 8, 8, 1)), tmp_path / "toy" / "best.png")
+    for picture in ("best.png", "final.png", "losses.png"):
+        save_image_grid(np.zeros((4, 8, 8, 1)), tmp_path / "toy" / picture)
     results = {
         "command": "python scripts/train_toy.py --seed 0",
         "epochs": 3,
@@ -104,7 +105,9 @@ def test_show_results_shows_a_full_runs_numbers_and_pictures(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "train_toy.py --seed 0\n3 epochs in 2 min on Some CPU (2 cores)" in out
     assert "at best: val_fd 2.5" in out and "floor: val_fd 1" in out
-    assert "<IPython.core.display.Image object>" in out  # the picture, as a plain console shows it
+    # One picture shown (the best grid, as a plain console shows it); the others named.
+    assert out.count("<IPython.core.display.Image object>") == 1
+    assert f"Also in {tmp_path / 'toy'}: final.png, losses.png" in out
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
