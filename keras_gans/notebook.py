@@ -175,11 +175,11 @@ def show_results(name, results_dir=RESULTS):
     from IPython.display import Image, display
 
     folder = os.path.join(results_dir, name)
+    # Named as the project names it, not by this machine's path (the saved notebooks print it).
+    where = os.path.join("docs", "results", name) if results_dir == RESULTS else folder
     path = os.path.join(folder, "results.json")
     if not os.path.isfile(path):
-        print(
-            f"No full run of {name} in {folder} yet: scripts/make_results.py writes it from a finished run."
-        )
+        print(f"No full run of {name} in {where} yet: scripts/make_results.py writes it from a finished run.")
         return None
     with open(path) as file:
         results = json.load(file)
@@ -209,5 +209,5 @@ def show_results(name, results_dir=RESULTS):
         display(Image(filename=os.path.join(folder, picture), width=width))
     rest = [f for f in present if f not in shown]
     if rest:
-        print(f"Also in {folder}: {', '.join(rest)}")
+        print(f"Also in {where}: {', '.join(rest)}")
     return results
