@@ -166,6 +166,11 @@ def shown_name(cell_source):
 RESULTS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "docs", "results")
 
 
+def result_grid(folder):
+    """The grid a docs/results/<name>/ folder is pictured by: the best epoch's, else the last, else None."""
+    return next((f for f in ("best.png", "final.png") if os.path.isfile(os.path.join(folder, f))), None)
+
+
 def show_results(name, results_dir=RESULTS):
     """Shows the full run of `name`: its numbers and pictures from docs/results/<name>/ (make_results.py).
 
@@ -202,8 +207,7 @@ def show_results(name, results_dir=RESULTS):
         for f in ("best.png", "final.png", *outputs, "quality.png", "losses.png")
         if os.path.isfile(os.path.join(folder, f))
     ]
-    grids = [f for f in present if f in ("best.png", "final.png")]
-    shown = [f for f in present if f in (*grids[:1], *outputs, "quality.png")]
+    shown = [f for f in present if f in (result_grid(folder), *outputs, "quality.png")]
     for picture in shown:
         width = 240 if picture.endswith(".gif") else 480
         display(Image(filename=os.path.join(folder, picture), width=width))

@@ -126,6 +126,10 @@ def summary(rows):
     return out
 
 
+def seed_label(row):
+    return "unseeded" if row["seed"] is None else row["seed"]  # the reference seeds nothing
+
+
 def markdown(rows, summaries):
     lines = []
     for graph in sorted({r["graph"] for r in rows}):
@@ -141,7 +145,7 @@ def markdown(rows, summaries):
         for r in mine:
             last = r["per_epoch"][-1] if r["per_epoch"] else dict.fromkeys(AUCS, float("nan"))
             lines.append(
-                f"| {r['run']} | {'unseeded' if r['seed'] is None else r['seed']} | {r['pairing']} "
+                f"| {r['run']} | {seed_label(r)} | {r['pairing']} "
                 f"| {r['epochs']} of {r['schedule']}{'' if r['finished'] else ' (stopped)'} "
                 + "".join(f"| {last[k]:.4f} " for k in AUCS)
                 + f"| {r['wall_time_s'] / 60:.0f} min |"
@@ -179,11 +183,7 @@ def markdown(rows, summaries):
             cells = [f"{e['auc_50']:.3f} / {e['auc_100']:.3f}" for e in r["per_epoch"]] + [""] * (
                 most - r["epochs"]
             )
-            lines.append(
-                f"| {r['run']} | {'unseeded' if r['seed'] is None else r['seed']} | {r['pairing']} | "
-                + " | ".join(cells)
-                + " |"
-            )
+            lines.append(f"| {r['run']} | {seed_label(r)} | {r['pairing']} | " + " | ".join(cells) + " |")
         lines.append("")
     cpus = sorted({r["cpu"] for r in rows})
     lines.append(f"Machine: {', '.join(cpus)} (each run's own record).")

@@ -165,12 +165,12 @@ def gallery(all_results, out):
     """One line of the tutorials' best (else final) grids, each scaled to the same height."""
     from PIL import Image
 
+    from keras_gans.notebook import result_grid
+
     # The best epoch's grid (the generator the score kept), else the last one.
-    paths = []
-    for r in all_results:
-        grids = [os.path.join(out, r["tutorial"], name) for name in ("best.png", "final.png")]
-        paths.append(next((path for path in grids if os.path.exists(path)), None))
-    images = [Image.open(path).convert("RGB") for path in paths if path]
+    folders = [os.path.join(out, r["tutorial"]) for r in all_results]
+    paths = [os.path.join(folder, grid) for folder in folders if (grid := result_grid(folder))]
+    images = [Image.open(path).convert("RGB") for path in paths]
     if not images:
         return None
     height = 180
