@@ -102,8 +102,9 @@ def quality_callbacks(preset, config, data, paths):
     if score_fn is None:  # nothing to judge this data with
         return []
     monitor = QualityMonitor(score_fn, every=config["eval_every"], verbose=1, part=preset.scored_part)
-    key, mode = preset.best
-    return [monitor, KeepBest(paths["best"], f"val_{key}", mode, part=preset.scored_part)]
+    key, mode, *require = preset.best
+    require = {f"val_{name}": minimum for name, minimum in (require[0] if require else {}).items()}
+    return [monitor, KeepBest(paths["best"], f"val_{key}", mode, part=preset.scored_part, require=require)]
 
 
 class SetLearningRate(keras.callbacks.Callback):

@@ -315,15 +315,19 @@ class KeepBest(keras.callbacks.Callback):
     GANs often get worse late in training, so the last generator is not
     always the one to keep. Reads the score `key` from the epoch's logs
     (put there by a `QualityMonitor` before it); epochs without it are
-    skipped. `mode` is "min" (a distance) or "max" (an accuracy). A resumed
-    run starts from the best.json it left.
+    skipped. `mode` is "min" (a distance) or "max" (an accuracy). `require`
+    ({log key: minimum}) keeps out the epochs that do not reach every one of
+    those scores (CycleGAN's translations must read as the other domain
+    before their cycle error counts). A resumed run starts from the
+    best.json it left.
     """
 
-    def __init__(self, best_dir, key, mode="min", part="sampler"):
+    def __init__(self, best_dir, key, mode="min", part="sampler", require=None):
         super().__init__()
         self.best_dir = best_dir
         self.part = part
         self.key = key
+        self.require = dict(require or {})
         self.better = (lambda a, b: a < b) if mode == "min" else (lambda a, b: a > b)
         self.best = None
 
@@ -336,6 +340,8 @@ class KeepBest(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         value = (logs or {}).get(self.key)
         if value is None or not math.isfinite(value):
+            return
+        if any(not (logs.get(name, -math.inf) >= minimum) for name, minimum in self.require.items()):
             return
         if self.best is not None and not self.better(value, self.best[self.key]):
             return

@@ -21,7 +21,8 @@ from keras_gans.models.cyclegan import (
     translate,
 )
 from keras_gans.presets import OptionError, get_preset
-from keras_gans.presets.cyclegan import judge_images, translation_score_fn
+from keras_gans.presets.base import TrainingData
+from keras_gans.presets.cyclegan import TRANSLATED, judge_images, translation_score_fn
 from keras_gans.runner import SetLearningRate, train
 
 PRESET = get_preset("cyclegan")
@@ -190,7 +191,7 @@ def test_identity_mappings_have_no_cycle_or_identity_loss_and_score_zero():
     for name in ("cycle_G", "cycle_F", "identity_G", "identity_F"):
         assert float(losses[name]) == 0.0, name
     scores = translation_score_fn(x, y)(model.translators)
-    assert scores == {"cycle_mae_x": 0.0, "cycle_mae_y": 0.0}
+    assert scores == {"cycle_mae_x": 0.0, "cycle_mae_y": 0.0, "cycle_mae": 0.0}
 
 
 # --- The shared checks, for four networks ---------------------------------------------------------
@@ -361,14 +362,24 @@ def test_tiny_standin_run_writes_its_run_folder(tmp_path, monkeypatch):
     assert record["tutorial"] == "cyclegan" and record["config"]["dataset"] == "sneaker2boot"
     header = (out / "losses.csv").read_text().splitlines()[0].split(",")
     assert {"G_loss", "F_loss", "D_X_loss", "D_Y_loss", "val_accuracy", "val_cycle_mae_x"} <= set(header)
-    assert (out / "best" / "translators.keras").exists() and record["best"]["epoch"] in (1, 2)
+    # Two steps do not translate: no epoch reaches the target accuracy, so none is called the best.
+    logged = [row.split(",") for row in (out / "losses.csv").read_text().splitlines()]
+    accuracy = [logged[0].index(f"val_accuracy_{way}") for way in ("x2y", "y2x")]
+    assert all(float(row[i]) < TRANSLATED for row in logged[1:] for i in accuracy)
+    assert record["best"] is None and not (out / "best").exists() and "translations" not in paths
     samples = sorted(p.name for p in (out / "samples").iterdir())
     assert samples == ["final.png", "monitor_inputs.npz", "translations_000.png", "translations_001.png"]
-    for figure in (out / "samples" / "final.png", paths["translations"]):  # the last and the best epoch's
-        with Image.open(figure) as image:  # 6 rows of 2 images, 32x32
-            assert image.size == (2 * 32, 6 * 32)
     generator = keras.models.load_model(paths["generator"])  # G: sneakers -> ankle boots
     assert generator.output_shape == (None, 32, 32, 3)
+    # A kept best is drawn as the monitor draws: 6 rows of 2 images, 32x32, from [x, y] -> [G(x), F(y)].
+    gan = keras.models.load_model(paths["gan"])
+    (out / "best").mkdir()
+    gan.translators.save(out / "best" / "translators.keras")
+    config = PRESET.config(**options, fashion_mnist_path=str(folder))
+    data = TrainingData(None, extra={"test_x": _images(2, 32), "test_y": _images(2, 32, seed=1)})
+    drawn = PRESET.finish(config, data, generator, {"best": str(out / "best"), "output_dir": str(out)})
+    with Image.open(drawn["translations"]) as image:
+        assert image.size == (2 * 32, 6 * 32)
     best = keras.models.load_model(out / "best" / "translators.keras")
     fake_y, fake_x, cycled_x, cycled_y = translate(best, _images(2, 32), _images(2, 32))
     assert fake_y.shape == cycled_y.shape == (2, 32, 32, 3)

@@ -77,6 +77,22 @@ def test_the_best_generator_is_the_better_of_the_epochs_and_survives_resume(scor
     assert [r["val_radius_error"] for r in rows(out / "losses.csv")] == ["3.0", "1.0", "2.0", "2.5", "4.0"]
 
 
+def test_a_best_with_minimums_skips_the_epochs_below_them(scored_points, tmp_path):
+    # CycleGAN's kind of best: the lowest error among the epochs whose accuracy reaches 0.8.
+    scores = iter([(1.0, 0.5), (3.0, 0.9), (2.0, 0.95), (1.5, float("nan")), (2.5, 0.8)])
+
+    def quality(config, data):
+        return lambda generator: dict(zip(("radius_error", "accuracy"), next(scores), strict=True))
+
+    register(
+        dataclasses.replace(scored_points, quality=quality, best=("radius_error", "min", {"accuracy": 0.8}))
+    )
+    out = tmp_path / "run"
+    train("points_ring", output_dir=str(out), epochs=5, seed=0, verbose=0)
+    # Epoch 1 has the lowest error but translates too little, epoch 4's accuracy is NaN: epoch 3.
+    assert json.loads((out / "best" / "best.json").read_text()) == {"epoch": 3, "val_radius_error": 2.0}
+
+
 def test_step_losses_are_the_means_of_each_window_of_steps(points_preset, tmp_path):
     out = tmp_path / "run"
     running = []

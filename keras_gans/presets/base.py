@@ -93,7 +93,8 @@ class Preset:
             generator can hope for (scripts/make_results.py puts them beside
             the run's); or None.
         best: the score that picks the best generator and "min" or "max",
-            e.g. ("fd", "min").
+            e.g. ("fd", "min"); a third item, {score: minimum}, leaves out
+            the epochs below any of those minimums.
         scored_part: the part of the model the score reads and best/ keeps:
             "sampler" (the generator, or its moving average when kept), or
             DGGAN's "discriminator" (its node embeddings).
