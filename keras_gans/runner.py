@@ -22,6 +22,7 @@ from keras_gans.training import (
     check_output_dir,
     compare_resumed_config,
     fit_gan,
+    run_clock,
     run_paths,
     save_run,
     start_run_dir,
@@ -88,7 +89,7 @@ def train(preset, **options):
     extra = preset.finish(config, data, generator, paths) if preset.finish else {}
     keep_best = next((c for c in quality if isinstance(c, KeepBest)), None)
     best = keep_best.best if keep_best else None
-    record = run_record(preset, recorded, data, model, started, resuming, best)
+    record = run_record(preset, recorded, data, model, started, resuming, best, run_clock(output_dir))
     return {**save_run(output_dir, generator, gan, record), **extra}
 
 
@@ -121,8 +122,12 @@ class SetLearningRate(keras.callbacks.Callback):
             optimizer.learning_rate = self.learning_rate
 
 
-def run_record(preset, recorded, data, model, started, resumed, best=None):
-    """run.json: the tutorial, every option in force, what it ran on, how long it took, the best epoch."""
+def run_record(preset, recorded, data, model, started, resumed, best=None, clock=None):
+    """run.json: the tutorial, every option in force, what it ran on, how long it took, the best epoch.
+
+    "clock" is the checkpoints' (`keras_gans.training.Checkpoint`): the seconds the kept epochs took
+    over every session of a resumed run, where `fit` trained it.
+    """
     return {
         "tutorial": preset.name,
         "config": recorded,
@@ -135,6 +140,7 @@ def run_record(preset, recorded, data, model, started, resumed, best=None):
         "machine": describe_machine(),
         "wall_time_s": round(time.time() - started, 1),
         "resumed": resumed,  # wall_time_s then counts this last session only
+        "clock": clock,
         "best": best,
         "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }

@@ -150,6 +150,8 @@ def describe_machine():
         "python": platform.python_version(),
         "cpu": cpu_model(),
         "cpu_count": os.cpu_count(),
+        # The cores this process may run on (fewer where it was pinned, e.g. `taskset -c 0`).
+        "cores_used": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
         "cpu_bfloat16": s["cpu_bfloat16"],
         "gpus": [gpu.name for gpu in tf.config.list_physical_devices("GPU")],
         "onednn": s["onednn"],

@@ -27,6 +27,7 @@ import json
 import math
 import os
 import shutil
+import time
 
 import keras
 import numpy as np
@@ -37,6 +38,7 @@ from keras_gans.runtime import describe_run
 RUN_FILE = "run.json"
 BACKUP_DIR = "backup"
 CONFIG_FILE = "config.json"  # in backup/: the options an unfinished run started with
+CLOCK_FILE = "clock.json"  # in each checkpoint: the time its epochs took, over how many sessions
 LOG_FILE = "train.log"  # where a long run's output goes: `... > runs/NAME/train.log`, made before the run
 # What a run of the project writes at the top of its folder; --overwrite deletes these and nothing else.
 RUN_NAMES = {
@@ -180,6 +182,12 @@ class Checkpoint(keras.callbacks.Callback):
     checkpoints are removed after that. A state whose weights are not all
     finite is never saved. On `fit`'s start the newest complete checkpoint
     is restored and training goes on from the epoch after it.
+
+    Each checkpoint also holds the run's clock (clock.json): the seconds
+    its finished epochs took, summed over every session that trained them
+    (scores and checkpoints included; an epoch a kill cut short is not
+    counted), the number of those sessions, and the epoch the clock started
+    after (0, or the epoch of a checkpoint written before the clock was).
     """
 
     def __init__(self, backup_dir, resuming=False):
@@ -187,6 +195,8 @@ class Checkpoint(keras.callbacks.Callback):
         self.backup_dir = backup_dir
         self.resuming = resuming
         self.restored_epoch = 0
+        self.clock = None
+        self.mark = None
 
     def checkpoints(self):
         """Complete checkpoints, newest first: (epoch, weights file)."""
@@ -215,12 +225,21 @@ class Checkpoint(keras.callbacks.Callback):
                 continue
             self.model._initial_epoch = epoch
             self.restored_epoch = epoch
+            clock = read_clock(os.path.dirname(weights))
+            self.start_clock(
+                {**clock, "sessions": clock["sessions"] + 1} if clock else new_clock(since_epoch=epoch)
+            )
             print(f"Resuming after epoch {epoch}, from {os.path.dirname(weights)}.")
             return
+        self.start_clock(new_clock())
         if self.resuming:
             print(
                 f"No epoch of the unfinished run in {self.backup_dir} was finished: starting from the first."
             )
+
+    def start_clock(self, clock):
+        self.clock = clock
+        self.mark = time.monotonic()
 
     def on_epoch_end(self, epoch, logs=None):
         floats = (v for v in self.model.weights if "float" in str(v.dtype))
@@ -232,11 +251,14 @@ class Checkpoint(keras.callbacks.Callback):
         final = os.path.join(self.backup_dir, f"epoch_{epoch + 1:04d}")
         temporary = final + ".tmp"
         shutil.rmtree(temporary, ignore_errors=True)
+        now = time.monotonic()
+        clock = {**self.clock, "seconds": round(self.clock["seconds"] + now - self.mark, 1)}
         try:
             os.makedirs(temporary)
             path = os.path.join(temporary, "state.weights.h5")
             self.model.save_weights(path)
             _fsync(path)
+            write_json_atomically(os.path.join(temporary, CLOCK_FILE), clock)
             os.replace(temporary, final)
             _fsync(self.backup_dir)
         except OSError as error:
@@ -250,6 +272,27 @@ class Checkpoint(keras.callbacks.Callback):
             if os.path.dirname(older) != self.backup_dir:  # a legacy file stays until the run ends
                 shutil.rmtree(os.path.dirname(older), ignore_errors=True)
         self.restored_epoch = epoch + 1
+        self.clock, self.mark = clock, now
+
+
+def new_clock(since_epoch=0):
+    """A run's clock at its first session (see `Checkpoint`)."""
+    return {"seconds": 0.0, "sessions": 1, "since_epoch": since_epoch}
+
+
+def read_clock(folder):
+    """The clock.json in a checkpoint folder, or None (a checkpoint older than the clock)."""
+    try:
+        with open(os.path.join(folder, CLOCK_FILE)) as file:
+            return json.load(file)
+    except (OSError, ValueError):
+        return None
+
+
+def run_clock(output_dir):
+    """The clock of an unfinished run's newest checkpoint (read before the backup goes), or None."""
+    newest = Checkpoint(os.path.join(output_dir, BACKUP_DIR)).checkpoints()
+    return read_clock(os.path.dirname(newest[0][1])) if newest else None
 
 
 def _fsync(path):

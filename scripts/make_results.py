@@ -8,8 +8,9 @@ For each tutorial with a finished run, docs/results/<name>/ gets: the last sampl
 inputs), the loss curves, the score curves with the real-vs-real floor drawn in, the pictures the
 tutorial makes at its end (the MNIST DCGAN's GIF, the hands' interpolation, CycleGAN's
 translations, StyleGAN's style mixing and truncation), and results.json: the command, the
-machine, the wall time, the epochs, the best epoch and its scores, the last epoch's scores, and the
-floor (computed here, the scores of real data the score does not compare with). The README's
+machine (and the cores the run could use), the training time (over every session of a resumed
+run: the checkpoints' clock), the epochs, the best epoch and its scores, the last epoch's scores,
+and the floor (computed here, the scores of real data the score does not compare with). The README's
 results table, between its `<!-- results -->` markers, and docs/results/gallery.png (one line of
 best grids) are rebuilt from those files. No number is typed by hand.
 """
@@ -127,11 +128,15 @@ def tutorial_results(name, run, out):
         # The recorded config holds lists where the preset's defaults hold tuples: compare as JSON.
         "command": command(name, record["config"], jsonable(preset.config())),
         "rerun": f"python scripts/train_{name}.py --config {out}/run.json --output-dir runs/{name}_again",
-        "machine": {key: record["machine"].get(key) for key in ("cpu", "cpu_count", "gpus", "tensorflow")},
+        "machine": {
+            key: record["machine"].get(key)
+            for key in ("cpu", "cpu_count", "cores_used", "gpus", "tensorflow")
+        },
         "precision": record["in_force"]["precision"],
         "epochs": len(history.get("epoch", [])),
-        "wall_time_s": record["wall_time_s"],
+        "wall_time_s": record["wall_time_s"],  # the last session's
         "resumed": record["resumed"],
+        "clock": record.get("clock"),  # every session's (runs from before the clock have none)
         "finished": record["finished"],
         "best": record.get("best"),
         "last": last,
@@ -144,21 +149,44 @@ def tutorial_results(name, run, out):
 
 
 def results_table(all_results):
-    """The README's results table, from the results.json files: one row per score of each tutorial."""
+    """The README's results table, from the results.json files: one row per tutorial."""
     lines = [
-        "| tutorial | score | at the best epoch | real data's (floor) | epochs | time | machine |",
-        "| --- | --- | ---: | ---: | ---: | ---: | --- |",
+        "| tutorial | scores at the best epoch (real data's) | best epoch | time | machine |",
+        "| --- | --- | ---: | --- | --- |",
     ]
     for r in all_results:
-        for key, value in r["at_best"].items():
-            floor = (r["floor"] or {}).get(key)
-            lines.append(
-                f"| [{r['tutorial']}](docs/results/{r['tutorial']}/) | {key[len('val_') :]} | {value:.4g} "
-                f"| {'-' if floor is None else f'{floor:.4g}'} | {r['best']['epoch']} of {r['epochs']} "
-                f"| {r['wall_time_s'] / 60:.0f} min{' (last session)' if r['resumed'] else ''} "
-                f"| {r['machine']['cpu']}, {r['precision']} |"
-            )
+        floors = r["floor"] or {}
+        scores = ", ".join(
+            f"{key[len('val_') :]} {value:.4g} ({'-' if floors.get(key) is None else f'{floors[key]:.4g}'})"
+            for key, value in r["at_best"].items()
+        )
+        cores = r["machine"].get("cores_used")
+        machine = ", ".join(
+            [
+                r["machine"]["cpu"],
+                *([f"{cores} of {r['machine']['cpu_count']} cores"] if cores else []),
+                r["precision"],
+            ]
+        )
+        best = r["best"]["epoch"] if r["best"] else "-"
+        lines.append(
+            f"| [{r['tutorial']}](docs/results/{r['tutorial']}/) | {scores} "
+            f"| {best} of {r['epochs']} | {training_time(r)} | {machine} |"
+        )
     return "\n".join(lines)
+
+
+def training_time(results):
+    """How long the run trained: every session's epochs (the clock), else the one session's wall time."""
+    clock = results.get("clock")
+    if not clock:
+        return f"{results['wall_time_s'] / 60:.0f} min{' (last session)' if results['resumed'] else ''}"
+    text = f"{clock['seconds'] / 60:.0f} min"
+    if clock["sessions"] > 1:
+        text += f" in {clock['sessions']} sessions"
+    if clock["since_epoch"]:  # a run begun before the clock: its first epochs are not in it
+        text += f" (epochs {clock['since_epoch'] + 1}-{results['epochs']})"
+    return text
 
 
 def gallery(all_results, out):

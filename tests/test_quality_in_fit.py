@@ -72,8 +72,12 @@ def test_the_best_generator_is_the_better_of_the_epochs_and_survives_resume(scor
     # Resumed: the later epochs score worse than epoch 2, so its generator stays the best.
     register(dataclasses.replace(scored_points, quality=scripted([2.5, 4.0])))
     train("points_ring", output_dir=str(out), epochs=5, seed=0, verbose=0)
-    assert json.loads((out / "run.json").read_text())["best"] == {"epoch": 2, "val_radius_error": 1.0}
+    record = json.loads((out / "run.json").read_text())
+    assert record["best"] == {"epoch": 2, "val_radius_error": 1.0}
     assert best_file.stat().st_mtime_ns == saved
+    # Its time is the two sessions' epochs, this one's alone is wall_time_s; the cores it could use.
+    assert record["clock"]["sessions"] == 2 and record["clock"]["since_epoch"] == 0
+    assert record["clock"]["seconds"] > 0 and 1 <= record["machine"]["cores_used"] <= os.cpu_count()
     assert [r["val_radius_error"] for r in rows(out / "losses.csv")] == ["3.0", "1.0", "2.0", "2.5", "4.0"]
 
 
@@ -255,5 +259,14 @@ def test_make_results_builds_the_results_and_the_readme_table_from_finished_runs
     assert (out / "points_ring" / "quality.png").exists() and (out / "points_ring" / "run.json").exists()
     text = readme.read_text()
     assert "old table" not in text and text.endswith("<!-- /results -->\nthe rest\n")
-    assert f"| [points_ring](docs/results/points_ring/) | radius_error | {min(logged):.4g} | - | " in text
+    # One row: the scores at the best epoch (no floor here), the epochs, the time of the run's one
+    # session (its checkpoints' clock), the machine with the cores the run could use.
+    clock = results["clock"]
+    assert clock["sessions"] == 1 and 0 < clock["seconds"] <= results["wall_time_s"]
+    cores = f"{results['machine']['cores_used']} of {results['machine']['cpu_count']} cores"
+    row = (
+        f"| [points_ring](docs/results/points_ring/) | radius_error {min(logged):.4g} (-) "
+        f"| {results['best']['epoch']} of 3 | {clock['seconds'] / 60:.0f} min | "
+    )
+    assert row in text and f"{cores}, float32 |" in text
     assert script.main(["--runs", str(tmp_path / "none"), "--readme", str(readme)]) == 2

@@ -2,6 +2,7 @@
 
 import csv
 import json
+import time
 
 import keras
 import numpy as np
@@ -12,7 +13,7 @@ from PIL import Image
 from keras_gans.callbacks import GANMonitor
 from keras_gans.presets import get_preset
 from keras_gans.runner import train
-from keras_gans.training import OutputDirError, check_output_dir, fit_gan, save_run
+from keras_gans.training import OutputDirError, check_output_dir, fit_gan, run_clock, save_run
 
 FACE = get_preset("dcgan_celeba")
 TINY = FACE.tiny
@@ -44,6 +45,17 @@ class Interrupt(keras.callbacks.Callback):
             raise KeyboardInterrupt
 
 
+class SlowEpochs(keras.callbacks.Callback):
+    """Makes each epoch take at least `seconds` longer."""
+
+    def __init__(self, seconds):
+        super().__init__()
+        self.seconds = seconds
+
+    def on_epoch_end(self, epoch, logs=None):
+        time.sleep(self.seconds)
+
+
 class EpochRecorder(keras.callbacks.Callback):
     def __init__(self):
         super().__init__()
@@ -73,14 +85,31 @@ def test_interrupted_run_resumes_from_its_last_epoch(tmp_path):
     out = tmp_path / "run"
     assert check_output_dir(str(out)) == "new"
     with pytest.raises(KeyboardInterrupt):
-        fit_gan(tiny_gan(), tiny_dataset(), str(out), epochs=4, callbacks=[Interrupt(at_epoch=1)], verbose=0)
+        fit_gan(
+            tiny_gan(),
+            tiny_dataset(),
+            str(out),
+            epochs=4,
+            callbacks=[SlowEpochs(0.3), Interrupt(at_epoch=1)],
+            verbose=0,
+        )
     assert (out / "backup" / "epoch_0002").is_dir() and not (out / "run.json").exists()
     assert csv_epochs(out / "losses.csv") == [0, 1]
+    # The checkpoint holds the run's clock: epochs 1 and 2 in one session (each sleeps 0.3 s after its
+    # checkpoint: epoch 1's sleep is in epoch 2's time).
+    first = json.loads((out / "backup" / "epoch_0002" / "clock.json").read_text())
+    assert first["sessions"] == 1 and first["since_epoch"] == 0 and first["seconds"] >= 0.3
+    time.sleep(1.0)  # between sessions: not training time
 
     # Re-running in the same folder continues with epoch 2, from the saved weights.
     assert check_output_dir(str(out)) == "unfinished"
     gan, recorder = tiny_gan(seed=1), EpochRecorder()
+    started = time.monotonic()
     fit_gan(gan, tiny_dataset(), str(out), epochs=4, callbacks=[recorder], verbose=0)
+    second_session = time.monotonic() - started
+    clock = run_clock(str(out))
+    assert clock["sessions"] == 2 and clock["since_epoch"] == 0
+    assert 0 < clock["seconds"] - first["seconds"] <= second_session
     paths = save_run(str(out), gan.generator, gan, {"epochs": 4})
     assert recorder.epochs == [2, 3]
     assert csv_epochs(out / "losses.csv") == [0, 1, 2, 3]
@@ -91,6 +120,16 @@ def test_interrupted_run_resumes_from_its_last_epoch(tmp_path):
     reloaded = keras.models.load_model(paths["generator"])
     z = np.ones((1, 8), "float32")
     np.testing.assert_array_equal(reloaded(z), gan.generator(z))
+
+
+def test_a_checkpoint_older_than_the_clock_resumes_with_a_clock_from_its_epoch(tmp_path):
+    out = tmp_path / "run"
+    with pytest.raises(KeyboardInterrupt):
+        fit_gan(tiny_gan(), tiny_dataset(), str(out), epochs=3, callbacks=[Interrupt(at_epoch=0)], verbose=0)
+    (out / "backup" / "epoch_0001" / "clock.json").unlink()  # as keras_gans wrote them before the clock
+    fit_gan(tiny_gan(), tiny_dataset(), str(out), epochs=3, verbose=0)
+    clock = run_clock(str(out))
+    assert clock["sessions"] == 1 and clock["since_epoch"] == 1 and clock["seconds"] > 0
 
 
 def test_output_dir_refusals(tmp_path):
