@@ -75,12 +75,13 @@ def plot_losses(history, path, title="Training losses", steps=None):
     _save(fig, path)
 
 
-def plot_quality(history, path, floors=None):
+def plot_quality(history, path, floors=None, references=None):
     """Plots the quality columns (`val_*`) of `history` against epochs, one panel each.
 
     Epochs not scored (NaN) are skipped. `floors` ({"val_fd": 0.85, ...})
-    draws each score's real-vs-real floor as a dashed line. Returns False
-    when there is nothing to plot.
+    draws each score's real-vs-real floor as a dashed line, `references`
+    ({"blurred_4x": {"val_swd": 64.0, ...}}) other reference scores as
+    dotted lines. Returns False when there is nothing to plot.
     """
     names = [n for n in history if n.startswith("val_") and any(v == v for v in history[n])]
     if not names:
@@ -89,11 +90,16 @@ def plot_quality(history, path, floors=None):
     for ax, name in zip(axes[0], names, strict=True):
         points = [(int(e) + 1, v) for e, v in zip(history["epoch"], history[name], strict=True) if v == v]
         ax.plot(*zip(*points, strict=True), marker="o")
-        values = [v for _, v in points] + ([floors[name]] if floors and name in floors else [])
+        lines = [(floors[name], "--", "gray", "real vs real")] if floors and name in floors else []
+        for i, (label, scores) in enumerate((references or {}).items()):
+            if name in scores:
+                lines.append((scores[name], ":", f"C{i + 1}", label))
+        values = [v for _, v in points] + [line[0] for line in lines]
         if min(values) > 0 and max(values) / min(values) > 30:  # a distance falling by orders of magnitude
             ax.set_yscale("log")
-        if floors and name in floors:
-            ax.axhline(floors[name], linestyle="--", color="gray", label="real vs real")
+        for value, style, color, label in lines:
+            ax.axhline(value, linestyle=style, color=color, label=label)
+        if lines:
             ax.legend()
         ax.set_xlabel("epoch")
         ax.set_title(name[len("val_") :])

@@ -10,7 +10,8 @@ tutorial makes at its end (the MNIST DCGAN's GIF, the hands' interpolation, Cycl
 translations, StyleGAN's style mixing and truncation), and results.json: the command, the
 machine (and the cores the run could use), the training time (over every session of a resumed
 run: the checkpoints' clock), the epochs, the best epoch and its scores, the last epoch's scores,
-and the floor (computed here, the scores of real data the score does not compare with). The README's
+the floor (computed here, the scores of real data the score does not compare with) and the
+tutorial's other references (the faces' target: real faces blurred 4x). The README's
 results table, between its `<!-- results -->` markers, and docs/results/gallery.png (one line of
 best grids) are rebuilt from those files. No number is typed by hand.
 """
@@ -105,12 +106,17 @@ def tutorial_results(name, run, out):
     best = record.get("best")
     # Every score of the best epoch (best.json keeps the one that chose it).
     at_best = {k: values[best["epoch"] - 1] for k, values in scores.items()} if best else {}
-    floor = None
-    if preset.quality is not None and preset.floor is not None:
+    floor, references = None, None
+    if preset.quality is not None and (preset.floor or preset.references):
         data = preset.load_data(config)
         score_fn = preset.quality(config, data)
-        if score_fn is not None:
+        if score_fn is not None and preset.floor is not None:
             floor = {f"val_{k}": float(v) for k, v in preset.floor(config, data, score_fn).items()}
+        if score_fn is not None and preset.references is not None:
+            references = {
+                name: {f"val_{k}": float(v) for k, v in scores.items()}
+                for name, scores in preset.references(config, data, score_fn).items()
+            }
     # The run's record and curves, and the pictures the tutorial made at its end (a GIF, an
     # interpolation...; not DGGAN's embeddings, which are data).
     pictures = [name for name in preset.outputs if name.endswith((".png", ".gif"))]
@@ -118,7 +124,7 @@ def tutorial_results(name, run, out):
         if os.path.exists(os.path.join(run, source)):
             shutil.copy(os.path.join(run, source), out)
     if scores:
-        plot_quality(history, os.path.join(out, "quality.png"), floors=floor)
+        plot_quality(history, os.path.join(out, "quality.png"), floors=floor, references=references)
     final = last_grid(os.path.join(run, "samples"))
     if final:
         shutil.copy(final, os.path.join(out, "final.png"))
@@ -142,6 +148,7 @@ def tutorial_results(name, run, out):
         "last": last,
         "at_best": at_best,
         "floor": floor,
+        "references": references,  # other reference scores (the face tutorials' target: blurred_4x)
     }
     with open(os.path.join(out, "results.json"), "w") as file:
         json.dump(results, file, indent=2)
@@ -151,14 +158,12 @@ def tutorial_results(name, run, out):
 def results_table(all_results):
     """The README's results table, from the results.json files: one row per tutorial."""
     lines = [
-        "| tutorial | scores at the best epoch (real data's) | best epoch | time | machine |",
+        "| tutorial | scores at the best epoch (real data's; others) | best epoch | time | machine |",
         "| --- | --- | ---: | --- | --- |",
     ]
     for r in all_results:
-        floors = r["floor"] or {}
         scores = ", ".join(
-            f"{key[len('val_') :]} {value:.4g} ({'-' if floors.get(key) is None else f'{floors[key]:.4g}'})"
-            for key, value in r["at_best"].items()
+            f"{key[len('val_') :]} {value:.4g} ({beside(r, key)})" for key, value in r["at_best"].items()
         )
         cores = r["machine"].get("cores_used")
         machine = ", ".join(
@@ -174,6 +179,14 @@ def results_table(all_results):
             f"| {best} of {r['epochs']} | {training_time(r)} | {machine} |"
         )
     return "\n".join(lines)
+
+
+def beside(results, key):
+    """What a score is read against: the floor ("-" if none), then any other reference ("blurred_4x 64.1")."""
+    floor = (results["floor"] or {}).get(key)
+    references = (results.get("references") or {}).items()
+    shown = [f"{name} {scores[key]:.4g}" for name, scores in references if key in scores]
+    return "; ".join(["-" if floor is None else f"{floor:.4g}", *shown])
 
 
 def training_time(results):

@@ -10,6 +10,8 @@ from conftest import require_data
 from keras_gans import metrics
 from keras_gans.metrics import classifier as classifier_module
 from keras_gans.metrics import swd
+from keras_gans.presets import get_preset
+from keras_gans.presets.base import TrainingData
 
 # --- Fixtures: real data and quickly trained classifiers --------------------------
 
@@ -153,13 +155,6 @@ def test_laplacian_pyramid_reconstructs_the_images():
     assert swd.resolutions(64) == [64, 32, 16] and swd.resolutions(32) == [32, 16]
 
 
-def blurred(images, factor=4):
-    """Downsampled `factor` times (box average), then upsampled back (bilinear): detail is gone."""
-    n, size, _, c = images.shape
-    small = images.reshape(n, size // factor, factor, size // factor, factor, c).mean(axis=(2, 4))
-    return keras.ops.convert_to_numpy(keras.ops.image.resize(small, (size, size)))
-
-
 def shuffled_patches(images, tile=8, seed=0):
     """Each image cut into tile x tile squares put back in a random order: sharp, but no face."""
     n, size, _, c = images.shape
@@ -171,6 +166,33 @@ def shuffled_patches(images, tile=8, seed=0):
     return tiles.reshape(n, k, k, tile, tile, c).transpose(0, 1, 3, 2, 4, 5).reshape(images.shape)
 
 
+def test_blurred_keeps_the_layout_and_removes_the_detail():
+    rng = np.random.default_rng(0)
+    flat = np.full((2, 16, 12, 3), 0.25, "float32")
+    np.testing.assert_allclose(metrics.blurred(flat), flat, atol=1e-6)
+    # A 1-pixel checkerboard is all detail: blurred 4x it is its mean, grey.
+    board = np.indices((16, 12)).sum(axis=0) % 2 * 2.0 - 1.0
+    images = np.stack([board, -board], axis=-1)[None].astype("float32")
+    np.testing.assert_allclose(metrics.blurred(images), 0.0, atol=1e-6)
+    # A smooth ramp across the image (its layout) survives, exactly between the first and the last
+    # block's centres (pixels 1.5 and 13.5).
+    ramp = np.broadcast_to(np.linspace(-1, 1, 16)[None, :, None, None], (1, 16, 16, 1)).astype("float32")
+    np.testing.assert_allclose(metrics.blurred(ramp)[:, 2:14], ramp[:, 2:14], atol=1e-5)
+    assert metrics.blurred(rng.uniform(-1, 1, (3, 32, 32, 3))).shape == (3, 32, 32, 3)
+
+
+def test_the_face_target_real_faces_blurred_4x_scores_between_the_floor_and_noise():
+    folder = require_data("celeba/img_align_celeba")
+    preset = get_preset("dcgan_celeba")
+    config = preset.config(data_dir=str(folder), image_size=32, eval_samples=200, eval_real_images=400)
+    data = TrainingData(None, source=str(folder))
+    score_fn = preset.quality(config, data)
+    floor = preset.floor(config, data, score_fn)["swd"]
+    target = preset.references(config, data, score_fn)["blurred_4x"]["swd"]
+    noise = metrics.noise_score(score_fn, (32, 32, 3))["swd"]
+    assert 2 * floor < target < noise, (floor, target, noise)
+
+
 def test_swd_real_faces_score_below_blurred_and_shuffled_faces(faces):
     reference, heldout = faces[:400], faces[400:]
     options = dict(patches_per_image=64)  # half the paper's 128: a faster test
@@ -179,7 +201,7 @@ def test_swd_real_faces_score_below_blurred_and_shuffled_faces(faces):
         return metrics.sliced_wasserstein_distance(reference, images, **options)
 
     real = swd_to_reference(heldout)
-    blur = swd_to_reference(blurred(heldout))
+    blur = swd_to_reference(metrics.blurred(heldout))
     shuffle = swd_to_reference(shuffled_patches(heldout))
     noisy = swd_to_reference(np.random.default_rng(0).uniform(-1, 1, heldout.shape).astype("float32"))
     assert set(real) == {"swd_32", "swd_16", "swd"}

@@ -244,6 +244,8 @@ def test_an_mnist_run_scores_its_digits_in_fit_with_the_project_classifier(mnist
 
 def test_make_results_builds_the_results_and_the_readme_table_from_finished_runs(scored_points, tmp_path):
     runs, out, readme = tmp_path / "runs", tmp_path / "results", tmp_path / "README.md"
+    # A reference beside the (absent) floor, as the faces' "blurred_4x".
+    register(dataclasses.replace(scored_points, references=lambda *a: {"halfway": {"radius_error": 0.5}}))
     train("points_ring", output_dir=str(runs / "points_ring"), epochs=3, seed=0, verbose=0)
     readme.write_text("# title\n<!-- results -->\nold table\n<!-- /results -->\nthe rest\n")
     script = load_script("make_results")
@@ -256,6 +258,7 @@ def test_make_results_builds_the_results_and_the_readme_table_from_finished_runs
         results["epochs"] == 3
         and results["command"] == "python scripts/train_points_ring.py --epochs 3 --seed 0"
     )
+    assert results["references"] == {"halfway": {"val_radius_error": 0.5}}
     assert (out / "points_ring" / "quality.png").exists() and (out / "points_ring" / "run.json").exists()
     text = readme.read_text()
     assert "old table" not in text and text.endswith("<!-- /results -->\nthe rest\n")
@@ -265,7 +268,7 @@ def test_make_results_builds_the_results_and_the_readme_table_from_finished_runs
     assert clock["sessions"] == 1 and 0 < clock["seconds"] <= results["wall_time_s"]
     cores = f"{results['machine']['cores_used']} of {results['machine']['cpu_count']} cores"
     row = (
-        f"| [points_ring](docs/results/points_ring/) | radius_error {min(logged):.4g} (-) "
+        f"| [points_ring](docs/results/points_ring/) | radius_error {min(logged):.4g} (-; halfway 0.5) "
         f"| {results['best']['epoch']} of 3 | {clock['seconds'] / 60:.0f} min | "
     )
     assert row in text and f"{cores}, float32 |" in text

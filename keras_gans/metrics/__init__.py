@@ -58,6 +58,7 @@ from keras_gans.metrics.inception import (
 from keras_gans.metrics.scores import (
     NoiseImages,
     RealImages,
+    blurred,
     fashion_score_fn,
     image_score_fn,
     load_image_folder,
@@ -81,6 +82,7 @@ __all__ = [
     "QualityMonitor",
     "RealImages",
     "WeightsUnavailable",
+    "blurred",
     "build_classifier",
     "build_mnist_classifier",
     "class_accuracy",

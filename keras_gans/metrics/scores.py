@@ -211,6 +211,25 @@ class NoiseImages:
         return self.rng.uniform(low, high, (count, *self.image_shape)).astype("float32")
 
 
+def blurred(images, factor=4):
+    """(N, S, S, C) images downsampled `factor` times (box average) and upsampled back (bilinear).
+
+    The detail finer than `factor` pixels is gone, the layout stays: real faces blurred 4x are the
+    reference the face tutorials must beat, one anyone can recompute.
+    """
+    import keras
+
+    n, height, width, channels = images.shape
+    small = (
+        np.asarray(images, "float32")
+        .reshape(n, height // factor, factor, width // factor, factor, channels)
+        .mean(axis=(2, 4))
+    )
+    return keras.ops.convert_to_numpy(
+        keras.ops.image.resize(small, (height, width), interpolation="bilinear")
+    )
+
+
 def real_floor(score_fn, heldout_images, heldout_labels=None, value_range=(0, 255), num_classes=10):
     """`score_fn` of real images it was not built on: the best score a generator can hope for.
 

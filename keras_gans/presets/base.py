@@ -92,6 +92,11 @@ class Preset:
             scores of real data the score does not compare with, the best a
             generator can hope for (scripts/make_results.py puts them beside
             the run's); or None.
+        references: `references(config, data, score_fn) -> {name: {score:
+            number}}`: the scores of other reference images, beside the
+            floor (the face tutorials' target: real faces blurred 4x,
+            "blurred_4x"); scripts/make_results.py records and draws them;
+            or None.
         best: the score that picks the best generator and "min" or "max",
             e.g. ("fd", "min"); a third item, {score: minimum}, leaves out
             the epochs below any of those minimums.
@@ -124,6 +129,7 @@ class Preset:
     train: Callable | None = None
     quality: Callable | None = None
     floor: Callable | None = None
+    references: Callable | None = None
     best: tuple = ()
     scored_part: str = "sampler"
     kind: str = "images"

@@ -65,14 +65,32 @@ def quality(config, data):
     return image_score_fn(real, n=config["eval_samples"], seed=0)
 
 
-def floor(config, data, score_fn):
-    """The score of real faces that the score does not compare with (the ones after its reference set)."""
-    from keras_gans.metrics import load_image_folder, real_floor
+def held_out_faces(config, data):
+    """The real faces the score does not compare with (the ones after its reference set)."""
+    from keras_gans.metrics import load_image_folder
 
-    held_out = load_image_folder(
+    return load_image_folder(
         data.source, config["image_size"], count=config["eval_samples"], start=config["eval_real_images"]
     )
-    return real_floor(score_fn, held_out, value_range=(-1.0, 1.0))
+
+
+def floor(config, data, score_fn):
+    """The score of the held-out real faces: the best a generator can hope for."""
+    from keras_gans.metrics import real_floor
+
+    return real_floor(score_fn, held_out_faces(config, data), value_range=(-1.0, 1.0))
+
+
+def references(config, data, score_fn):
+    """The target: the score of the held-out faces blurred 4x (downsampled by 4 and back up).
+
+    A generator below it draws faces with more of their detail than a 4x blur leaves.
+    """
+    from keras_gans.metrics import blurred, real_floor
+
+    return {
+        "blurred_4x": real_floor(score_fn, blurred(held_out_faces(config, data)), value_range=(-1.0, 1.0))
+    }
 
 
 def monitors(config, data, samples_dir):
@@ -97,6 +115,7 @@ PRESET = register(
         monitors=monitors,
         quality=quality,
         floor=floor,
+        references=references,
         best=("swd", "min"),
         options={
             "eval_samples": "faces generated for each evaluation",

@@ -122,6 +122,11 @@ def floor(config, data, score_fn):
     return dcgan_celeba.floor(_face_config(config), data, score_fn)
 
 
+def references(config, data, score_fn):
+    """The face DCGAN's target: those faces blurred 4x, at the target size."""
+    return dcgan_celeba.references(_face_config(config), data, score_fn)
+
+
 def monitors(config, data, samples_dir):
     return [
         ProgressiveGrowth(schedule(config), verbose=bool(config["verbose"])),
@@ -163,6 +168,7 @@ PRESET = register(
         outputs=OUTPUTS,
         quality=quality,
         floor=floor,
+        references=references,
         best=("swd", "min"),
         check=check,
         options={
