@@ -154,15 +154,19 @@ def recorded_config(path, preset):
         raise argparse.ArgumentTypeError(
             f"{path} is a run of {record.get('tutorial')!r}, not of {preset.name!r}"
         )
+    return config_options(config, preset, path)
+
+
+def config_options(config, preset, source):
+    """A recorded config (run.json's, or an unfinished run's backup/config.json) as `train` takes it."""
     defaults = preset.config()
     unknown = sorted(set(config) - set(defaults))
     if unknown:
         raise argparse.ArgumentTypeError(
-            f"{path} has options {preset.name} does not know: {', '.join(unknown)}"
+            f"{source} has options {preset.name} does not know: {', '.join(unknown)}"
         )
     # Whether to overwrite, and how much to print, are this command's choices.
-    for key in ("overwrite", "verbose"):
-        config.pop(key, None)
+    config = {key: value for key, value in config.items() if key not in ("overwrite", "verbose")}
     return {
         key: tuple(value) if isinstance(defaults[key], tuple) and isinstance(value, list) else value
         for key, value in config.items()

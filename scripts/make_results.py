@@ -2,6 +2,7 @@
 
 python scripts/make_results.py                       # every finished runs/<name>/ (run.json present)
 python scripts/make_results.py --runs runs --only acgan_mnist cgan_mnist
+python scripts/make_results.py --unfinished          # snapshots of the runs still training
 
 For each tutorial with a finished run, docs/results/<name>/ gets: the last sample grid
 (final.png) and the best epoch's (best.png, from best/generator.keras and the run's fixed
@@ -14,6 +15,11 @@ the floor (computed here, the scores of real data the score does not compare wit
 tutorial's other references (the faces' target: real faces blurred 4x). The README's
 results table, between its `<!-- results -->` markers, and docs/results/gallery.png (one line of
 best grids) are rebuilt from those files. No number is typed by hand.
+
+With --unfinished, each run still training (or stopped before its end) gets a snapshot instead,
+docs/results/<name>/in_progress/: its curves, latest grid, best epoch so far, options, training
+time so far, and the command that resumes it (progress.json, and a README.md from it). The
+finished run's results remove it.
 """
 
 import argparse
@@ -21,6 +27,7 @@ import json
 import os
 import shutil
 import sys
+import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # before TensorFlow loads: its start-up chatter
 
@@ -39,6 +46,12 @@ def parse_args(argv=None):
     )
     parser.add_argument("--out", default=RESULTS, help="where the results go (default: %(default)s)")
     parser.add_argument("--readme", default=README, help="the README whose results table is rebuilt")
+    parser.add_argument(
+        "--unfinished",
+        action="store_true",
+        help="snapshot the unfinished runs instead (a run folder with backup/config.json and no "
+        "run.json) into docs/results/<name>/in_progress/, with the command that resumes each",
+    )
     return parser.parse_args(argv)
 
 
@@ -88,10 +101,48 @@ def best_grid(run, out):
     return path
 
 
-def tutorial_results(name, run, out):
-    """Writes docs/results/<name>/ from the finished run folder `run`; returns its results.json."""
-    from keras_gans.cli import recorded_config
+MACHINE_KEYS = ("cpu", "cpu_count", "cores_used", "gpus", "tensorflow")
+IN_PROGRESS = "in_progress"
+
+
+def scores_so_far(run, preset, config, best, out):
+    """The run's curves into `out` (losses.png, quality.png with the floor and references drawn) and
+    its numbers: {"last", "at_best", "floor", "references"} (every score of the best epoch: best.json
+    keeps the one that chose it)."""
     from keras_gans.plotting import plot_quality, read_loss_csv
+
+    history = read_loss_csv(os.path.join(run, "losses.csv"))
+    scores = {k: v for k, v in history.items() if k.startswith("val_")}
+    floor, references = None, None
+    if scores and preset.quality is not None and (preset.floor or preset.references):
+        data = preset.load_data(config)
+        score_fn = preset.quality(config, data)
+        if score_fn is not None and preset.floor is not None:
+            floor = {f"val_{k}": float(v) for k, v in preset.floor(config, data, score_fn).items()}
+        if score_fn is not None and preset.references is not None:
+            references = {
+                name: {f"val_{k}": float(v) for k, v in values.items()}
+                for name, values in preset.references(config, data, score_fn).items()
+            }
+    for source in ("losses.csv", "losses.png"):
+        shutil.copy(os.path.join(run, source), out)
+    if scores:
+        plot_quality(history, os.path.join(out, "quality.png"), floors=floor, references=references)
+    return {
+        "epochs": len(history.get("epoch", [])),
+        "last": {k: values[-1] for k, values in scores.items() if values and values[-1] == values[-1]},
+        "at_best": {k: values[best["epoch"] - 1] for k, values in scores.items()} if best else {},
+        "floor": floor,
+        "references": references,  # other reference scores (the face tutorials' target: blurred_4x)
+    }
+
+
+def tutorial_results(name, run, out):
+    """Writes docs/results/<name>/ from the finished run folder `run`; returns its results.json.
+
+    An in_progress/ snapshot of the same run, written while it trained, is removed.
+    """
+    from keras_gans.cli import recorded_config
     from keras_gans.presets import get_preset
     from keras_gans.runner import jsonable
 
@@ -100,31 +151,13 @@ def tutorial_results(name, run, out):
     preset = get_preset(name)
     config = preset.config(**recorded_config(os.path.join(run, "run.json"), preset))
     os.makedirs(out, exist_ok=True)
-    history = read_loss_csv(os.path.join(run, "losses.csv"))
-    scores = {k: v for k, v in history.items() if k.startswith("val_")}
-    last = {k: values[-1] for k, values in scores.items() if values and values[-1] == values[-1]}
-    best = record.get("best")
-    # Every score of the best epoch (best.json keeps the one that chose it).
-    at_best = {k: values[best["epoch"] - 1] for k, values in scores.items()} if best else {}
-    floor, references = None, None
-    if preset.quality is not None and (preset.floor or preset.references):
-        data = preset.load_data(config)
-        score_fn = preset.quality(config, data)
-        if score_fn is not None and preset.floor is not None:
-            floor = {f"val_{k}": float(v) for k, v in preset.floor(config, data, score_fn).items()}
-        if score_fn is not None and preset.references is not None:
-            references = {
-                name: {f"val_{k}": float(v) for k, v in scores.items()}
-                for name, scores in preset.references(config, data, score_fn).items()
-            }
-    # The run's record and curves, and the pictures the tutorial made at its end (a GIF, an
-    # interpolation...; not DGGAN's embeddings, which are data).
+    numbers = scores_so_far(run, preset, config, record.get("best"), out)
+    # The run's record, and the pictures the tutorial made at its end (a GIF, an interpolation...;
+    # not DGGAN's embeddings, which are data).
     pictures = [name for name in preset.outputs if name.endswith((".png", ".gif"))]
-    for source in ("run.json", "losses.csv", "losses.png", *pictures):
+    for source in ("run.json", *pictures):
         if os.path.exists(os.path.join(run, source)):
             shutil.copy(os.path.join(run, source), out)
-    if scores:
-        plot_quality(history, os.path.join(out, "quality.png"), floors=floor, references=references)
     final = last_grid(os.path.join(run, "samples"))
     if final:
         shutil.copy(final, os.path.join(out, "final.png"))
@@ -134,25 +167,91 @@ def tutorial_results(name, run, out):
         # The recorded config holds lists where the preset's defaults hold tuples: compare as JSON.
         "command": command(name, record["config"], jsonable(preset.config())),
         "rerun": f"python scripts/train_{name}.py --config {out}/run.json --output-dir runs/{name}_again",
-        "machine": {
-            key: record["machine"].get(key)
-            for key in ("cpu", "cpu_count", "cores_used", "gpus", "tensorflow")
-        },
+        "machine": {key: record["machine"].get(key) for key in MACHINE_KEYS},
         "precision": record["in_force"]["precision"],
-        "epochs": len(history.get("epoch", [])),
+        "epochs": numbers.pop("epochs"),
         "wall_time_s": record["wall_time_s"],  # the last session's
         "resumed": record["resumed"],
         "clock": record.get("clock"),  # every session's (runs from before the clock have none)
         "finished": record["finished"],
         "best": record.get("best"),
-        "last": last,
-        "at_best": at_best,
-        "floor": floor,
-        "references": references,  # other reference scores (the face tutorials' target: blurred_4x)
+        **numbers,
     }
     with open(os.path.join(out, "results.json"), "w") as file:
         json.dump(results, file, indent=2)
+    shutil.rmtree(os.path.join(out, IN_PROGRESS), ignore_errors=True)
     return results
+
+
+def unfinished_results(name, run, out):
+    """Writes docs/results/<name>/in_progress/ from the unfinished run folder `run`: its curves,
+    latest grid, best epoch so far, options, progress.json (every number, and the command that
+    resumes it) and a README.md saying so; returns progress.json."""
+    from keras_gans.cli import config_options
+    from keras_gans.presets import get_preset
+    from keras_gans.runner import jsonable
+    from keras_gans.runtime import describe_machine
+    from keras_gans.training import run_clock, unfinished_config
+
+    preset = get_preset(name)
+    recorded = unfinished_config(run)
+    config = preset.config(**config_options(recorded, preset, run))
+    folder = os.path.join(out, IN_PROGRESS)
+    shutil.rmtree(folder, ignore_errors=True)
+    os.makedirs(folder)
+    best = None
+    if os.path.exists(os.path.join(run, "best", "best.json")):
+        shutil.copy(os.path.join(run, "best", "best.json"), folder)
+        with open(os.path.join(run, "best", "best.json")) as file:
+            best = json.load(file)
+    numbers = scores_so_far(run, preset, config, best, folder)
+    latest = last_grid(os.path.join(run, "samples"))
+    if latest:
+        shutil.copy(latest, os.path.join(folder, "latest_grid.png"))
+    with open(os.path.join(folder, "config.json"), "w") as file:
+        json.dump(recorded, file, indent=2)
+    progress = {
+        "tutorial": name,
+        "epochs_done": numbers.pop("epochs"),
+        "epochs": config["epochs"],
+        "resume": f"{command(name, recorded, jsonable(preset.config()))} --output-dir {run}",
+        "snapshot": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        # The machine of the snapshot (the run's own is recorded when it finishes).
+        "machine": {key: describe_machine().get(key) for key in MACHINE_KEYS if key != "cores_used"},
+        "clock": run_clock(run),
+        "best": best,
+        **numbers,
+    }
+    with open(os.path.join(folder, "progress.json"), "w") as file:
+        json.dump(progress, file, indent=2)
+    with open(os.path.join(folder, "README.md"), "w") as file:
+        file.write(in_progress_readme(progress))
+    return progress
+
+
+def in_progress_readme(p):
+    """The in_progress/ folder's page, from its progress.json."""
+    best = (
+        f"Best so far, epoch {p['best']['epoch']}: "
+        + ", ".join(f"{k[len('val_') :]} {v:.4g} ({beside(p, k)})" for k, v in p["at_best"].items())
+        + " (in parentheses: real data's score, then any other reference)."
+        if p["best"]
+        else "No best epoch yet."
+    )
+    clock = p["clock"]
+    trained = f" Trained so far: {training_time({**p, 'epochs': p['epochs_done']})}." if clock else ""
+    return (
+        f"# {p['tutorial']}: unfinished, {p['epochs_done']} of {p['epochs']} epochs\n\n"
+        f"A snapshot of the run while it trains ({p['snapshot']}, {p['machine']['cpu']}), written by\n"
+        "`python scripts/make_results.py --unfinished`; every number is in `progress.json`. The losses\n"
+        "and scores per epoch (`losses.csv`, `losses.png`, `quality.png`, with real data's score and the\n"
+        "references drawn), the latest sample grid (`latest_grid.png`, where the tutorial draws one),\n"
+        f"the best epoch so far (`best.json`) and the run's options (`config.json`).\n\n{best}{trained}\n\n"
+        "It resumes from its last finished epoch with\n\n"
+        f"    {p['resume']}\n\n"
+        "When it finishes, `python scripts/make_results.py` writes its results in the folder above and\n"
+        "removes this one.\n"
+    )
 
 
 def results_table(all_results):
@@ -198,7 +297,8 @@ def training_time(results):
     if clock["sessions"] > 1:
         text += f" in {clock['sessions']} sessions"
     if clock["since_epoch"]:  # a run begun before the clock: its first epochs are not in it
-        text += f" (epochs {clock['since_epoch'] + 1}-{results['epochs']})"
+        first, last = clock["since_epoch"] + 1, results["epochs"]
+        text += f" (epochs {first}-{last})" if first < last else f" (epoch {last})"
     return text
 
 
@@ -248,6 +348,22 @@ def main(argv=None):
     if unknown:
         print(f"error: no tutorial called {', '.join(unknown)}", file=sys.stderr)
         return 2
+    if args.unfinished:
+        from keras_gans.training import unfinished_config
+
+        unfinished = [
+            n
+            for n in names
+            if unfinished_config(os.path.join(args.runs, n)) is not None
+            and not os.path.exists(os.path.join(args.runs, n, "run.json"))
+        ]
+        if not unfinished:
+            print(f"error: no unfinished run in {args.runs}/ (a run folder with backup/)", file=sys.stderr)
+            return 2
+        for name in unfinished:
+            progress = unfinished_results(name, os.path.join(args.runs, name), os.path.join(args.out, name))
+            print(f"{name}: {progress['epochs_done']} of {progress['epochs']} epochs, in {args.out}/{name}/")
+        return 0
     finished = [n for n in names if os.path.exists(os.path.join(args.runs, n, "run.json"))]
     if not finished:
         print(f"error: no finished run in {args.runs}/ (a run folder with run.json)", file=sys.stderr)

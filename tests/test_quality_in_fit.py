@@ -273,3 +273,42 @@ def test_make_results_builds_the_results_and_the_readme_table_from_finished_runs
     )
     assert row in text and f"{cores}, float32 |" in text
     assert script.main(["--runs", str(tmp_path / "none"), "--readme", str(readme)]) == 2
+
+
+def test_make_results_snapshots_an_unfinished_run_and_the_finished_run_removes_it(scored_points, tmp_path):
+    runs, out, readme = tmp_path / "runs", tmp_path / "results", tmp_path / "README.md"
+    run = runs / "points_ring"
+
+    class StopAfter(keras.callbacks.Callback):  # stands for a kill after epoch 2
+        def on_epoch_end(self, epoch, logs=None):
+            if epoch == 1:
+                raise KeyboardInterrupt
+
+    original = scored_points.monitors
+    register(dataclasses.replace(scored_points, monitors=lambda *a: [*original(*a), StopAfter()]))
+    with pytest.raises(KeyboardInterrupt):
+        train("points_ring", output_dir=str(run), epochs=4, seed=3, verbose=0)
+    readme.write_text("<!-- results -->\n<!-- /results -->\n")
+    script = load_script("make_results")
+    argv = ["--runs", str(runs), "--out", str(out), "--readme", str(readme)]
+    assert script.main([*argv, "--unfinished"]) == 0
+    folder = out / "points_ring" / "in_progress"
+    progress = json.loads((folder / "progress.json").read_text())
+    logged = [float(r["val_radius_error"]) for r in rows(run / "losses.csv")]
+    assert progress["epochs_done"] == 2 and progress["epochs"] == 4
+    assert progress["best"] == {"epoch": int(np.argmin(logged)) + 1, "val_radius_error": min(logged)}
+    assert progress["clock"]["sessions"] == 1 and progress["clock"]["seconds"] > 0
+    assert progress["resume"] == f"python scripts/train_points_ring.py --epochs 4 --seed 3 --output-dir {run}"
+    page = (folder / "README.md").read_text()
+    assert "unfinished, 2 of 4 epochs" in page and progress["resume"] in page
+    assert f"radius_error {min(logged):.4g} (-)" in page
+    assert {"losses.csv", "losses.png", "quality.png", "best.json", "config.json"} <= {
+        p.name for p in folder.iterdir()
+    }
+    assert readme.read_text() == "<!-- results -->\n<!-- /results -->\n"  # the table is for finished runs
+    # Resumed to its end: the finished run's results replace the snapshot.
+    register(scored_points)
+    train("points_ring", output_dir=str(run), epochs=4, seed=3, verbose=0)
+    assert script.main([*argv, "--unfinished"]) == 2  # nothing unfinished left
+    assert script.main(argv) == 0
+    assert (out / "points_ring" / "results.json").exists() and not folder.exists()
