@@ -171,6 +171,33 @@ def result_grid(folder):
     return next((f for f in ("best.png", "final.png") if os.path.isfile(os.path.join(folder, f))), None)
 
 
+def training_time(results):
+    """How long a run trained, from its results.json: every session's epochs (its checkpoints'
+    clock), else the one session's wall time."""
+    clock = results.get("clock")
+    if not clock:
+        return f"{results['wall_time_s'] / 60:.0f} min{' (last session)' if results.get('resumed') else ''}"
+    text = f"{clock['seconds'] / 60:.0f} min"
+    if clock["sessions"] > 1:
+        text += f" in {clock['sessions']} sessions"
+    if clock["since_epoch"]:  # a run begun before the clock: its first epochs are not in it
+        first, last = clock["since_epoch"] + 1, results["epochs"]
+        text += f" (epochs {first}-{last})" if first < last else f" (epoch {last})"
+    return text
+
+
+def machine_line(machine, precision=None):
+    """ "Intel(R) Xeon(R) Processor, 1 of 2 cores, float32": the CPU, the cores the run could use
+    (where recorded), a GPU, the precision."""
+    cores = machine.get("cores_used")
+    parts = [
+        machine["cpu"],
+        f"{cores} of {machine['cpu_count']} cores" if cores else f"{machine['cpu_count']} cores",
+    ]
+    parts += [f"GPU {machine['gpus'][0]}"] if machine.get("gpus") else []
+    return ", ".join(parts + ([precision] if precision else []))
+
+
 def show_results(name, results_dir=RESULTS):
     """Shows the full run of `name`: its numbers and pictures from docs/results/<name>/ (make_results.py).
 
@@ -188,16 +215,19 @@ def show_results(name, results_dir=RESULTS):
         return None
     with open(path) as file:
         results = json.load(file)
-    machine = results["machine"]
-    gpu = f", GPU {machine['gpus'][0]}" if machine["gpus"] else ""
     print(
-        f"{results['command']}\n{results['epochs']} epochs in {results['wall_time_s'] / 60:.0f} min on "
-        f"{machine['cpu']} ({machine['cpu_count']} cores{gpu})"
+        f"{results['command']}\n{results['epochs']} epochs in {training_time(results)} on "
+        f"{machine_line(results['machine'])}"
     )
-    for label in ("at_best", "last", "floor"):
-        if results.get(label):
-            numbers = ", ".join(f"{key} {value:.4g}" for key, value in sorted(results[label].items()))
-            print(f"{label.replace('_', ' ')}: {numbers}")
+    # The scores, and what they are read against: real data's (the floor), any other reference.
+    rows = [
+        ("at best", results.get("at_best")),
+        ("last", results.get("last")),
+        ("floor", results.get("floor")),
+    ]
+    for label, numbers in rows + list((results.get("references") or {}).items()):
+        if numbers:
+            print(f"{label}: {', '.join(f'{key} {value:.4g}' for key, value in sorted(numbers.items()))}")
     # The best grid (else the last), the pictures the tutorial makes at its end (its preset's
     # outputs, which make_results.py copies), the score curves; the rest is named, not embedded:
     # a saved notebook holds every picture it shows, and it should stay a few hundred KB.

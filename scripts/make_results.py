@@ -231,6 +231,8 @@ def unfinished_results(name, run, out):
 
 def in_progress_readme(p):
     """The in_progress/ folder's page, from its progress.json."""
+    from keras_gans.notebook import training_time
+
     best = (
         f"Best so far, epoch {p['best']['epoch']}: "
         + ", ".join(f"{k[len('val_') :]} {v:.4g} ({beside(p, k)})" for k, v in p["at_best"].items())
@@ -256,6 +258,8 @@ def in_progress_readme(p):
 
 def results_table(all_results):
     """The README's results table, from the results.json files: one row per tutorial."""
+    from keras_gans.notebook import machine_line, training_time
+
     lines = [
         "| tutorial | scores at the best epoch (real data's; others) | best epoch | time | machine |",
         "| --- | --- | ---: | --- | --- |",
@@ -264,18 +268,10 @@ def results_table(all_results):
         scores = ", ".join(
             f"{key[len('val_') :]} {value:.4g} ({beside(r, key)})" for key, value in r["at_best"].items()
         )
-        cores = r["machine"].get("cores_used")
-        machine = ", ".join(
-            [
-                r["machine"]["cpu"],
-                *([f"{cores} of {r['machine']['cpu_count']} cores"] if cores else []),
-                r["precision"],
-            ]
-        )
         best = r["best"]["epoch"] if r["best"] else "-"
         lines.append(
             f"| [{r['tutorial']}](docs/results/{r['tutorial']}/) | {scores} "
-            f"| {best} of {r['epochs']} | {training_time(r)} | {machine} |"
+            f"| {best} of {r['epochs']} | {training_time(r)} | {machine_line(r['machine'], r['precision'])} |"
         )
     return "\n".join(lines)
 
@@ -286,20 +282,6 @@ def beside(results, key):
     references = (results.get("references") or {}).items()
     shown = [f"{name} {scores[key]:.4g}" for name, scores in references if key in scores]
     return "; ".join(["-" if floor is None else f"{floor:.4g}", *shown])
-
-
-def training_time(results):
-    """How long the run trained: every session's epochs (the clock), else the one session's wall time."""
-    clock = results.get("clock")
-    if not clock:
-        return f"{results['wall_time_s'] / 60:.0f} min{' (last session)' if results['resumed'] else ''}"
-    text = f"{clock['seconds'] / 60:.0f} min"
-    if clock["sessions"] > 1:
-        text += f" in {clock['sessions']} sessions"
-    if clock["since_epoch"]:  # a run begun before the clock: its first epochs are not in it
-        first, last = clock["since_epoch"] + 1, results["epochs"]
-        text += f" (epochs {first}-{last})" if first < last else f" (epoch {last})"
-    return text
 
 
 def gallery(all_results, out):

@@ -103,8 +103,19 @@ def test_show_results_shows_a_full_runs_numbers_and_pictures(tmp_path, capsys):
     (tmp_path / "toy" / "results.json").write_text(json.dumps(results))
     assert show_results("toy", results_dir=tmp_path) == results
     out = capsys.readouterr().out
-    assert "train_toy.py --seed 0\n3 epochs in 2 min on Some CPU (2 cores)" in out
+    assert "train_toy.py --seed 0\n3 epochs in 2 min on Some CPU, 2 cores" in out
     assert "at best: val_fd 2.5" in out and "floor: val_fd 1" in out
+    # A resumed run's time is its clock's, over its sessions; the cores it could use; a reference.
+    results.update(
+        clock={"seconds": 1500.0, "sessions": 3, "since_epoch": 1},
+        machine={"cpu": "Some CPU", "cpu_count": 2, "cores_used": 1, "gpus": []},
+        references={"blurred_4x": {"val_fd": 9.0}},
+    )
+    (tmp_path / "toy" / "results.json").write_text(json.dumps(results))
+    show_results("toy", results_dir=tmp_path)
+    out = capsys.readouterr().out
+    assert "3 epochs in 25 min in 3 sessions (epochs 2-3) on Some CPU, 1 of 2 cores" in out
+    assert "blurred_4x: val_fd 9" in out
     # One picture shown (the best grid, as a plain console shows it); the others named.
     assert out.count("<IPython.core.display.Image object>") == 1
     assert f"Also in {tmp_path / 'toy'}: final.png, losses.png" in out
