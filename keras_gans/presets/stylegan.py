@@ -32,7 +32,7 @@ DEFAULTS = {
     "data_dir": None,  # None: download CelebA into data/celeba_gan/, as keras.io does
     "target_size": 64,
     "epochs": 29,  # keras.io's schedule to 64x64; to 32x32 it is 19 (more: a longer last phase)
-    "steps_per_epoch": 100,  # keras.io's unit: each phase is a multiple of it
+    "steps_per_epoch": 100,  # keras.io's closing call (its train() default: 5,000); phases are multiples
     "batch_size": 128,  # at 4x4 to 16x16; halved at each doubling from 32x32, as keras.io's table
     "latent_dim": 512,
     "w_dim": 512,
