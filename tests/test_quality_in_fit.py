@@ -37,6 +37,18 @@ def scripted(values):
     return lambda config, data: lambda generator: {"radius_error": next(calls)}
 
 
+def stopping_after(epochs, preset):
+    """`preset` whose runs raise KeyboardInterrupt after `epochs` epochs: a kill, at a known point."""
+
+    class StopAfter(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            if epoch + 1 == epochs:
+                raise KeyboardInterrupt
+
+    original = preset.monitors
+    return dataclasses.replace(preset, monitors=lambda *a: [*original(*a), StopAfter()])
+
+
 def test_scores_go_into_the_logs_the_curves_and_run_json(scored_points, tmp_path):
     out = tmp_path / "run"
     train("points_ring", output_dir=str(out), epochs=3, seed=0, verbose=0, log_every=2)
@@ -53,17 +65,7 @@ def test_scores_go_into_the_logs_the_curves_and_run_json(scored_points, tmp_path
 
 def test_the_best_generator_is_the_better_of_the_epochs_and_survives_resume(scored_points, tmp_path):
     out = tmp_path / "run"
-
-    class StopAfter(keras.callbacks.Callback):  # stands for a kill after epoch 3
-        def on_epoch_end(self, epoch, logs=None):
-            if epoch == 2:
-                raise KeyboardInterrupt
-
-    original = scored_points.monitors
-    stopping = dataclasses.replace(
-        scored_points, quality=scripted([3.0, 1.0, 2.0]), monitors=lambda *a: [*original(*a), StopAfter()]
-    )
-    register(stopping)
+    register(stopping_after(3, dataclasses.replace(scored_points, quality=scripted([3.0, 1.0, 2.0]))))
     with pytest.raises(KeyboardInterrupt):
         train("points_ring", output_dir=str(out), epochs=5, seed=0, verbose=0)
     best_file = out / "best" / "generator.keras"
@@ -278,14 +280,7 @@ def test_make_results_builds_the_results_and_the_readme_table_from_finished_runs
 def test_make_results_snapshots_an_unfinished_run_and_the_finished_run_removes_it(scored_points, tmp_path):
     runs, out, readme = tmp_path / "runs", tmp_path / "results", tmp_path / "README.md"
     run = runs / "points_ring"
-
-    class StopAfter(keras.callbacks.Callback):  # stands for a kill after epoch 2
-        def on_epoch_end(self, epoch, logs=None):
-            if epoch == 1:
-                raise KeyboardInterrupt
-
-    original = scored_points.monitors
-    register(dataclasses.replace(scored_points, monitors=lambda *a: [*original(*a), StopAfter()]))
+    register(stopping_after(2, scored_points))
     with pytest.raises(KeyboardInterrupt):
         train("points_ring", output_dir=str(run), epochs=4, seed=3, verbose=0)
     readme.write_text("<!-- results -->\n<!-- /results -->\n")
