@@ -3,7 +3,9 @@
 Prints the Fréchet distance between generated and real test digits in the
 classifier's feature space (an MNIST "FID": lower is better, real-vs-real is
 about 0), and for conditional generators ([z, one-hot] inputs) the share of
-generated digits classified as the class asked for, overall and per class.
+generated digits classified as the class asked for, overall and per class; for
+unconditional ones, the share read with probability >= 0.9 (digits a reader
+can name) and the share read as each digit.
 
 python scripts/evaluate_mnist.py --generator runs/cgan_mnist/generator.keras --mnist-path ../shared/data/mnist
 
@@ -94,10 +96,18 @@ def main(argv=None):
         )
         for digit, share in enumerate(results["per_class"]):
             print(f"  {digit}: {share:.1%}")
+    else:
+        print(f"read with probability >= 0.9 (digits a reader can name): {results['confident']:.1%}")
+        shares = "  ".join(f"{digit}: {share:.1%}" for digit, share in enumerate(results["class_shares"]))
+        print(f"read as each digit: {shares}")
     if args.json:
         summary = {"generator": args.generator, "frechet_distance": results["frechet_distance"]}
         if "accuracy" in results:
             summary.update(accuracy=results["accuracy"], per_class=[float(s) for s in results["per_class"]])
+        else:
+            summary.update(
+                confident=results["confident"], class_shares=[float(s) for s in results["class_shares"]]
+            )
         with open(args.json, "w") as file:
             json.dump(summary, file, indent=2)
     return 0

@@ -149,6 +149,19 @@ def test_frechet_distance_of_any_mnist_generator(classifier, mnist_test):
 
 
 @pytest.mark.slow
+def test_class_spread_reads_real_digits_as_named_and_evenly_spread_noise_as_neither(classifier, mnist_test):
+    x_test, y_test = mnist_test
+    real = metrics.class_spread(metrics.RealImages(x_test), classifier, n=2000, value_range=(0, 255))
+    # The classifier names nearly every real digit, and the shares are the test set's own.
+    assert real["confident"] > 0.95
+    expected = np.bincount(y_test[:2000], minlength=10) / 2000
+    np.testing.assert_allclose(real["class_shares"], expected, atol=0.01)
+    assert real["class_shares"].sum() == pytest.approx(1.0)
+    noise = metrics.class_spread(metrics.NoiseImages((28, 28, 1)), classifier, n=2000, value_range=(-1, 1))
+    assert noise["confident"] < 0.5 * real["confident"] and noise["class_shares"].max() > 0.3, noise
+
+
+@pytest.mark.slow
 def test_evaluate_script_prints_and_writes_both(classifier_file, mnist_dir, tmp_path, capsys):
     script = load_script("evaluate_mnist")
     build_cgan_generator(latent_dim=8, num_classes=10, widths=(8,)).save(tmp_path / "generator.keras")
@@ -173,4 +186,15 @@ def test_evaluate_script_prints_and_writes_both(classifier_file, mnist_dir, tmp_
         scores = json.load(file)
     assert set(scores) == {"generator", "frechet_distance", "accuracy", "per_class"}
     assert len(scores["per_class"]) == 10
+    # An unconditional generator: how many digits the classifier can name, and which.
+    z = keras.Input((8,))
+    keras.Model(z, keras.layers.Reshape((28, 28, 1))(keras.layers.Dense(784, activation="tanh")(z))).save(
+        tmp_path / "unconditional.keras"
+    )
+    argv = ["--generator", str(tmp_path / "unconditional.keras"), "--classifier", str(classifier_file)]
+    assert script.main([*argv, "--mnist-path", str(mnist_dir), "--json", str(tmp_path / "u.json")]) == 0
+    assert "digits a reader can name" in capsys.readouterr().out
+    scores = json.loads((tmp_path / "u.json").read_text())
+    assert set(scores) == {"generator", "frechet_distance", "confident", "class_shares"}
+    assert sum(scores["class_shares"]) == pytest.approx(1.0)
     assert script.main(["--generator", str(tmp_path / "missing.keras")]) == 2

@@ -39,6 +39,7 @@ from keras_gans.metrics.classifier import (
 )
 from keras_gans.metrics.frechet import (
     class_accuracy,
+    class_spread,
     classifier_frechet_distance,
     conditional_accuracy,
     evaluate_mnist_generator,
@@ -86,6 +87,7 @@ __all__ = [
     "build_classifier",
     "build_mnist_classifier",
     "class_accuracy",
+    "class_spread",
     "classifier_frechet_distance",
     "classifier_path",
     "classify",
