@@ -187,13 +187,10 @@ def training_time(results):
 
 
 def machine_line(machine, precision=None):
-    """ "Intel(R) Xeon(R) Processor, 1 of 2 cores, float32": the CPU, the cores the run could use
-    (where recorded), a GPU, the precision."""
+    """The CPU, the cores the run could use (runs from before they were recorded say nothing of
+    them), a GPU, the precision: "Intel(R) Xeon(R) Processor, 1 of 2 cores, float32"."""
     cores = machine.get("cores_used")
-    parts = [
-        machine["cpu"],
-        f"{cores} of {machine['cpu_count']} cores" if cores else f"{machine['cpu_count']} cores",
-    ]
+    parts = [machine["cpu"], *([f"{cores} of {machine['cpu_count']} cores"] if cores else [])]
     parts += [f"GPU {machine['gpus'][0]}"] if machine.get("gpus") else []
     return ", ".join(parts + ([precision] if precision else []))
 

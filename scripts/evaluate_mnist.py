@@ -97,16 +97,26 @@ def main(argv=None):
         for digit, share in enumerate(results["per_class"]):
             print(f"  {digit}: {share:.1%}")
     else:
-        print(f"read with probability >= 0.9 (digits a reader can name): {results['confident']:.1%}")
+        print(
+            f"read with probability >= 0.9 (digits a reader can name): {results['confident']:.1%} "
+            f"(real test digits: {results['confident_real']:.1%})"
+        )
         shares = "  ".join(f"{digit}: {share:.1%}" for digit, share in enumerate(results["class_shares"]))
         print(f"read as each digit: {shares}")
     if args.json:
-        summary = {"generator": args.generator, "frechet_distance": results["frechet_distance"]}
+        command = " ".join(["python scripts/evaluate_mnist.py", *(sys.argv[1:] if argv is None else argv)])
+        summary = {
+            "command": command,
+            "generator": args.generator,
+            "frechet_distance": results["frechet_distance"],
+        }
         if "accuracy" in results:
             summary.update(accuracy=results["accuracy"], per_class=[float(s) for s in results["per_class"]])
         else:
             summary.update(
-                confident=results["confident"], class_shares=[float(s) for s in results["class_shares"]]
+                confident=results["confident"],
+                confident_real=results["confident_real"],
+                class_shares=[float(s) for s in results["class_shares"]],
             )
         with open(args.json, "w") as file:
             json.dump(summary, file, indent=2)

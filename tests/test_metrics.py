@@ -184,7 +184,8 @@ def test_evaluate_script_prints_and_writes_both(classifier_file, mnist_dir, tmp_
     assert "Fréchet distance" in printed and "conditional accuracy" in printed
     with open(tmp_path / "scores.json") as file:
         scores = json.load(file)
-    assert set(scores) == {"generator", "frechet_distance", "accuracy", "per_class"}
+    assert set(scores) == {"command", "generator", "frechet_distance", "accuracy", "per_class"}
+    assert scores["command"].startswith("python scripts/evaluate_mnist.py --generator ")
     assert len(scores["per_class"]) == 10
     # An unconditional generator: how many digits the classifier can name, and which.
     z = keras.Input((8,))
@@ -195,6 +196,14 @@ def test_evaluate_script_prints_and_writes_both(classifier_file, mnist_dir, tmp_
     assert script.main([*argv, "--mnist-path", str(mnist_dir), "--json", str(tmp_path / "u.json")]) == 0
     assert "digits a reader can name" in capsys.readouterr().out
     scores = json.loads((tmp_path / "u.json").read_text())
-    assert set(scores) == {"generator", "frechet_distance", "confident", "class_shares"}
+    assert set(scores) == {
+        "command",
+        "generator",
+        "frechet_distance",
+        "confident",
+        "confident_real",
+        "class_shares",
+    }
+    assert scores["confident_real"] > 0.95
     assert sum(scores["class_shares"]) == pytest.approx(1.0)
     assert script.main(["--generator", str(tmp_path / "missing.keras")]) == 2

@@ -168,4 +168,9 @@ def evaluate_mnist_generator(
         )
     else:
         results.update(class_spread(generator, classifier, n=len(x_test), seed=seed, value_range=value_range))
+        # The same share for the real test digits: the floor "confident" is read against.
+        from keras_gans.metrics.scores import RealImages
+
+        real = class_spread(RealImages(x_test), classifier, n=len(x_test), value_range=(0, 255))
+        results["confident_real"] = real["confident"]
     return results
