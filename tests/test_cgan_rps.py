@@ -175,6 +175,17 @@ def test_gan_shared_checks(tmp_path):
 def test_label_changes_the_output():
     keras.utils.set_random_seed(0)
     gan = build_rps_cgan(**TINY)
+    # At 32x32 the generator's label map is one number per label (Embedding -> Dense -> 1x1x1), and
+    # random draws can make two labels' numbers nearly equal (seen when other tests ran first):
+    # the label path is set to give labels 0, 1, 2 the numbers 1, 2, 3.
+    embedding = next(layer for layer in gan.generator.layers if isinstance(layer, keras.layers.Embedding))
+    embedding.set_weights([np.eye(3, 4, dtype="float32")])
+    label_dense = next(
+        layer
+        for layer in gan.generator.layers
+        if getattr(layer, "kernel", None) is not None and tuple(layer.kernel.shape) == (4, 1)
+    )
+    label_dense.set_weights([np.arange(1, 5, dtype="float32")[:, None], np.zeros(1, "float32")])
     z = np.repeat(np.random.default_rng(0).standard_normal((1, 8)).astype("float32"), 3, axis=0)
     images = np.asarray(gan.generator([z, np.arange(3, dtype="int32")], training=False))
     assert _differ(images[0], images[1]) and _differ(images[1], images[2])
