@@ -148,8 +148,16 @@ def start_run_dir(output_dir, state, config, extra_names=()):
         ) from None
 
 
+# Values older versions recorded that mean what today's default means: an unfinished run of those
+# versions resumes as it was (ema_decay null was "no moving average", today 0.0).
+LEGACY_VALUES = {"ema_decay": {None: 0.0}}
+
+
 def compare_resumed_config(previous, config, output_dir):
     """Refuses a resume whose options would change the run; returns the harmless changes."""
+    previous = {
+        k: LEGACY_VALUES.get(k, {}).get(v, v) if k in LEGACY_VALUES else v for k, v in previous.items()
+    }
     changed = sorted(k for k in set(previous) | set(config) if previous.get(k) != config.get(k))
     refused = [k for k in changed if k not in RESUME_MAY_CHANGE and k != "learning_rate"]
     if refused:

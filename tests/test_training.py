@@ -13,7 +13,14 @@ from PIL import Image
 from keras_gans.callbacks import GANMonitor
 from keras_gans.presets import get_preset
 from keras_gans.runner import train
-from keras_gans.training import OutputDirError, check_output_dir, fit_gan, run_clock, save_run
+from keras_gans.training import (
+    OutputDirError,
+    check_output_dir,
+    compare_resumed_config,
+    fit_gan,
+    run_clock,
+    save_run,
+)
 
 FACE = get_preset("dcgan_celeba")
 TINY = FACE.tiny
@@ -130,6 +137,14 @@ def test_a_checkpoint_older_than_the_clock_resumes_with_a_clock_from_its_epoch(t
     fit_gan(tiny_gan(), tiny_dataset(), str(out), epochs=3, verbose=0)
     clock = run_clock(str(out))
     assert clock["sessions"] == 1 and clock["since_epoch"] == 1 and clock["seconds"] > 0
+
+
+def test_a_resume_reads_an_older_versions_values_as_they_meant():
+    # keras_gans recorded ema_decay null ("no moving average") before its default became 0.0.
+    old = {"epochs": 50, "ema_decay": None, "seed": 0}
+    assert compare_resumed_config(old, {"epochs": 50, "ema_decay": 0.0, "seed": 0}, "runs/x") == {}
+    with pytest.raises(OutputDirError, match="--ema-decay 0.0; this command asks for 0.999"):
+        compare_resumed_config(old, {"epochs": 50, "ema_decay": 0.999, "seed": 0}, "runs/x")
 
 
 def test_output_dir_refusals(tmp_path):
