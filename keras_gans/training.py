@@ -148,16 +148,16 @@ def start_run_dir(output_dir, state, config, extra_names=()):
         ) from None
 
 
-# Values older versions recorded that mean what today's default means: an unfinished run of those
-# versions resumes as it was (ema_decay null was "no moving average", today 0.0).
+# Values older versions recorded (None: also the option did not exist yet) that mean what today's
+# value means: an unfinished run of those versions resumes as it was (no ema_decay, or null, was
+# "no moving average", today 0.0).
 LEGACY_VALUES = {"ema_decay": {None: 0.0}}
 
 
 def compare_resumed_config(previous, config, output_dir):
     """Refuses a resume whose options would change the run; returns the harmless changes."""
-    previous = {
-        k: LEGACY_VALUES.get(k, {}).get(v, v) if k in LEGACY_VALUES else v for k, v in previous.items()
-    }
+    meant = {k: values.get(previous.get(k), previous.get(k)) for k, values in LEGACY_VALUES.items()}
+    previous = {**previous, **meant}
     changed = sorted(k for k in set(previous) | set(config) if previous.get(k) != config.get(k))
     refused = [k for k in changed if k not in RESUME_MAY_CHANGE and k != "learning_rate"]
     if refused:
