@@ -201,15 +201,17 @@ def unfinished_results(name, run, out):
     os.makedirs(folder)
     best = None
     if os.path.exists(os.path.join(run, "best", "best.json")):
-        shutil.copy(os.path.join(run, "best", "best.json"), folder)
         with open(os.path.join(run, "best", "best.json")) as file:
             best = json.load(file)
+        with open(os.path.join(folder, "best.json"), "w") as file:
+            json.dump(best, file, indent=2)
     numbers = scores_so_far(run, preset, config, best, folder)
     latest = last_grid(os.path.join(run, "samples"))
     if latest:
         shutil.copy(latest, os.path.join(folder, "latest_grid.png"))
     with open(os.path.join(folder, "config.json"), "w") as file:
         json.dump(recorded, file, indent=2)
+    machine = describe_machine()
     progress = {
         "tutorial": name,
         "epochs_done": numbers.pop("epochs"),
@@ -217,7 +219,7 @@ def unfinished_results(name, run, out):
         "resume": f"{command(name, recorded, jsonable(preset.config()))} --output-dir {run}",
         "snapshot": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         # The machine of the snapshot (the run's own is recorded when it finishes).
-        "machine": {key: describe_machine().get(key) for key in MACHINE_KEYS if key != "cores_used"},
+        "machine": {key: machine.get(key) for key in MACHINE_KEYS if key != "cores_used"},
         "clock": run_clock(run),
         "best": best,
         **numbers,

@@ -1,5 +1,7 @@
 """The face DCGAN of keras.io ("DCGAN to generate face images"): its defaults, data and samples."""
 
+import functools
+
 import keras
 
 from keras_gans.callbacks import GANMonitor
@@ -66,12 +68,18 @@ def quality(config, data):
 
 
 def held_out_faces(config, data):
-    """The real faces the score does not compare with (the ones after its reference set)."""
+    """The real faces the score does not compare with (the ones after its reference set); read once
+    for the floor and the target."""
+    return _held_out_faces(
+        data.source, config["image_size"], config["eval_samples"], config["eval_real_images"]
+    )
+
+
+@functools.lru_cache(maxsize=2)
+def _held_out_faces(source, image_size, count, start):
     from keras_gans.metrics import load_image_folder
 
-    return load_image_folder(
-        data.source, config["image_size"], count=config["eval_samples"], start=config["eval_real_images"]
-    )
+    return load_image_folder(source, image_size, count=count, start=start)
 
 
 def floor(config, data, score_fn):
