@@ -1,11 +1,12 @@
 """Quality metrics on real data: each one separates real images (its floor) from noise and bad generators."""
 
 import csv
+import json
 
 import keras
 import numpy as np
 import pytest
-from conftest import require_data
+from conftest import load_script, require_data
 
 from keras_gans import metrics
 from keras_gans.metrics import classifier as classifier_module
@@ -191,6 +192,36 @@ def test_the_face_target_real_faces_blurred_4x_scores_between_the_floor_and_nois
     target = preset.references(config, data, score_fn)["blurred_4x"]["swd"]
     noise = metrics.noise_score(score_fn, (32, 32, 3))["swd"]
     assert 2 * floor < target < noise, (floor, target, noise)
+
+
+@pytest.mark.slow
+def test_score_faces_scores_a_kept_generator_on_new_draws_beside_the_floor_and_target(tmp_path, capsys):
+    folder = require_data("celeba/img_align_celeba")
+    script = load_script("score_faces")
+    z = keras.Input((8,))
+    keras.Model(z, keras.layers.Reshape((16, 16, 3))(keras.layers.Dense(768, activation="tanh")(z))).save(
+        tmp_path / "generator.keras"
+    )
+    argv = ["--generator", str(tmp_path / "generator.keras"), "--data-dir", str(folder)]
+    argv += ["--eval-samples", "200"]
+
+    def scores(seed):
+        assert script.main([*argv, "--seed", str(seed), "--json", str(tmp_path / f"{seed}.json")]) == 0
+        return json.loads((tmp_path / f"{seed}.json").read_text())
+
+    first, other = scores(1), scores(2)
+    assert first["command"].startswith("python scripts/score_faces.py --generator ")
+    assert set(first) == {"command", "seed", "image_size", "generator", "floor", "blurred_4x"}
+    # An untrained generator: far above the blurred faces, themselves above the real ones.
+    assert first["floor"]["swd"] < first["blurred_4x"]["swd"] < first["generator"]["swd"]
+    assert other["generator"]["swd"] != first["generator"]["swd"]  # new latents and patches
+    assert other["floor"]["swd"] != first["floor"]["swd"]  # and new patches of the same real faces
+    assert "generator: " in capsys.readouterr().out
+    grey = keras.layers.Reshape((16, 16, 1))(keras.layers.Dense(256)(z))
+    keras.Model(z, grey).save(tmp_path / "grey.keras")
+    assert script.main(["--generator", str(tmp_path / "grey.keras"), "--data-dir", str(folder)]) == 2
+    assert "not square RGB faces" in capsys.readouterr().err
+    assert script.main(["--generator", str(tmp_path / "missing.keras"), "--data-dir", str(folder)]) == 2
 
 
 def test_swd_real_faces_score_below_blurred_and_shuffled_faces(faces):

@@ -57,14 +57,18 @@ def build(config, data):
     return compile_gan(gan, config, keras.losses.BinaryCrossentropy())
 
 
-def quality(config, data):
+def quality(config, data, seed=0):
     """Faces are scored by the sliced Wasserstein distance between Laplacian-pyramid patches of
     generated and real faces (Karras et al. 2018), and by FID and KID on InceptionV3 features
-    where Keras can load its ImageNet weights (offline, one line says so)."""
+    where Keras can load its ImageNet weights (offline, one line says so).
+
+    `seed` draws the latent vectors and the patches; training scores with 0, and another seed
+    scores a kept generator again on new draws (`scripts/score_faces.py`).
+    """
     from keras_gans.metrics import image_score_fn, load_image_folder
 
     real = load_image_folder(data.source, config["image_size"], count=config["eval_real_images"])
-    return image_score_fn(real, n=config["eval_samples"], seed=0)
+    return image_score_fn(real, n=config["eval_samples"], seed=seed)
 
 
 def held_out_faces(config, data):
