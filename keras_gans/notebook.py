@@ -231,7 +231,7 @@ def show_results(name, results_dir=RESULTS):
     outputs = [f for f in get_preset(name).outputs if f.endswith((".png", ".gif"))] if name in PRESETS else []
     present = [
         f
-        for f in ("best.png", "final.png", *outputs, "quality.png", "losses.png")
+        for f in ("best.png", "final.png", *outputs, "quality.png", "losses.png", "progress.png")
         if os.path.isfile(os.path.join(folder, f))
     ]
     shown = [f for f in present if f in (result_grid(folder), *outputs, "quality.png")]

@@ -107,6 +107,17 @@ def plot_quality(history, path, floors=None, references=None):
     return True
 
 
+def plot_grids(grids, path):
+    """Sample grids side by side, each titled with its epoch: `grids` is [(epoch, png path), ...]."""
+    fig, axes = plt.subplots(1, len(grids), figsize=(2.6 * len(grids), 2.9), squeeze=False)
+    for ax, (epoch, grid) in zip(axes[0], grids, strict=True):
+        image = np.asarray(Image.open(grid))
+        ax.imshow(image, cmap="gray" if image.ndim == 2 else None)
+        ax.set_title(f"epoch {epoch}")
+        ax.axis("off")
+    _save(fig, path)
+
+
 def _save(fig, path):
     fig.tight_layout()
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)

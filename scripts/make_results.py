@@ -6,15 +6,16 @@ python scripts/make_results.py --unfinished          # snapshots of the runs sti
 
 For each tutorial with a finished run, docs/results/<name>/ gets: the last sample grid
 (final.png) and the best epoch's (best.png, from best/generator.keras and the run's fixed
-inputs), the loss curves, the score curves with the real-vs-real floor drawn in, the pictures the
-tutorial makes at its end (the MNIST DCGAN's GIF, the hands' interpolation, CycleGAN's
-translations, StyleGAN's style mixing and truncation), and results.json: the command, the
-machine (and the cores the run could use), the training time (over every session of a resumed
-run: the checkpoints' clock), the epochs, the best epoch and its scores, the last epoch's scores,
-the floor (computed here, the scores of real data the score does not compare with) and the
-tutorial's other references (the faces' target: real faces blurred 4x). The README's
-results table, between its `<!-- results -->` markers, and docs/results/gallery.png (one line of
-best grids) are rebuilt from those files. No number is typed by hand.
+inputs), the grids of five epochs from the first to the last (progress.png), the loss curves,
+the score curves with the real-vs-real floor drawn in, the pictures the tutorial makes at its
+end (the MNIST DCGAN's GIF, the hands' interpolation, CycleGAN's translations, StyleGAN's style
+mixing and truncation), and results.json: the command, the machine (and the cores the run could
+use), the training time (over every session of a resumed run: the checkpoints' clock), the
+epochs, the best epoch and its scores, the last epoch's scores, the floor (computed here, the
+scores of real data the score does not compare with) and the tutorial's other references (the
+faces' target: real faces blurred 4x). The README's results table, between its
+`<!-- results -->` markers, and docs/results/gallery.png (one line of best grids) are rebuilt
+from those files. No number is typed by hand.
 
 With --unfinished, each run still training (or stopped before its end) gets a snapshot instead,
 docs/results/<name>/in_progress/: its curves, latest grid, best epoch so far, options, training
@@ -25,6 +26,7 @@ finished run's results remove it.
 import argparse
 import json
 import os
+import re
 import shutil
 import sys
 import time
@@ -68,15 +70,43 @@ def command(name, config, defaults):
     return " ".join(parts)
 
 
-def last_grid(samples):
-    """The last sample grid a run's monitor wrote (grids are named by epoch, so the last in order)."""
+def epoch_grids(samples):
+    """The sample grids a run's monitor wrote each epoch, in order, as [(epoch from 1, path), ...]
+    (monitors name a grid by its epoch from 0: grid_007.png, image_at_epoch_0007.png)."""
     if not os.path.isdir(samples):  # a tutorial with no pictures (DGGAN)
-        return None
-    grids = sorted(
-        f for f in os.listdir(samples) if f.endswith(".png") and not f.startswith("generated_img_")
+        return []
+    named = [(re.fullmatch(r"\D*?(\d+)\.png", f), f) for f in os.listdir(samples)]
+    return sorted(
+        (int(match.group(1)) + 1, os.path.join(samples, f))
+        for match, f in named
+        if match and not f.startswith("generated_img_")
     )
-    final = [f for f in grids if f == "final.png"]
-    return os.path.join(samples, (final or grids)[-1]) if grids else None
+
+
+def last_grid(samples):
+    """The last sample grid a run's monitor wrote: final.png where it writes one, else the last epoch's."""
+    final = os.path.join(samples, "final.png")
+    grids = epoch_grids(samples)
+    return final if os.path.isfile(final) else (grids[-1][1] if grids else None)
+
+
+def progress_grids(samples, out, points=5):
+    """progress.png: the sample grids of `points` epochs spread over training, the first and the
+    last included; None for a run with fewer than 3 grids."""
+    from keras_gans.plotting import plot_grids
+
+    grids = spread(epoch_grids(samples), points)
+    if len(grids) < 3:
+        return None
+    path = os.path.join(out, "progress.png")
+    plot_grids(grids, path)
+    return path
+
+
+def spread(items, points):
+    """`points` of `items` evenly spread from the first to the last (all of them, if fewer)."""
+    picks = sorted({round(i * (len(items) - 1) / (points - 1)) for i in range(points)}) if items else []
+    return [items[i] for i in picks]
 
 
 def best_grid(run, out):
@@ -162,6 +192,7 @@ def tutorial_results(name, run, out):
     if final:
         shutil.copy(final, os.path.join(out, "final.png"))
     best_grid(run, out)
+    progress_grids(os.path.join(run, "samples"), out)
     results = {
         "tutorial": name,
         # The recorded config holds lists where the preset's defaults hold tuples: compare as JSON.

@@ -277,6 +277,31 @@ def test_make_results_builds_the_results_and_the_readme_table_from_finished_runs
     assert script.main(["--runs", str(tmp_path / "none"), "--readme", str(readme)]) == 2
 
 
+def test_make_results_pictures_training_by_the_grids_of_five_epochs(tmp_path):
+    from PIL import Image
+
+    script = load_script("make_results")
+    samples, out = tmp_path / "samples", tmp_path / "out"
+    samples.mkdir(), out.mkdir()
+    for epoch in range(10):  # as monitors name them: by the epoch from 0; the MNIST tutorial's grey
+        mode, name = (
+            ("L", f"image_at_epoch_{epoch:04d}.png") if epoch % 2 else ("RGB", f"grid_{epoch:03d}.png")
+        )
+        Image.new(mode, (8, 8), 25 * epoch).save(samples / name)
+    Image.new("RGB", (8, 8)).save(samples / "generated_img_009_0.png")  # one image, not a grid
+    grids = script.epoch_grids(str(samples))
+    assert [epoch for epoch, _ in grids] == list(range(1, 11))
+    assert [epoch for epoch, _ in script.spread(grids, 5)] == [1, 3, 5, 8, 10]
+    assert script.spread(grids[:3], 5) == grids[:3] and script.spread([], 5) == []
+    assert script.last_grid(str(samples)) == str(samples / "image_at_epoch_0009.png")
+    Image.new("RGB", (8, 8)).save(samples / "final.png")  # the grid a monitor writes when training ends
+    assert script.last_grid(str(samples)) == str(samples / "final.png")
+    assert script.progress_grids(str(samples), str(out)) == str(out / "progress.png")
+    width, height = Image.open(out / "progress.png").size
+    assert width > 4 * height  # one row of five
+    assert script.progress_grids(str(tmp_path / "no_samples"), str(out / "none")) is None
+
+
 def test_make_results_snapshots_an_unfinished_run_and_the_finished_run_removes_it(scored_points, tmp_path):
     runs, out, readme = tmp_path / "runs", tmp_path / "results", tmp_path / "README.md"
     run = runs / "points_ring"
