@@ -16,7 +16,6 @@ CPU) and cached in --classifier (default $KERAS_GANS_CLASSIFIER, else
 
 import argparse
 import json
-import os
 import sys
 
 from keras_gans.cli import MNIST_PATH_HELP, positive_int
@@ -54,19 +53,16 @@ def parse_args(argv=None):
 
 def main(argv=None):
     args = parse_args(argv)
-    if not os.path.exists(args.generator):
-        print(f"error: no generator at {args.generator}", file=sys.stderr)
-        return 2
-    import keras
-
-    import keras_gans.models  # noqa: F401  (registers the GAN classes, for a gan.keras)
     from keras_gans import metrics
     from keras_gans.data.images import DataError
+    from keras_gans.sampling import load_generator
 
     value_range = {"auto": None, "tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0)}[args.value_range]
-    generator = keras.models.load_model(args.generator)
-    if hasattr(generator, "generator"):  # a whole GAN (gan.keras): its generator
-        generator = generator.generator
+    try:
+        generator, _ = load_generator(args.generator)  # a generator.keras, or a whole GAN's
+    except DataError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     if tuple(generator.output_shape[1:]) != (28, 28, 1):
         print(
             f"error: {args.generator} makes images of shape {tuple(generator.output_shape[1:])}, not MNIST's "

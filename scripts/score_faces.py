@@ -14,7 +14,6 @@ patches (`--seed`; training uses 0), and scores real faces (the floor) and real 
 
 import argparse
 import json
-import os
 import sys
 
 from keras_gans.cli import positive_int
@@ -38,19 +37,16 @@ def parse_args(argv=None):
 
 def main(argv=None):
     args = parse_args(argv)
-    if not os.path.exists(args.generator):
-        print(f"error: no generator at {args.generator}", file=sys.stderr)
-        return 2
-    import keras
-
-    import keras_gans.models  # noqa: F401  (registers the GAN classes, for a gan.keras)
     from keras_gans.data.images import DataError
     from keras_gans.presets import get_preset
     from keras_gans.presets.base import TrainingData
+    from keras_gans.sampling import load_generator
 
-    generator = keras.models.load_model(args.generator)
-    if hasattr(generator, "generator"):  # a whole GAN (gan.keras): its generator
-        generator = generator.generator
+    try:
+        generator, _ = load_generator(args.generator)  # a generator.keras, or a whole GAN's
+    except DataError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     shape = tuple(generator.output_shape[1:])
     if len(shape) != 3 or shape[0] != shape[1] or shape[2] != 3:
         print(f"error: {args.generator} makes images of shape {shape}, not square RGB faces", file=sys.stderr)
