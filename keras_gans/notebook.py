@@ -195,6 +195,9 @@ def machine_line(machine, precision=None):
     return ", ".join(parts + ([precision] if precision else []))
 
 
+EMBED_MAX_KB = 150  # the largest picture show_results embeds: a saved notebook holds each one
+
+
 def show_results(name, results_dir=RESULTS):
     """Shows the full run of `name`: its numbers and pictures from docs/results/<name>/ (make_results.py).
 
@@ -234,11 +237,15 @@ def show_results(name, results_dir=RESULTS):
         for f in ("best.png", "final.png", *outputs, "quality.png", "losses.png", "progress.png")
         if os.path.isfile(os.path.join(folder, f))
     ]
-    shown = [f for f in present if f in (result_grid(folder), *outputs, "quality.png")]
+    # A picture over EMBED_MAX_KB (a long run's GIF) is named with its size instead.
+    kb = {f: os.path.getsize(os.path.join(folder, f)) / 1024 for f in present}
+    shown = [
+        f for f in present if f in (result_grid(folder), *outputs, "quality.png") and kb[f] <= EMBED_MAX_KB
+    ]
     for picture in shown:
         width = 240 if picture.endswith(".gif") else 480
         display(Image(filename=os.path.join(folder, picture), width=width))
-    rest = [f for f in present if f not in shown]
+    rest = [f if kb[f] <= EMBED_MAX_KB else f"{f} ({kb[f]:.0f} KB)" for f in present if f not in shown]
     if rest:
         print(f"Also in {where}: {', '.join(rest)}")
     return results

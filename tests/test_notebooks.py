@@ -119,6 +119,13 @@ def test_show_results_shows_a_full_runs_numbers_and_pictures(tmp_path, capsys):
     # One picture shown (the best grid, as a plain console shows it); the others named.
     assert out.count("<IPython.core.display.Image object>") == 1
     assert f"Also in {tmp_path / 'toy'}: final.png, losses.png" in out
+    # A picture too large to keep in a saved notebook (a long run's GIF) is named with its size.
+    with open(tmp_path / "toy" / "best.png", "ab") as file:
+        file.write(bytes(200 * 1024))
+    show_results("toy", results_dir=tmp_path)
+    out = capsys.readouterr().out
+    assert "<IPython.core.display.Image object>" not in out
+    assert f"Also in {tmp_path / 'toy'}: best.png (200 KB), final.png, losses.png" in out
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
