@@ -16,6 +16,12 @@ import sys
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
+def command_line(script, argv=None):
+    """The command a script ran as, to record beside its results: `python scripts/<script>` and
+    `argv` (this process's arguments when None, as `main(argv=None)` reads them)."""
+    return " ".join([f"python scripts/{script}", *(sys.argv[1:] if argv is None else argv)])
+
+
 def number_type(kind, accept, requirement):
     """An argparse type: `kind` (int or float) of the text, kept if `accept(value)`, else one line."""
     noun = "a whole number" if kind is int else "a number"

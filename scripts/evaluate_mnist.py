@@ -18,7 +18,7 @@ import argparse
 import json
 import sys
 
-from keras_gans.cli import MNIST_PATH_HELP, positive_int
+from keras_gans.cli import MNIST_PATH_HELP, command_line, positive_int
 
 
 def parse_args(argv=None):
@@ -100,7 +100,7 @@ def main(argv=None):
         shares = "  ".join(f"{digit}: {share:.1%}" for digit, share in enumerate(results["class_shares"]))
         print(f"read as each digit: {shares}")
     if args.json:
-        command = " ".join(["python scripts/evaluate_mnist.py", *(sys.argv[1:] if argv is None else argv)])
+        command = command_line("evaluate_mnist.py", argv)
         summary = {
             "command": command,
             "generator": args.generator,

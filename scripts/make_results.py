@@ -75,12 +75,9 @@ def epoch_grids(samples):
     (monitors name a grid by its epoch from 0: grid_007.png, image_at_epoch_0007.png)."""
     if not os.path.isdir(samples):  # a tutorial with no pictures (DGGAN)
         return []
-    named = [(re.fullmatch(r"\D*?(\d+)\.png", f), f) for f in os.listdir(samples)]
-    return sorted(
-        (int(match.group(1)) + 1, os.path.join(samples, f))
-        for match, f in named
-        if match and not f.startswith("generated_img_")
-    )
+    # One number, last: the single images beside them (generated_img_007_3.png) have two.
+    named = [(re.fullmatch(r"\D*(\d+)\.png", f), f) for f in os.listdir(samples)]
+    return sorted((int(match.group(1)) + 1, os.path.join(samples, f)) for match, f in named if match)
 
 
 def last_grid(samples):

@@ -16,7 +16,7 @@ import argparse
 import json
 import sys
 
-from keras_gans.cli import positive_int
+from keras_gans.cli import command_line, positive_int
 
 
 def parse_args(argv=None):
@@ -71,7 +71,7 @@ def main(argv=None):
     for name, values in scores.items():
         print(f"  {name}: " + ", ".join(f"{k} {v:.4g}" for k, v in sorted(values.items())))
     if args.json:
-        command = " ".join(["python scripts/score_faces.py", *(sys.argv[1:] if argv is None else argv)])
+        command = command_line("score_faces.py", argv)
         with open(args.json, "w") as file:
             json.dump({"command": command, "seed": args.seed, "image_size": size, **scores}, file, indent=2)
     return 0
