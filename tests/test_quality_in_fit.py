@@ -300,6 +300,11 @@ def test_make_results_pictures_training_by_the_grids_of_five_epochs(tmp_path):
     width, height = Image.open(out / "progress.png").size
     assert width > 4 * height  # one row of five
     assert script.progress_grids(str(tmp_path / "no_samples"), str(out / "none")) is None
+    classic = tmp_path / "classic"  # the classic GAN's plots, named by the epoch from 1
+    classic.mkdir()
+    for epoch in (10, 20):
+        Image.new("L", (8, 8)).save(classic / f"generated_plot_e{epoch:03d}.png")
+    assert [epoch for epoch, _ in script.epoch_grids(str(classic))] == [10, 20]
 
 
 def test_make_results_snapshots_an_unfinished_run_and_the_finished_run_removes_it(scored_points, tmp_path):
