@@ -411,3 +411,13 @@ def test_progressive_growth_sets_each_epoch_from_its_number():
     gan.reset_optimizers()  # alone, it keeps the rate
     assert int(gan.g_optimizer.iterations.numpy()) == 0
     assert float(gan.g_optimizer.learning_rate) == pytest.approx(5e-4)
+
+
+def test_epochs_past_the_schedule_lengthen_its_last_phase(capsys):
+    gan = tiny_gan(target_size=16, resolution=4)
+    callback = ProgressiveGrowth(keras_io_schedule(4, 16, batch_size=8))  # 11 epochs: 16x16 stable 9-11
+    callback.set_model(gan)
+    callback.set_params({"steps": 10, "epochs": 14})
+    callback.on_epoch_begin(12)  # a run resumed at its 13th epoch, 2 past the schedule
+    assert (gan.resolution, float(gan.alpha.numpy())) == (16, 1.0)
+    assert "16x16 stable phase (epochs 9-14) resumed at epoch 13" in capsys.readouterr().out

@@ -937,6 +937,8 @@ class ProgressiveGrowth(keras.callbacks.Callback):
         self.history.append((epoch, phase))
         if self.verbose and (new_phase or self._started is None):
             end = phase.first_epoch + phase.epochs
+            if phase is self.schedule[-1]:  # epochs past the schedule lengthen its last phase
+                end = max(end, (self.params or {}).get("epochs") or end)
             where = "starts" if new_phase else f"resumed at epoch {epoch + 1}"
             print(
                 f"{phase.resolution}x{phase.resolution} {phase.name} phase "
