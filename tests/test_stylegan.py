@@ -299,7 +299,26 @@ def test_style_mixing_uses_both_latents(generator):
     assert grid.shape == (3, 4, 16, 16, 3)
     np.testing.assert_allclose(grid[0, 1:], pure_b, atol=1e-6)
     np.testing.assert_allclose(grid[1:, 0], pure_a[:2], atol=1e-6)
-    np.testing.assert_allclose(grid[1, 1:], style_mixing(generator, np.repeat(z_a[:1], 3, 0), z_b), atol=1e-6)
+    np.testing.assert_allclose(
+        grid[1:, 2], style_mixing(generator, z_a[:2], np.repeat(z_b[1:2], 2, 0)), atol=1e-6
+    )
+    # A row keeps its source's noise: with every style from the row source, a row is its source.
+    all_coarse = style_mixing_grid(generator, z_a[:2], z_b, crossover=3)
+    np.testing.assert_allclose(all_coarse[1:, 1:], np.repeat(all_coarse[1:, :1], 3, axis=1), atol=1e-6)
+
+
+def test_the_sampler_gives_each_image_its_own_noise_the_same_at_every_call(generator):
+    z = np.repeat(normal((1, 8), 14), 3, axis=0)  # one latent vector three times
+    images = generator(z).numpy()
+    np.testing.assert_array_equal(generator(z).numpy(), images)
+    np.testing.assert_allclose(generator(z[:1]).numpy(), images[:1], atol=1e-6)  # image 0 of any batch
+    assert np.abs(images[0] - images[1]).max() > 1e-3 and np.abs(images[1] - images[2]).max() > 1e-3
+    # keras.io's constant input is ones, which instance normalisation turns to zeros: the noise
+    # carries the layout, and one image without it is one flat colour.
+    gan = tiny_gan(target_size=16, resolution=16, seed=4)
+    w = gan.mapping(z[:1])
+    flat = gan.synthesize(w, [keras.ops.zeros_like(n) for n in gan.sample_noise(1)]).numpy()
+    np.testing.assert_allclose(flat, np.broadcast_to(flat[:, :1, :1], flat.shape), atol=1e-5)
 
 
 def test_truncation_psi_0_is_the_mean_style_image(generator):
@@ -310,9 +329,7 @@ def test_truncation_psi_0_is_the_mean_style_image(generator):
         truncate(styles(generator, z), w_mean, 0.0), np.repeat(w_mean, 5, 0), atol=1e-6
     )
     images = truncated_images(generator, z, 0.0, w_mean)
-    mean_image = images_from_styles(generator, w_mean)[0]
-    for image in images:
-        np.testing.assert_allclose(image, mean_image, atol=1e-6)
+    np.testing.assert_allclose(images, images_from_styles(generator, np.repeat(w_mean, 5, 0)), atol=1e-6)
     np.testing.assert_allclose(truncated_images(generator, z, 1.0, w_mean), generator(z).numpy(), atol=1e-5)
     grid = truncation_grid(generator, z[:2], psis=(1.0, 0.0), w_mean=w_mean)
     assert grid.shape == (2, 2, 16, 16, 3)

@@ -32,8 +32,14 @@ Where this differs from keras.io, marked `keras.io:` where it happens:
   in the stable phases);
 - the real images of lower resolutions are 2x2 averages of the target-size ones (as the
   discriminator's own fade-in path and PGGAN's dataset tool), not nearest-neighbour resizes;
-- the sampler (what `fit`'s monitors, the scores and generator.keras draw from) uses fixed noise
-  maps (StyleGAN2's noise_mode="const"); training draws fresh noise at every step.
+- the sampler (what `fit`'s monitors, the scores and generator.keras draw from) draws each image's
+  noise maps from a fixed seed (`SeededNoise`), so that the same latent vectors give the same
+  images at every call; keras.io draws fresh noise, as training does.
+
+The noise carries the layout. keras.io's constant input is ones, and the instance normalisation
+after the first noise turns a constant map into zeros: without noise, every image is one flat
+colour (the paper learns its constant). So each image needs its own noise maps, as in training;
+one map shared by a batch (this port's first sampler) gives every image the same layout.
 """
 
 import dataclasses
@@ -51,7 +57,7 @@ from keras_gans.models.gan import TwoNetworkModel, apply_update
 FILTERS = {0: 512, 1: 512, 2: 512, 3: 512, 4: 512, 5: 512, 6: 256, 7: 128, 8: 64, 9: 32, 10: 16}
 # keras.io's batch size per resolution (log2), "so larger image size could fit into GPU memory".
 KERAS_IO_BATCH_SIZES = {2: 128, 3: 128, 4: 128, 5: 64, 6: 32, 7: 16, 8: 8, 9: 4, 10: 2}
-# The sampler's fixed noise maps: one seed per stage, this plus the stage's index.
+# The sampler's noise: one seed per stage, this plus the stage's index.
 NOISE_SEED = 1000
 
 
@@ -296,11 +302,13 @@ class ConstantInput(layers.Layer):
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
-class ConstantNoise(layers.Layer):
-    """A fixed noise map (size x size, drawn from `seed`), the same for every image of the batch.
+class SeededNoise(layers.Layer):
+    """The sampler's noise maps (batch, size, size, 1), drawn from `seed` at every call.
 
-    The sampler's noise (StyleGAN2's noise_mode="const"): its images depend on `z` alone, the
-    same after saving and loading. Takes any tensor of the batch for its batch size.
+    Each image of a batch gets its own map, as in training (here the noise carries the layout,
+    see the module's docstring), and image i of a batch the same map at every call, after saving
+    and loading too: the same latent vectors give the same images. Takes any tensor of the batch
+    for its batch size.
     """
 
     def __init__(self, size, seed, **kwargs):
@@ -309,8 +317,8 @@ class ConstantNoise(layers.Layer):
         self.seed = seed
 
     def call(self, reference):
-        noise = keras.random.normal((1, self.size, self.size, 1), seed=self.seed)
-        return keras.ops.tile(noise, (keras.ops.shape(reference)[0], 1, 1, 1))
+        # Fixed: one map tiled over the batch (this port's first sampler) gave every image one layout.
+        return keras.random.normal((keras.ops.shape(reference)[0], self.size, self.size, 1), seed=self.seed)
 
     def compute_output_shape(self, input_shape):
         return (input_shape[0], self.size, self.size, 1)
@@ -479,7 +487,7 @@ class StyleGAN(TwoNetworkModel):
 
     `generator` (= `sampler`) and `discriminator` are views at the current resolution, functional
     models over the shared networks: the generator maps `z` to images at `target_size` (the
-    current resolution upsampled, nearest neighbour), with fixed noise maps; the discriminator
+    current resolution upsampled, nearest neighbour), with seeded noise maps; the discriminator
     scores images at the current resolution. Both use the current fade-in `alpha`.
     """
 
@@ -544,8 +552,8 @@ class StyleGAN(TwoNetworkModel):
         # The weightless pieces that join them, shared by the train step and the views.
         self.constant = ConstantInput(start_size, filters(self.start_log2 - 1), name="constant_input")
         self.styles = [TakeStage(k, name=f"style_{k}") for k in range(self.stages)]
-        self.fixed_noise = [
-            ConstantNoise(s, NOISE_SEED + k, name=f"fixed_noise_{s}") for k, s in enumerate(sizes)
+        self.seeded_noise = [
+            SeededNoise(s, NOISE_SEED + k, name=f"seeded_noise_{s}") for k, s in enumerate(sizes)
         ]
         self.fade = FadeIn(name="fade_in")
         self.upsample_rgb = layers.UpSampling2D((2, 2), name="upsample_rgb")
@@ -669,7 +677,7 @@ class StyleGAN(TwoNetworkModel):
     def _generator_view(self, resolution):
         w = keras.Input(shape=(self.stages, self.w_dim), name="w")
         k = self.stage(resolution)
-        noise = [self.fixed_noise[i](w) for i in range(k + 1)]
+        noise = [self.seeded_noise[i](w) for i in range(k + 1)]
         # The tanh is the generator's last layer, where keras_gans.metrics.output_range reads
         # the range of its images (nearest-neighbour upsampling and tanh commute).
         images = self.synthesize_rgb(w, noise, resolution)
@@ -691,7 +699,7 @@ class StyleGAN(TwoNetworkModel):
 
     @property
     def generator(self):
-        """`z` -> images at `target_size`: the current resolution (upsampled) and `alpha`, fixed noise."""
+        """`z` -> images at `target_size`: the current resolution (upsampled) and `alpha`, seeded noise."""
         return self._view("generator")
 
     @property
@@ -964,7 +972,8 @@ def styles(generator, z):
 
 
 def images_from_styles(generator, w):
-    """Images in [-1, 1] (at target size) drawn from styles `w`, with the generator's fixed noise."""
+    """Images in [-1, 1] (at target size) drawn from styles `w`, with the generator's seeded noise:
+    image i of the batch gets the noise maps of image i of any batch."""
     _, synthesis, tanh = generator_parts(generator)
     return keras.ops.convert_to_numpy(tanh(synthesis(np.asarray(w, "float32"))))
 
@@ -1003,17 +1012,20 @@ def style_mixing_grid(generator, z_rows, z_cols, crossover=None):
     """The paper's style-mixing figure as images (rows + 1, cols + 1, H, W, 3) in [-1, 1].
 
     Row 0 holds the column sources (their own images), column 0 the row sources; cell (i, j)
-    takes its coarse styles from row source i and its fine styles from column source j. The
-    corner is blank (-1: black).
+    takes its coarse styles from row source i and its fine styles from column source j, and the
+    noise maps of row source i (the layout, here), so that a row differs by fine styles alone.
+    The corner is blank (-1: black).
     """
     z_rows, z_cols = np.asarray(z_rows, "float32"), np.asarray(z_cols, "float32")
     rows, cols = len(z_rows), len(z_cols)
     row_images = images_from_styles(generator, styles(generator, z_rows))
     col_images = images_from_styles(generator, styles(generator, z_cols))
-    mixed = style_mixing(generator, np.repeat(z_rows, cols, axis=0), np.tile(z_cols, (rows, 1)), crossover)
     grid = np.full((rows + 1, cols + 1, *row_images.shape[1:]), -1.0, "float32")
     grid[0, 1:], grid[1:, 0] = col_images, row_images
-    grid[1:, 1:] = mixed.reshape(rows, cols, *row_images.shape[1:])
+    for j in range(cols):  # a batch per column: cell (i, j) is image i, as its row source
+        grid[1:, j + 1] = style_mixing(
+            generator, z_rows, np.repeat(z_cols[j : j + 1], rows, axis=0), crossover
+        )
     return grid
 
 
@@ -1036,7 +1048,8 @@ def truncated_images(generator, z, psi, w_mean=None):
 
 
 def truncation_grid(generator, z, psis=(1.0, 0.7, 0.5, 0.0, -0.5, -1.0), w_mean=None):
-    """Images (len(z), len(psis), H, W, 3): each row one `z`, each column one psi (the paper's figure 8)."""
+    """Images (len(z), len(psis), H, W, 3): each row one `z` with its noise maps, each column one psi
+    (the paper's figure 8)."""
     w_mean = mean_style(generator) if w_mean is None else w_mean
     return np.stack([truncated_images(generator, z, psi, w_mean) for psi in psis], axis=1)
 
