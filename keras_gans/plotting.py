@@ -109,9 +109,10 @@ def plot_quality(history, path, floors=None, references=None):
 
 def plot_grids(grids, path):
     """Sample grids side by side, each titled with its epoch: `grids` is [(epoch, png path), ...]."""
-    fig, axes = plt.subplots(1, len(grids), figsize=(2.6 * len(grids), 2.9), squeeze=False)
-    for ax, (epoch, grid) in zip(axes[0], grids, strict=True):
-        image = np.asarray(Image.open(grid))
+    images = [np.asarray(Image.open(grid)) for _, grid in grids]
+    aspect = images[0].shape[0] / images[0].shape[1]  # wide grids (2 rows of 8) get short panels
+    fig, axes = plt.subplots(1, len(grids), figsize=(2.6 * len(grids), 2.6 * aspect + 0.4), squeeze=False)
+    for ax, (epoch, _), image in zip(axes[0], grids, images, strict=True):
         ax.imshow(image, cmap="gray" if image.ndim == 2 else None)
         ax.set_title(f"epoch {epoch}")
         ax.axis("off")
