@@ -49,6 +49,30 @@ def test_tiny_mode_is_one_helper(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_calls_name_no_option_that_settings_sets(path):
+    # `settings` adds `verbose` and `overwrite` (and the preset's short and tiny sizes) by the mode;
+    # a call that names one beside `**options` fails in that mode only ("got multiple values for
+    # keyword argument"): cgan_mnist's and acgan_mnist's `train(..., verbose=2, **options)` did.
+    from keras_gans.notebook import TINY_EXTRA, TINY_RUN
+    from keras_gans.presets import get_preset
+
+    preset = get_preset(path.stem)
+    settable = {
+        "verbose",
+        "overwrite",
+        *preset.notebook,
+        *preset.tiny,
+        *TINY_RUN,
+        *TINY_EXTRA.get(path.stem, {}),
+    }
+    calls = [
+        call for source in code_cells(path) for call in re.findall(r"\(([^()]*\*\*options[^()]*)\)", source)
+    ]
+    twice = [call for call in calls if set(re.findall(r"(\w+)=", call)) & settable]
+    assert not twice, f"{path.name} names an option settings() may set: {twice}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_committed_outputs_are_a_short_execution(path):
     # Outputs come only from scripts/execute_notebooks.py: every cell in order, no error, a small file.
     notebook = json.loads(path.read_text(encoding="utf-8"))
