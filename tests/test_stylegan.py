@@ -2,6 +2,7 @@
 
 import dataclasses
 import json
+import zipfile
 
 import keras
 import numpy as np
@@ -319,6 +320,22 @@ def test_the_sampler_gives_each_image_its_own_noise_the_same_at_every_call(gener
     w = gan.mapping(z[:1])
     flat = gan.synthesize(w, [keras.ops.zeros_like(n) for n in gan.sample_noise(1)]).numpy()
     np.testing.assert_allclose(flat, np.broadcast_to(flat[:, :1, :1], flat.shape), atol=1e-5)
+
+
+def test_a_generator_saved_with_the_shared_noise_map_loads_with_a_map_per_image(generator, tmp_path):
+    # Files saved before the fix name the noise layer ConstantNoise (one map for the whole batch).
+    path = tmp_path / "generator.keras"
+    generator.save(path)
+    old = tmp_path / "old.keras"
+    with zipfile.ZipFile(path) as new_file, zipfile.ZipFile(old, "w") as old_file:
+        for item in new_file.infolist():
+            data = new_file.read(item)
+            if item.filename == "config.json":
+                assert b'"keras_gans>SeededNoise"' in data
+                data = data.replace(b"SeededNoise", b"ConstantNoise")  # its class and registered names
+            old_file.writestr(item, data)
+    z = normal((3, 8), 15)
+    np.testing.assert_allclose(keras.models.load_model(old)(z).numpy(), generator(z).numpy(), atol=1e-6)
 
 
 def test_truncation_psi_0_is_the_mean_style_image(generator):
