@@ -16,6 +16,9 @@ from keras_gans.plotting import (
     to_uint8,
 )
 
+# The classic tutorial's plots, named by the epoch counted from 1 (the other monitors' grids: from 0).
+SUMMARY_PLOT_PREFIX = "generated_plot_e"
+
 
 class GANMonitor(keras.callbacks.Callback):
     """Saves images from the same fixed inputs at the end of every epoch.
@@ -255,7 +258,7 @@ class SummarizePerformance(keras.callbacks.Callback):
         acc_fake = float(np.mean(discriminator.predict(fake, verbose=0) <= 0.5))
         print(f">Accuracy real: {acc_real:.0%}, fake: {acc_fake:.0%}")
         os.makedirs(self.save_dir, exist_ok=True)
-        plot = os.path.join(self.save_dir, f"generated_plot_e{epoch:03d}.png")
+        plot = os.path.join(self.save_dir, f"{SUMMARY_PLOT_PREFIX}{epoch:03d}.png")
         save_image_grid(fake[:100], plot, cols=10, value_range=self.value_range)
         generator.save(os.path.join(self.save_dir, f"generator_model_{epoch:03d}.keras"))
         return {"acc_real": acc_real, "acc_fake": acc_fake}

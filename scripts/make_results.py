@@ -74,12 +74,14 @@ def epoch_grids(samples):
     """The sample grids a run's monitor wrote each epoch, in order, as [(epoch from 1, path), ...]
     (monitors name a grid by its epoch from 0: grid_007.png, image_at_epoch_0007.png; the classic
     GAN's plots by the epoch from 1, as its tutorial: generated_plot_e010.png after 10 epochs)."""
+    from keras_gans.callbacks import SUMMARY_PLOT_PREFIX
+
     if not os.path.isdir(samples):  # a tutorial with no pictures (DGGAN)
         return []
     # One number, last: the single images beside them (generated_img_007_3.png) have two.
     named = [(re.fullmatch(r"(\D*)(\d+)\.png", f), f) for f in os.listdir(samples)]
     return sorted(
-        (int(match.group(2)) + (match.group(1) != "generated_plot_e"), os.path.join(samples, f))
+        (int(match.group(2)) + (match.group(1) != SUMMARY_PLOT_PREFIX), os.path.join(samples, f))
         for match, f in named
         if match
     )

@@ -1022,16 +1022,15 @@ def style_mixing_grid(generator, z_rows, z_cols, crossover=None):
     noise maps of row source i (the layout, here), so that a row differs by fine styles alone.
     The corner is blank (-1: black).
     """
-    z_rows, z_cols = np.asarray(z_rows, "float32"), np.asarray(z_cols, "float32")
-    rows, cols = len(z_rows), len(z_cols)
-    row_images = images_from_styles(generator, styles(generator, z_rows))
-    col_images = images_from_styles(generator, styles(generator, z_cols))
+    crossover = coarse_stages(generator) if crossover is None else crossover
+    w_rows, w_cols = styles(generator, z_rows), styles(generator, z_cols)  # each mapped once
+    rows, cols = len(w_rows), len(w_cols)
+    row_images, col_images = images_from_styles(generator, w_rows), images_from_styles(generator, w_cols)
     grid = np.full((rows + 1, cols + 1, *row_images.shape[1:]), -1.0, "float32")
     grid[0, 1:], grid[1:, 0] = col_images, row_images
     for j in range(cols):  # a batch per column: cell (i, j) is image i, as its row source
-        grid[1:, j + 1] = style_mixing(
-            generator, z_rows, np.repeat(z_cols[j : j + 1], rows, axis=0), crossover
-        )
+        fine = np.repeat(w_cols[j : j + 1], rows, axis=0)
+        grid[1:, j + 1] = images_from_styles(generator, mix_styles(w_rows, fine, crossover))
     return grid
 
 
