@@ -12,7 +12,6 @@ from keras_gans.plotting import (
     plot_quality,
     read_loss_csv,
     save_image,
-    save_image_grid,
     to_uint8,
 )
 
@@ -147,7 +146,9 @@ class StepLosses(keras.callbacks.Callback):
     Keras hands callbacks each loss as its running mean over the epoch so
     far (the GANs' trackers), m_k after k steps. The mean of the steps j+1..k
     is then (k * m_k - j * m_j) / (k - j), exactly, with nothing added to
-    `train_step`. Rows: "epoch" (fractional: 2.5 is halfway through the
+    `train_step`. An epoch's last steps, after its last multiple of `every`,
+    make one more (shorter) window, so every epoch has its points however
+    short it is. Rows: "epoch" (fractional: 2.5 is halfway through the
     third), then one column per loss.
     """
 
@@ -156,20 +157,26 @@ class StepLosses(keras.callbacks.Callback):
         self.csv_path = csv_path
         self.every = every
         self.epoch = 0
-        self.last = (0, {})
+        self.written = (0, {})  # (steps, running means) at the last row written
+        self.seen = (0, {})  # the same at the last step
 
     def on_epoch_begin(self, epoch, logs=None):
         self.epoch = epoch
-        self.last = (0, {})
+        self.written = self.seen = (0, {})
 
     def on_train_batch_end(self, batch, logs=None):
-        k = batch + 1
-        if k % self.every:
-            return
-        means = {name: float(np.mean(value)) for name, value in (logs or {}).items()}
-        j, previous = self.last
+        self.seen = (batch + 1, {name: float(np.mean(value)) for name, value in (logs or {}).items()})
+        if self.seen[0] % self.every == 0:
+            self.write()
+
+    def on_epoch_end(self, epoch, logs=None):
+        if self.seen[0] > self.written[0]:
+            self.write()
+
+    def write(self):
+        (k, means), (j, previous) = self.seen, self.written
         window = {name: (k * m - j * previous.get(name, 0.0)) / (k - j) for name, m in means.items()}
-        self.last = (k, means)
+        self.written = self.seen
         steps = (self.params or {}).get("steps") or k
         new_file = not os.path.exists(self.csv_path)
         with open(self.csv_path, "a", newline="") as file:
@@ -177,6 +184,21 @@ class StepLosses(keras.callbacks.Callback):
             if new_file:
                 writer.writerow(["epoch", *window])
             writer.writerow([f"{self.epoch + k / steps:.4f}", *(f"{v:.6g}" for v in window.values())])
+
+
+class TensorBoard(keras.callbacks.TensorBoard):
+    """Keras' `TensorBoard`, whose per-epoch scalars (losses, scores) are written however short the epoch.
+
+    With `update_freq=N`, Keras wraps the whole of `fit` in
+    `tf.summary.record_if(step % N == 0)`; its own epoch-end scalars are
+    written under that condition too, so an epoch that ends between two
+    multiples of N writes nothing: every epoch of fewer than N steps left
+    TensorBoard empty. The epoch's summaries are written unconditionally here.
+    """
+
+    def on_epoch_end(self, epoch, logs=None):
+        with self.summary.record_if(True):
+            super().on_epoch_end(epoch, logs)
 
 
 class GridToTensorBoard(keras.callbacks.Callback):
@@ -199,7 +221,8 @@ class GridToTensorBoard(keras.callbacks.Callback):
 
         if self.writer is None:
             self.writer = tf.summary.create_file_writer(os.path.join(self.log_dir, "samples"))
-        with self.writer.as_default():
+        # Whatever step the epoch ends at (see `TensorBoard`).
+        with self.writer.as_default(), tf.summary.record_if(True):
             tf.summary.image("samples", grid[np.newaxis], step=epoch)
         self.writer.flush()
         self.monitor.last_grid = None
@@ -247,6 +270,7 @@ class SummarizePerformance(keras.callbacks.Callback):
         self.every = every
         self.rng = np.random.default_rng(seed)
         self.value_range = value_range
+        self.last_grid = None  # the last plot, as uint8, for GridToTensorBoard
 
     def summarize(self, epoch, generator, discriminator):
         """Prints and saves the evaluation after `epoch` (counting from 1); returns the accuracies."""
@@ -259,7 +283,8 @@ class SummarizePerformance(keras.callbacks.Callback):
         print(f">Accuracy real: {acc_real:.0%}, fake: {acc_fake:.0%}")
         os.makedirs(self.save_dir, exist_ok=True)
         plot = os.path.join(self.save_dir, f"{SUMMARY_PLOT_PREFIX}{epoch:03d}.png")
-        save_image_grid(fake[:100], plot, cols=10, value_range=self.value_range)
+        self.last_grid = image_grid(to_uint8(fake[:100], self.value_range), cols=10)
+        save_image(self.last_grid, plot)
         generator.save(os.path.join(self.save_dir, f"generator_model_{epoch:03d}.keras"))
         return {"acc_real": acc_real, "acc_fake": acc_fake}
 

@@ -21,18 +21,19 @@ renamed into place only when complete, so a kill or a full disk at any
 moment leaves a state that loads.
 """
 
-import csv
+import errno
 import glob
 import json
 import math
 import os
 import shutil
+import sys
 import time
 
 import keras
 import numpy as np
 
-from keras_gans.callbacks import GANMonitor, GridToTensorBoard, LossPlot, StepLosses
+from keras_gans.callbacks import GridToTensorBoard, LossPlot, StepLosses, TensorBoard
 from keras_gans.runtime import describe_run
 
 RUN_FILE = "run.json"
@@ -40,6 +41,7 @@ BACKUP_DIR = "backup"
 CONFIG_FILE = "config.json"  # in backup/: the options an unfinished run started with
 CLOCK_FILE = "clock.json"  # in each checkpoint: the time its epochs took, over how many sessions
 LOG_FILE = "train.log"  # where a long run's output goes: `... > runs/NAME/train.log`, made before the run
+LOCK_FILE = ".lock"  # held by the process that trains in the folder (`RunLock`)
 # What a run of the project writes at the top of its folder; --overwrite deletes these and nothing else.
 RUN_NAMES = {
     "samples",
@@ -54,7 +56,10 @@ RUN_NAMES = {
     "gan.keras",
     RUN_FILE,
     LOG_FILE,
+    LOCK_FILE,
 }
+# What may stand in a folder a new run starts in: the log its own command opened, the lock it holds.
+STARTING_NAMES = {LOG_FILE, LOCK_FILE}
 # Options that may differ when an unfinished run is resumed: they do not change what was trained.
 RESUME_MAY_CHANGE = {
     "epochs",
@@ -84,10 +89,12 @@ def check_output_dir(output_dir, overwrite=False, extra_names=()):
     `overwrite` is set; even then, files that a run of the project did not
     write (`RUN_NAMES`, `extra_names`) are refused, never deleted.
     """
+    if not str(output_dir).strip():
+        raise OutputDirError("--output-dir is empty; name a folder for the run (e.g. runs/my_run).")
     if os.path.exists(output_dir) and not os.path.isdir(output_dir):
         raise OutputDirError(f"--output-dir {output_dir} is a file, not a folder.")
     contents = set(os.listdir(output_dir)) if os.path.isdir(output_dir) else set()
-    if not contents - {LOG_FILE}:  # empty, or only the log that the run's own command opened
+    if not contents - STARTING_NAMES:  # empty, or only the log and lock of the run's own command
         return "new"
     if overwrite:
         foreign = sorted(name for name in contents - RUN_NAMES - set(extra_names) if not _temporary(name))
@@ -111,6 +118,73 @@ def check_output_dir(output_dir, overwrite=False, extra_names=()):
     )
 
 
+class RunLock:
+    """Holds `output_dir` for this process alone while it trains there: a second process is refused.
+
+    An exclusive `flock` on `output_dir/.lock`, which holds the holder's process id and command.
+    The system releases the lock when its process ends, however it ends (a kill included), so a
+    killed run never leaves the folder stuck: the next run takes the lock over, and says so.
+    Where `fcntl` does not exist (Windows) the folder is not locked.
+    """
+
+    def __init__(self, output_dir):
+        self.output_dir = output_dir
+        self.path = os.path.join(output_dir, LOCK_FILE)
+        self.fd = None
+
+    def __enter__(self):
+        try:
+            import fcntl
+        except ImportError:
+            return self
+        if not str(self.output_dir).strip() or os.path.isfile(self.output_dir):
+            return self  # nothing to lock: `check_output_dir` says what is wrong
+        try:
+            os.makedirs(self.output_dir, exist_ok=True)
+            self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as error:
+            message = f"cannot write in --output-dir {self.output_dir}: {describe_os_error(error)}"
+            raise OutputDirError(message) from None
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            holder = self._holder()
+            os.close(self.fd)
+            self.fd = None
+            raise OutputDirError(
+                f"{self.output_dir} is in use by {holder or 'another process'}. Wait for it to end, "
+                "or choose another --output-dir."
+            ) from None
+        previous = self._holder()
+        if previous:
+            print(f"Taking over {self.output_dir}: {previous} left it and is no longer running.")
+        os.ftruncate(self.fd, 0)
+        os.pwrite(self.fd, f"process {os.getpid()} ({' '.join(sys.argv)})".encode(), 0)
+        return self
+
+    def _holder(self):
+        return os.pread(self.fd, 4096, 0).decode(errors="replace").strip()
+
+    def __exit__(self, *exc):
+        if self.fd is not None:
+            os.ftruncate(self.fd, 0)  # a clean end leaves nothing to take over
+            os.close(self.fd)  # and releases the lock
+            self.fd = None
+
+
+def describe_os_error(error, path=None):
+    """What went wrong in an `OSError`, with the path it concerns; the way out where the disk is full.
+
+    Only a full disk (or quota) gets "free space": a folder where a file should be, or a file
+    left in the way, gets its own words and the path, so the user looks in the right place.
+    """
+    where = error.filename or path
+    text = f"{where}: {error.strerror or error}" if where else str(error.strerror or error)
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"{text}; the disk is full: free space"
+    return text
+
+
 def _temporary(name):
     """A file an atomic write left half-done when its run was killed (".gan.tmp.keras", "run.json.tmp")."""
     return name.endswith(".tmp") or (name.startswith(".") and name.endswith(".tmp.keras"))
@@ -121,8 +195,17 @@ def unfinished_config(output_dir):
     path = os.path.join(output_dir, BACKUP_DIR, CONFIG_FILE)
     if not os.path.exists(path):
         return None
-    with open(path) as file:
-        return json.load(file)
+    try:
+        with open(path) as file:
+            config = json.load(file)
+        if not isinstance(config, dict):
+            raise ValueError("not a JSON object of options")
+    except (OSError, ValueError) as error:
+        raise OutputDirError(
+            f"{output_dir} is an unfinished run whose options cannot be read ({path}: {error}). "
+            "Pass --overwrite to start again, or choose another --output-dir."
+        ) from None
+    return config
 
 
 def start_run_dir(output_dir, state, config, extra_names=()):
@@ -135,17 +218,16 @@ def start_run_dir(output_dir, state, config, extra_names=()):
     """
     if state == "replace":
         for name in os.listdir(output_dir):
-            # The log stays: it may be this very command's output.
-            if (name in RUN_NAMES or name in extra_names or _temporary(name)) and name != LOG_FILE:
+            # The log and the lock stay: they are this very command's.
+            if (name in RUN_NAMES or name in extra_names or _temporary(name)) and name not in STARTING_NAMES:
                 path = os.path.join(output_dir, name)
                 shutil.rmtree(path) if os.path.isdir(path) else os.remove(path)
     try:
         os.makedirs(os.path.join(output_dir, BACKUP_DIR), exist_ok=True)
         write_json_atomically(os.path.join(output_dir, BACKUP_DIR, CONFIG_FILE), config)
     except OSError as error:
-        raise OutputDirError(
-            f"cannot write in --output-dir {output_dir}: {error.strerror or error}"
-        ) from None
+        message = f"cannot write in --output-dir {output_dir}: {describe_os_error(error)}"
+        raise OutputDirError(message) from None
 
 
 # Values older versions recorded (None: also the option did not exist yet) that mean what today's
@@ -267,14 +349,15 @@ class Checkpoint(keras.callbacks.Callback):
             self.model.save_weights(path)
             _fsync(path)
             write_json_atomically(os.path.join(temporary, CLOCK_FILE), clock)
+            if os.path.exists(final):  # a checkpoint of this epoch that could not be read: skipped at start
+                shutil.rmtree(final)
             os.replace(temporary, final)
             _fsync(self.backup_dir)
         except OSError as error:
             shutil.rmtree(temporary, ignore_errors=True)
             raise TrainingStopped(
-                f"could not write the checkpoint of epoch {epoch + 1} ({error.strerror or error}); the "
-                f"checkpoint of epoch {self.restored_epoch} is kept. Free space and re-run the same "
-                "command to resume."
+                f"could not write the checkpoint of epoch {epoch + 1} ({describe_os_error(error, final)}); "
+                f"the checkpoint of epoch {self.restored_epoch} is kept. Re-run the same command to resume."
             ) from None
         for _, older in self.checkpoints()[1:]:
             if os.path.dirname(older) != self.backup_dir:  # a legacy file stays until the run ends
@@ -432,26 +515,13 @@ def fit_gan(
     logging ones. `log_every` steps: the within-epoch loss curve and
     TensorBoard's step scalars. Returns Keras' `History`.
     """
-    paths = run_paths(output_dir)
     os.makedirs(os.path.join(output_dir, BACKUP_DIR), exist_ok=True)
     if steps_per_epoch:
         # An epoch of `steps_per_epoch` batches, however small the dataset.
         dataset = dataset.repeat()
     checkpoint = Checkpoint(os.path.join(output_dir, BACKUP_DIR), resuming)
-    logs_dir = os.path.join(output_dir, "logs")
-    monitors = [c for c in callbacks if isinstance(c, GANMonitor)]
-    all_callbacks = [
-        *quality,
-        # Its on_train_begin restores the state before any other callback's runs.
-        checkpoint,
-        StopOnNonFinite(checkpoint),
-        keras.callbacks.CSVLogger(paths["losses_csv"], append=True),
-        StepLosses(paths["losses_steps"], every=log_every),
-        LossPlot(paths["losses_csv"], paths["losses_png"], paths["losses_steps"], paths["quality_png"]),
-        *callbacks,
-        *[GridToTensorBoard(monitor, logs_dir) for monitor in monitors[:1]],
-        keras.callbacks.TensorBoard(logs_dir, update_freq=log_every, write_graph=False, profile_batch=0),
-    ]
+    saving = [checkpoint, StopOnNonFinite(checkpoint)]
+    all_callbacks = run_callbacks(output_dir, callbacks, quality, saving, log_every)
     if verbose:
         print(f"Training: {describe_run(gan)}")
     return gan.fit(
@@ -464,13 +534,29 @@ def fit_gan(
     )
 
 
-def write_loss_csv(history, path):
-    """Writes `history` ({"epoch": [...], "d_loss": [...], ...}) as CSVLogger would (NaN as "NA")."""
-    rows = zip(*history.values(), strict=True)
-    with open(path, "w", newline="") as file:
-        writer = csv.writer(file)
-        writer.writerow(history)
-        writer.writerows([["NA" if v != v else v for v in row] for row in rows])
+def run_callbacks(output_dir, callbacks=(), quality=(), saving=(), log_every=50):
+    """Every run's callbacks around the tutorial's own `callbacks`, in the order they must run.
+
+    `quality` (a `QualityMonitor` and a `KeepBest`) comes first, so that
+    the checkpoint, the logs and TensorBoard see the epoch's scores; then
+    `saving` (`fit_gan`'s `Checkpoint`, whose on_train_begin restores the
+    state before any other callback's, and `StopOnNonFinite`); the loss
+    files; the tutorial's `callbacks` (its sample grids); TensorBoard last,
+    with the first grid any of those callbacks drew (a `last_grid`).
+    """
+    paths = run_paths(output_dir)
+    logs_dir = os.path.join(output_dir, "logs")
+    grids = [c for c in callbacks if hasattr(c, "last_grid")]
+    return [
+        *quality,
+        *saving,
+        keras.callbacks.CSVLogger(paths["losses_csv"], append=True),
+        StepLosses(paths["losses_steps"], every=log_every),
+        LossPlot(paths["losses_csv"], paths["losses_png"], paths["losses_steps"], paths["quality_png"]),
+        *callbacks,
+        *[GridToTensorBoard(monitor, logs_dir) for monitor in grids[:1]],
+        TensorBoard(logs_dir, update_freq=log_every, write_graph=False, profile_batch=0),
+    ]
 
 
 def save_run(output_dir, generator, gan, record):
@@ -493,8 +579,8 @@ def save_run(output_dir, generator, gan, record):
         write_json_atomically(paths["run"], record)
     except OSError as error:
         raise TrainingStopped(
-            f"could not save the trained models in {output_dir} ({error.strerror or error}); the "
-            "checkpoint of the last epoch is kept. Free space and re-run the same command to save them."
+            f"could not save the trained models in {output_dir} ({describe_os_error(error)}); the "
+            "checkpoint of the last epoch is kept. Re-run the same command to save them."
         ) from None
     # The run is finished and saved: its backup is no longer needed.
     shutil.rmtree(os.path.join(output_dir, BACKUP_DIR), ignore_errors=True)

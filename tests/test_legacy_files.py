@@ -34,7 +34,11 @@ def test_an_old_gan_file_loads_generates_the_same_images_and_losses(name):
     with np.load(DATA / f"{name}_io.npz") as saved:
         inputs = [saved[f"arr_{i}"] for i in range(sum(key.startswith("arr_") for key in saved.files))]
         generated = keras.ops.convert_to_numpy(gan.generator(inputs[0] if len(inputs) == 1 else inputs))
-        np.testing.assert_array_equal(generated, saved["expected"])
+        # Recorded on another CPU: oneDNN picks its kernels by CPU, so round-off differs (up to 2.6e-8 in
+        # images that vary by 0.02 on a Zen 4 against a Xeon's). Allowed: 1e-4 of that variation, about 80
+        # times the round-off; one kernel of the last layer scaled by 1.001 moves the images by more.
+        expected = saved["expected"]
+        np.testing.assert_allclose(generated, expected, rtol=0, atol=1e-4 * expected.std())
         real, fake = saved["real_output"], saved["fake_output"]
         assert float(gan.discriminator_loss(real, fake)) == pytest.approx(float(saved["d_loss"]), rel=1e-6)
         assert float(gan.generator_loss(fake)) == pytest.approx(float(saved["g_loss"]), rel=1e-6)

@@ -7,6 +7,8 @@ callbacks after it (CSVLogger, TensorBoard, ModelCheckpoint, EarlyStopping)
 and `fit`'s History see them as they see the losses.
 """
 
+import time
+
 import keras
 
 
@@ -51,6 +53,7 @@ class QualityMonitor(keras.callbacks.Callback):
         self.part = part
         self.verbose = verbose
         self.scores = {}
+        self.seconds = None  # how long the last evaluation took
         self._first_epoch = None
 
     def on_train_begin(self, logs=None):
@@ -72,9 +75,12 @@ class QualityMonitor(keras.callbacks.Callback):
         generator = self.generator
         if generator is None:  # the GAN's generator (or other part), or the model itself
             generator = getattr(self.model, self.part, self.model)
+        began = time.perf_counter()
         scores = {self.prefix + name: float(value) for name, value in self.score_fn(generator).items()}
+        self.seconds = time.perf_counter() - began
         self.scores[epoch] = scores
         if logs is not None:
             logs.update(scores)
         if self.verbose:
-            print(f"epoch {epoch + 1}: " + ", ".join(f"{k} {v:.4g}" for k, v in scores.items()))
+            shown = ", ".join(f"{k} {v:.4g}" for k, v in scores.items())
+            print(f"epoch {epoch + 1}: {shown} (scored in {self.seconds:.1f} s)")

@@ -35,8 +35,16 @@ def latent_vectors(generator, count, latent_dim=None, seed=0):
     return np.random.default_rng(seed).standard_normal((count, latent_dim)).astype("float32")
 
 
-def generate(generator, labels=None, n=None, latent_dim=None, num_classes=10, seed=0, batch_size=500, z=None):
-    """Generated images, in the generator's own range.
+# Images per generator call. Memory, not speed, sets it: the face DCGAN's last layers hold two
+# 64x64x512 activations, 17 MB per image, so 500 images at once needed 10 GB; 32 need about 0.5 GB,
+# and generate as fast (measured in docs/speed.md, "Memory").
+GENERATE_BATCH = 32
+
+
+def generate(
+    generator, labels=None, n=None, latent_dim=None, num_classes=10, seed=0, batch_size=GENERATE_BATCH, z=None
+):
+    """Generated images, in the generator's own range, `batch_size` at a time.
 
     A conditional generator (inputs `[z, one-hot]`) draws one image per entry
     of `labels`; an unconditional one draws `n` images. The latent vectors

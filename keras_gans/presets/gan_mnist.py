@@ -10,7 +10,6 @@ write the run folder through the same code.
 """
 
 import time
-import types
 
 import keras
 import numpy as np
@@ -26,7 +25,6 @@ from keras_gans.models.gan_mnist import (
     define_discriminator,
     define_gan,
 )
-from keras_gans.plotting import plot_losses, plot_quality
 from keras_gans.presets.base import (
     OptionError,
     Preset,
@@ -38,7 +36,7 @@ from keras_gans.presets.base import (
 )
 from keras_gans.presets.mnist import MNIST_OPTIONS, MNIST_SCORING, mnist_source, mnist_train
 from keras_gans.runtime import build_gan
-from keras_gans.training import TrainingStopped, write_loss_csv
+from keras_gans.training import TrainingStopped, run_callbacks
 
 METHODS = ("composite", "fit")
 
@@ -133,52 +131,49 @@ def train_composite(config, data, monitors, paths, resuming, start, quality):
 
     generator, discriminator, composite = build_gan(build, config["strategy"], config["mixed_precision"])
     start()
-    (summary,) = monitors
-    holder = types.SimpleNamespace(generator=generator, sampler=generator)  # what the quality callbacks read
-    for callback in quality:
-        callback.set_model(holder)
-        callback.set_params({"epochs": config["epochs"]})
-        callback.on_train_begin()
+    # What the run's callbacks read of a GAN (scores, best/, plots): the composite holds both networks.
+    composite.generator = composite.sampler = generator
+    composite.discriminator = discriminator
+    # The same callbacks as every run trained by `fit`, called as `fit` calls them (no checkpoint).
+    callbacks = keras.callbacks.CallbackList(
+        run_callbacks(paths["output_dir"], monitors, quality, log_every=config["log_every"]),
+        model=composite,
+        epochs=config["epochs"],
+        steps=config["steps_per_epoch"],
+    )
     rng = np.random.default_rng(config["seed"])
-    history = {"epoch": [], "d_loss": [], "g_loss": []}
+    callbacks.on_train_begin()
     for epoch in range(config["epochs"]):
         began = time.perf_counter()
-        losses = [
-            composite_train_step(
-                generator,
-                discriminator,
-                composite,
-                data.images,
-                config["latent_dim"],
-                config["batch_size"],
-                rng,
-                config["label_smoothing"],
+        callbacks.on_epoch_begin(epoch)
+        losses = []
+        for step in range(config["steps_per_epoch"]):
+            callbacks.on_train_batch_begin(step)
+            losses.append(
+                composite_train_step(
+                    generator,
+                    discriminator,
+                    composite,
+                    data.images,
+                    config["latent_dim"],
+                    config["batch_size"],
+                    rng,
+                    config["label_smoothing"],
+                )
             )
-            for _ in range(config["steps_per_epoch"])
-        ]
-        d_loss, g_loss = np.mean(losses, axis=0)
+            # As `fit` reports them: the mean of the epoch's steps so far.
+            d_loss, g_loss = np.mean(losses, axis=0)
+            callbacks.on_train_batch_end(step, {"d_loss": float(d_loss), "g_loss": float(g_loss)})
         if not np.isfinite([d_loss, g_loss]).all():
             raise TrainingStopped(
                 f"non-finite loss in epoch {epoch + 1} (d_loss={d_loss:.4g}, g_loss={g_loss:.4g}); "
                 "the composite loop keeps no checkpoint: start again with a lower --learning-rate"
             )
-        logs = {"d_loss": float(d_loss), "g_loss": float(g_loss)}
-        for callback in quality:
-            callback.on_epoch_begin(epoch)
-            callback.on_epoch_end(epoch, logs)
-        for key in logs.keys() - history.keys():  # a score's first epoch
-            history[key] = [float("nan")] * epoch
-        history["epoch"].append(epoch)
-        for key in history.keys() - {"epoch"}:
-            history[key].append(logs.get(key, float("nan")))
-        write_loss_csv(history, paths["losses_csv"])
-        plot_losses(history, paths["losses_png"])
-        plot_quality(history, paths["quality_png"])
         if config["verbose"]:
             seconds = time.perf_counter() - began
             print(f"Epoch {epoch + 1}/{config['epochs']}: d={d_loss:.3f}, g={g_loss:.3f} ({seconds:.1f} s)")
-        if (epoch + 1) % config["every"] == 0:
-            summary.summarize(epoch + 1, generator, discriminator)
+        callbacks.on_epoch_end(epoch, {"d_loss": float(d_loss), "g_loss": float(g_loss)})
+    callbacks.on_train_end()
     return generator, None, composite
 
 
