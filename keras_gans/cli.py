@@ -7,9 +7,19 @@ default is written twice.
 
 import argparse
 import json
-import math
 import os
 import sys
+
+from keras_gans.options import (  # noqa: F401  (the scripts' argparse types, from here)
+    STRATEGIES,
+    OptionError,
+    argparse_type,
+    check_options,
+    fraction,
+    non_negative_int,
+    positive_float,
+    positive_int,
+)
 
 # TensorFlow's C++ start-up chatter (CUDA probes, oneDNN notice) would bury
 # the training output; keras_gans prints what matters (see runtime.describe_run).
@@ -22,51 +32,10 @@ def command_line(script, argv=None):
     return " ".join([f"python scripts/{script}", *(sys.argv[1:] if argv is None else argv)])
 
 
-def number_type(kind, accept, requirement):
-    """An argparse type: `kind` (int or float) of the text, kept if `accept(value)`, else one line."""
-    noun = "a whole number" if kind is int else "a number"
-
-    def parse(text):
-        try:
-            value = kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected {noun}, got {text!r}") from None
-        if not accept(value):
-            raise argparse.ArgumentTypeError(f"must be {requirement}, got {value}")
-        return value
-
-    parse.__doc__ = f"argparse type: {noun} that is {requirement}."
-    return parse
-
-
-positive_int = number_type(int, lambda v: v >= 1, "at least 1")
-non_negative_int = number_type(int, lambda v: v >= 0, "at least 0")
-positive_float = number_type(float, lambda v: v > 0 and math.isfinite(v), "a finite number greater than 0")
-fraction = number_type(float, lambda v: 0 <= v < 1, "at least 0 and below 1")
-
-
 MNIST_PATH_HELP = (
     "a Keras-format mnist.npz or a folder of the four IDX files (default: $KERAS_GANS_MNIST, "
     "else Keras' download)"
 )
-
-# The type of each option a preset may expose (others are strings).
-OPTION_TYPES = {
-    "latent_dim": positive_int,
-    "learning_rate": positive_float,
-    "label_smoothing": fraction,
-    "max_images": positive_int,
-    "num_images": positive_int,
-    "image_size": positive_int,
-    "sample_every": positive_int,
-    "every": positive_int,
-    "per_class": positive_int,
-    "eval_samples": positive_int,
-    "d_epochs": non_negative_int,
-    "g_epochs": non_negative_int,
-    "embedding_dim": positive_int,
-}
-
 
 def build_parser(preset, description=None):
     """The script's parser: the preset's own options, then the common ones, with the preset's defaults."""
@@ -78,40 +47,32 @@ def build_parser(preset, description=None):
     def add(name, help, **kwargs):
         default = config[name]
         shown = "" if default is None or "default:" in help else " (default: %(default)s)"
+        kwargs.setdefault("type", argparse_type(name, default))  # keras_gans.options: the same as --config's
         parser.add_argument(f"--{name.replace('_', '-')}", default=default, help=help + shown, **kwargs)
 
     for name, spec in preset.options.items():
-        spec = {"help": spec} if isinstance(spec, str) else dict(spec)
-        add(name, type=OPTION_TYPES.get(name, spec.pop("type", None)), **spec)
+        add(name, **({"help": spec} if isinstance(spec, str) else spec))
     add(
         "output_dir",
         "folder for samples, losses, checkpoints and the saved generator; "
         "re-running with an unfinished run's folder resumes it",
     )
-    add("epochs", "epochs to train", type=positive_int)
-    add("batch_size", "images per batch", type=positive_int)
-    add(
-        "steps_per_epoch", "batches per epoch, for short runs (default: the whole dataset)", type=positive_int
-    )
-    add("seed", "seed for weights, data order, latent vectors and samples", type=int)
+    add("epochs", "epochs to train")
+    add("batch_size", "images per batch")
+    add("steps_per_epoch", "batches per epoch, for short runs (default: the whole dataset)")
+    add("seed", "seed for weights, data order, latent vectors and samples")
     if preset.quality is not None:
         add(
             "eval_every",
             "score the generator every N epochs and at the last (0: never); the best one is kept in best/",
-            type=non_negative_int,
         )
     if preset.kind == "images":
         add(
             "ema_decay",
             "keep a moving average of the generator's weights with this decay (e.g. 0.999) and draw, "
             "score and save from it; 0: off",
-            type=fraction,
         )
-    add(
-        "log_every",
-        "steps between the points of the within-epoch loss curve and TensorBoard's",
-        type=positive_int,
-    )
+    add("log_every", "steps between the points of the within-epoch loss curve and TensorBoard's")
     parser.add_argument(
         "--no-xla",
         dest="xla",
@@ -128,7 +89,7 @@ def build_parser(preset, description=None):
         "strategy",
         "tf.distribute strategy: default (one device), mirrored (all local GPUs), "
         "multiworker (machines in TF_CONFIG)",
-        choices=("default", "mirrored", "multiworker"),
+        choices=STRATEGIES,
     )
     parser.add_argument(
         "--mixed-precision",
@@ -154,6 +115,8 @@ def recorded_config(path, preset):
         with open(path) as file:
             record = json.load(file)
         config = record["config"]
+        if not isinstance(config, dict):
+            raise TypeError('expected {"tutorial": ..., "config": {...}}, as a run.json holds')
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise argparse.ArgumentTypeError(f"cannot read a run's config from {path}: {error}") from None
     if record.get("tutorial") != preset.name:
@@ -173,10 +136,10 @@ def config_options(config, preset, source):
         )
     # Whether to overwrite, and how much to print, are this command's choices.
     config = {key: value for key, value in config.items() if key not in ("overwrite", "verbose")}
-    return {
-        key: tuple(value) if isinstance(defaults[key], tuple) and isinstance(value, list) else value
-        for key, value in config.items()
-    }
+    try:  # each value as the command line would take it (lists back to tuples), or one line
+        return check_options(config, defaults)
+    except OptionError as error:
+        raise argparse.ArgumentTypeError(f"{source}: {error}") from None
 
 
 def parse_options(preset, argv=None, description=None):
@@ -194,8 +157,6 @@ def parse_options(preset, argv=None, description=None):
         args = parser.parse_args(argv)
     options = {**recorded, **vars(args)}
     del options["config"]
-    from keras_gans.presets import OptionError
-
     try:
         preset.config(**options)  # the tutorial's own checks, before anything is read or written
     except OptionError as error:
@@ -214,7 +175,6 @@ def main(name, argv=None, description=None):
 def run(preset, **options):
     """Trains `preset`; known user errors become one message and exit code 2."""
     from keras_gans.data.images import DataError
-    from keras_gans.presets import OptionError
     from keras_gans.runner import train
     from keras_gans.training import OutputDirError, TrainingStopped
 

@@ -18,9 +18,11 @@ from keras_gans.presets import get_preset
 from keras_gans.runtime import build_gan, describe_machine, strategy_name
 from keras_gans.training import (
     KeepBest,
+    RunLock,
     TrainingStopped,
     check_output_dir,
     compare_resumed_config,
+    describe_os_error,
     fit_gan,
     run_clock,
     run_paths,
@@ -39,6 +41,11 @@ def train(preset, **options):
     """
     preset = get_preset(preset)
     config = preset.config(**options)
+    with RunLock(config["output_dir"]):  # one process at a time in a run folder
+        return _train(preset, config)
+
+
+def _train(preset, config):
     recorded = jsonable({**config, "strategy": strategy_name(config["strategy"])})
     started = time.time()
     output_dir = config["output_dir"]
@@ -80,10 +87,10 @@ def train(preset, **options):
                 quality=quality,
                 log_every=config["log_every"],
             )
-        except OSError as error:  # a log or a sample grid could not be written: a full disk, most often
+        except OSError as error:  # a log or a sample grid could not be written
             raise TrainingStopped(
-                f"could not write in {output_dir} ({error.strerror or error}); the checkpoint of the last "
-                "finished epoch is kept. Free space and re-run the same command to resume."
+                f"could not write in {output_dir} ({describe_os_error(error)}); the checkpoint of the last "
+                "finished epoch is kept. Re-run the same command to resume."
             ) from None
         generator, model = gan.sampler if hasattr(gan, "sampler") else gan.generator, gan
     extra = preset.finish(config, data, generator, paths) if preset.finish else {}

@@ -112,5 +112,5 @@ def test_label_smoothing_moves_only_the_real_labels():
 def test_bad_label_conventions_are_refused():
     with pytest.raises(ValueError, match="real_label must be 0 or 1"):
         POINTS.build_gan(TrainingData(), real_label=0.5)
-    with pytest.raises(ValueError, match='d_loss_reduction must be "mean" or "sum"'):
+    with pytest.raises(ValueError, match="--d-loss-reduction: must be one of sum, mean, got 'max'"):
         POINTS.build_gan(TrainingData(), d_loss_reduction="max")

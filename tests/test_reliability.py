@@ -399,3 +399,167 @@ def test_a_full_disk_at_the_final_save_keeps_the_checkpoint_and_the_rerun_saves(
     assert cli_main("points_ring", args) == 0  # nothing left to train: it resumes after epoch 2 and saves
     assert "Resuming after epoch 2" in capsys.readouterr().out
     assert record(out)["config"]["epochs"] == 2 and (out / "generator.keras").exists()
+
+
+# --- One process per run folder, and what blocks a run ----------------------------
+
+# The toy run holds after its first epoch (checkpoint written) until it is killed.
+HOLD_AFTER_FIRST_EPOCH = """
+import time
+class Hold(keras.callbacks.Callback):
+    def on_epoch_end(self, epoch, logs=None):
+        if epoch == 0:
+            print("HOLDING", flush=True)
+            time.sleep(600)
+original = toy_gan.POINTS.monitors
+object.__setattr__(toy_gan.POINTS, "monitors", lambda *a: [*original(*a), Hold()])
+"""
+
+
+def test_a_folder_in_use_is_refused_and_a_dead_holders_lock_is_taken_over(tmp_path, points_preset):
+    out = tmp_path / "run"
+    args = ["--output-dir", str(out), "--epochs", "3", "--seed", "0"]
+    first = toy_process(args, HOLD_AFTER_FIRST_EPOCH)
+    try:
+        wait_for_line(first, "HOLDING")
+        # A second process on the same folder, resuming or not, is refused at once and changes nothing.
+        before = sorted(p.name for p in (out / "backup").iterdir())
+        for extra in ([], ["--overwrite"]):
+            second = run_toy(args + extra)
+            assert second.returncode == 2, second.stderr[-2000:]
+            line = second.stderr.strip().splitlines()[-1]
+            assert line.startswith(f"error: {out} is in use by process {first.pid} ("), line
+        assert sorted(p.name for p in (out / "backup").iterdir()) == before
+    finally:
+        first.send_signal(signal.SIGKILL)
+        first.wait()
+    # The holder was killed: the next run takes its lock over, says so, resumes and finishes.
+    third = run_toy(args)
+    assert third.returncode == 0, third.stderr[-2000:]
+    assert f"Taking over {out}: process {first.pid} (" in third.stdout
+    assert "Resuming after epoch 1" in third.stdout
+    assert [row.split(",")[0] for row in (out / "losses.csv").read_text().splitlines()] == [
+        "epoch",
+        "0",
+        "1",
+        "2",
+    ]
+    # A clean end leaves nothing to take over.
+    again = run_toy(["--output-dir", str(out), "--epochs", "3", "--seed", "0", "--overwrite"])
+    assert again.returncode == 0 and "Taking over" not in again.stdout
+
+
+def test_an_empty_output_dir_is_refused_and_nothing_is_written(tmp_path, points_preset, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for blank in ("", "  "):
+        assert cli_main("points_ring", ["--output-dir", blank, "--epochs", "1"]) == 2
+        assert capsys.readouterr().err.strip() == (
+            "error: --output-dir is empty; name a folder for the run (e.g. runs/my_run)."
+        )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_unreadable_checkpoint_does_not_block_the_one_that_replaces_it(tmp_path, points_preset, capsys):
+    out = tmp_path / "run"
+    args = ["--output-dir", str(out), "--epochs", "3", "--seed", "0"]
+    first = toy_process(args, HOLD_AFTER_FIRST_EPOCH)
+    wait_for_line(first, "HOLDING")
+    first.send_signal(signal.SIGKILL)
+    first.wait()
+    weights = out / "backup" / "epoch_0001" / "state.weights.h5"
+    os.truncate(weights, 5000)  # the checkpoint of a killed run, cut short
+    assert cli_main("points_ring", args) == 0
+    output = capsys.readouterr().out
+    assert "Skipping the unreadable checkpoint" in output and "starting from the first" in output
+    assert record(out)["config"]["epochs"] == 3 and not (out / "backup").exists()
+
+
+@pytest.mark.parametrize("obstacle", ["samples", "losses.csv"])
+def test_a_path_in_the_way_is_named_and_not_blamed_on_the_disk(tmp_path, points_preset, capsys, obstacle):
+    out = tmp_path / "run"
+    args = ["--output-dir", str(out), "--epochs", "2", "--seed", "0"]
+    out.mkdir()
+    (out / "backup").mkdir()  # an unfinished run whose samples/ is a file, or whose losses.csv a folder
+    (out / obstacle).mkdir() if obstacle.endswith(".csv") else (out / obstacle).write_text("")
+    assert cli_main("points_ring", args) in (1, 2)
+    error = capsys.readouterr().err.strip().splitlines()
+    assert len(error) == 1 and str(out / obstacle) in error[0], error
+    assert "free space" not in error[0].lower() and "Traceback" not in error[0]
+
+
+# --- A value is checked the same way wherever it comes from -----------------------
+
+BAD_VALUES = [
+    ("cgan_mnist", "latent_dim", 0, "--latent-dim: must be a whole number at least 1, got 0"),
+    ("cgan_mnist", "epochs", 0, "--epochs: must be a whole number at least 1, got 0"),
+    ("cgan_mnist", "epochs", 1.5, "--epochs: must be a whole number at least 1, got 1.5"),
+    ("cgan_mnist", "batch_size", -5, "--batch-size: must be a whole number at least 1, got -5"),
+    ("cgan_mnist", "g_widths", "abc", "--g-widths: must be one or more whole numbers, each at least 1"),
+    ("cgan_mnist", "eval_every", -1, "--eval-every: must be a whole number at least 0, got -1"),
+    ("cgan_mnist", "seed", -1, "--seed: must be a whole number from 0 to 4294967295, got -1"),
+    ("cgan_mnist", "seed", 10**20, "--seed: must be a whole number from 0 to 4294967295"),
+    ("cgan_mnist", "d_loss_reduction", "median", "--d-loss-reduction: must be one of sum, mean, got 'med"),
+    ("stylegan", "w_dim", "8", "--w-dim: must be a whole number at least 1, got '8'"),
+]
+
+
+@pytest.mark.parametrize("name, option, value, message", BAD_VALUES)
+def test_a_bad_value_from_python_or_a_config_file_is_refused_before_anything_runs(
+    name, option, value, message, tmp_path, capsys
+):
+    from keras_gans.options import OptionError
+    from keras_gans.presets import get_preset
+
+    preset = get_preset(name)
+    with pytest.raises(OptionError) as raised:
+        preset.config(**{option: value})
+    assert str(raised.value).startswith(message)
+    # The same value in a finished run's run.json, re-run with --config: one line, nothing written.
+    recorded = {**json.loads(json.dumps(preset.config(), default=list)), option: value}
+    config = tmp_path / "run.json"
+    config.write_text(json.dumps({"tutorial": name, "config": recorded}))
+    out = tmp_path / "again"
+    with pytest.raises(SystemExit) as exit_code:
+        cli_main(name, ["--config", str(config), "--output-dir", str(out)])
+    assert exit_code.value.code == 2 and message in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_the_command_line_parses_every_option_by_its_type(capsys):
+    from keras_gans.cli import parse_options
+    from keras_gans.presets import get_preset
+
+    options = parse_options(get_preset("stylegan"), ["--w-dim", "8", "--gp-weight", "2.5", "--seed", "7"])
+    assert (options["w_dim"], options["gp_weight"], options["seed"]) == (8, 2.5, 7)
+    for argv, message in (
+        (["--seed", "-1"], "--seed: must be a whole number from 0 to 4294967295, got -1"),
+        (["--seed", "99999999999999999999999"], "--seed: must be a whole number from 0 to 4294967295"),
+        (["--w-dim", "eight"], "--w-dim: expected a whole number, got 'eight'"),
+    ):
+        with pytest.raises(SystemExit):
+            parse_options(get_preset("stylegan"), argv)
+        assert message in capsys.readouterr().err
+
+
+def test_a_config_that_is_not_an_object_is_one_line(tmp_path, capsys):
+    config = tmp_path / "run.json"
+    for text in ('{"tutorial": "cgan_mnist", "config": [1, 2]}', "[1, 2]", "{oops"):
+        config.write_text(text)
+        with pytest.raises(SystemExit):
+            cli_main("cgan_mnist", ["--config", str(config)])
+        error = capsys.readouterr().err.strip().splitlines()[-1]
+        assert f"error: --config: cannot read a run's config from {config}" in error
+
+
+def test_an_unfinished_run_whose_options_cannot_be_read_is_one_line(tmp_path, points_preset, capsys):
+    out = tmp_path / "run"
+    (out / "backup").mkdir(parents=True)
+    args = ["--output-dir", str(out), "--epochs", "1", "--seed", "0"]
+    for text in ("{oops", "[1, 2]"):
+        (out / "backup" / "config.json").write_text(text)
+        assert cli_main("points_ring", args) == 2
+        error = capsys.readouterr().err.strip()
+        assert error.startswith(f"error: {out} is an unfinished run whose options cannot be read")
+        assert error.endswith("Pass --overwrite to start again, or choose another --output-dir.")
+        assert (out / "backup" / "config.json").read_text() == text  # nothing touched
+    assert cli_main("points_ring", [*args, "--overwrite"]) == 0  # the way out the line names

@@ -41,9 +41,9 @@ def test_help_documents_every_option(tmp_path):
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["--epochs", "-1"], "--epochs: must be at least 1, got -1"),
-        (["--batch-size", "0"], "--batch-size: must be at least 1, got 0"),
-        (["--learning-rate", "zero"], "--learning-rate: expected a number"),
+        (["--epochs", "-1"], "--epochs: must be a whole number at least 1, got -1"),
+        (["--batch-size", "0"], "--batch-size: must be a whole number at least 1, got 0"),
+        (["--learning-rate", "zero"], "--learning-rate: expected a finite number"),
         (["--strategy", "tpu"], "--strategy: invalid choice"),
     ],
 )

@@ -11,6 +11,8 @@ from collections.abc import Callable
 
 import keras
 
+from keras_gans.options import OptionError, check_options
+
 # Options every tutorial has, with their defaults; a preset adds its own and
 # may change these (every preset sets `epochs` and `batch_size`).
 COMMON_DEFAULTS = {
@@ -30,10 +32,6 @@ COMMON_DEFAULTS = {
     "eval_every": 1,
     "log_every": 50,  # steps between the points of the within-epoch loss curve and TensorBoard's
 }
-
-
-class OptionError(ValueError):
-    """An option value that this tutorial cannot run with."""
 
 
 @dataclasses.dataclass
@@ -141,11 +139,12 @@ class Preset:
 
     def config(self, **overrides):
         """The resolved options: common defaults, this tutorial's, then `overrides`."""
-        config = {**COMMON_DEFAULTS, "output_dir": f"runs/{self.name}", **self.defaults}
-        unknown = sorted(set(overrides) - set(config))
+        defaults = {**COMMON_DEFAULTS, "output_dir": f"runs/{self.name}", **self.defaults}
+        unknown = sorted(set(overrides) - set(defaults))
         if unknown:
             raise OptionError(f"{self.name} has no option {', '.join(unknown)}")
-        config.update(overrides)
+        # Each value checked by its type (keras_gans.options), as the command line checks its text.
+        config = check_options({**defaults, **overrides}, defaults)
         if self.check:
             self.check(config)
         return config

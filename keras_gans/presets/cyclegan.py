@@ -11,7 +11,6 @@ import os
 
 import numpy as np
 
-from keras_gans.cli import positive_int
 from keras_gans.data.unpaired import (
     DEFAULT_DATA_DIR,
     STANDIN_CLASSES,
@@ -271,9 +270,9 @@ PRESET = register(
             "image_size": "side of the square images, a multiple of 4 (default: keras.io's 256; 32 for the "
             "stand-in); the same layers, with smaller feature maps",
             "learning_rate": "Adam learning rate of all four networks",
-            "lambda_cycle": {"help": "weight of the cycle loss", "type": float},
-            "lambda_identity": {"help": "weight of the identity loss, times --lambda-cycle", "type": float},
-            "num_residual_blocks": {"help": "residual blocks of each generator", "type": positive_int},
+            "lambda_cycle": "weight of the cycle loss",
+            "lambda_identity": "weight of the identity loss, times --lambda-cycle",
+            "num_residual_blocks": "residual blocks of each generator",
             "max_images": "train on the first N images of each domain (default: all)",
             "num_images": "test images of each domain in the figure drawn every --sample-every epochs",
             "sample_every": "draw the figure (inputs, translations, reconstructions) every N epochs",

@@ -13,7 +13,6 @@ import os
 import numpy as np
 
 from keras_gans.callbacks import GANMonitor
-from keras_gans.cli import positive_float, positive_int
 from keras_gans.models.stylegan import (
     ProgressiveGrowth,
     build_stylegan,
@@ -174,21 +173,15 @@ PRESET = register(
         options={
             "data_dir": "folder of training images, searched recursively "
             "(default: download CelebA into data/celeba_gan/)",
-            "target_size": {
-                "help": "the last resolution of the progressive growth, a power of two (keras.io: 64); "
-                "the schedule takes 11 epochs to 16, 19 to 32, 29 to 64",
-                "type": positive_int,
-            },
+            "target_size": "the last resolution of the progressive growth, a power of two (keras.io: 64); "
+            "the schedule takes 11 epochs to 16, 19 to 32, 29 to 64",
             "latent_dim": "size of z",
             "w_dim": "size of the styles w (the mapping network's width)",
-            "mapping_layers": {"help": "dense layers of the mapping network", "type": positive_int},
-            "max_filters": {
-                "help": "cap on keras.io's filters per resolution (512: keras.io's)",
-                "type": positive_int,
-            },
+            "mapping_layers": "dense layers of the mapping network",
+            "max_filters": "cap on keras.io's filters per resolution (512: keras.io's)",
             "learning_rate": "Adam rate of both networks at 4x4 and 8x8, halved at each doubling beyond",
-            "gp_weight": {"help": "weight of the gradient penalty", "type": positive_float},
-            "d_steps": {"help": "discriminator updates per generator update", "type": positive_int},
+            "gp_weight": "weight of the gradient penalty",
+            "d_steps": "discriminator updates per generator update",
             "max_images": "train on the first N images only (default: all)",
             "num_images": "sample images saved each epoch",
             "eval_samples": "faces generated for each evaluation",

@@ -1,0 +1,165 @@
+"""What each option's value may be, checked the same way wherever the value comes from.
+
+The command line parses text with these types (argparse calls them); a `--config` file, an
+unfinished run's recorded options and `train(...)` in Python give values, which `check_options`
+checks with the same types before anything is read, written or trained. An option not named in
+`TYPES` takes the type of its default: a whole number at least 0, a finite number at least 0, a
+tuple of whole numbers at least 1, a boolean, or text.
+"""
+
+import argparse
+import math
+import os
+
+
+class OptionError(ValueError):
+    """An option value that this tutorial cannot run with."""
+
+
+NOUNS = {int: "a whole number", float: "a finite number", tuple: "whole numbers", bool: "true or false"}
+
+
+class ValueType:
+    """One kind of option value: `kind` (int, float, str, bool or tuple), kept if `accept(value)`.
+
+    Called with text (argparse), it parses; `check(name, value)` checks a value given as it is.
+    Both say what is wanted the same way: "must be a whole number at least 1, got 0".
+    `optional`: None is a value too (a default that means "not set": all the images, no seed).
+    """
+
+    def __init__(self, kind, accept=lambda v: True, requirement="", optional=False, wanted=None):
+        self.kind, self.accept, self.optional = kind, accept, optional
+        self.noun = NOUNS.get(kind, "text")
+        self.wanted = wanted or " ".join(filter(None, [self.noun, requirement]))
+        self.__doc__ = f"argparse type: {self.wanted}."
+
+    def __call__(self, text):
+        try:
+            if self.kind is tuple:  # "64,128" or "64 128"
+                value = tuple(int(t) for t in text.replace(",", " ").split())
+            else:
+                value = self.kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {self.noun}, got {text!r}") from None
+        if not self.accept(value):
+            raise argparse.ArgumentTypeError(f"must be {self.wanted}, got {value}")
+        return value
+
+    def check(self, name, value):
+        """`value` as this type takes it (a JSON list as a tuple, 2.0 as 2), or OptionError naming --name."""
+        if value is None and self.optional:
+            return None
+        if self.kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if self.kind is int and isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if self.kind is tuple and isinstance(value, list):
+            value = tuple(value)
+        if self.kind is str and isinstance(value, os.PathLike):
+            value = os.fspath(value)
+        whole = lambda v: isinstance(v, int) and not isinstance(v, bool)  # noqa: E731
+        items_ok = self.kind is not tuple or (isinstance(value, tuple) and all(whole(v) for v in value))
+        kind_ok = self.kind is object or (
+            isinstance(value, self.kind) and (self.kind is bool or not isinstance(value, bool))
+        )
+        if not (kind_ok and items_ok) or not self.accept(value):
+            raise OptionError(f"--{name.replace('_', '-')}: must be {self.wanted}, got {value!r}")
+        return value
+
+
+def number_type(kind, accept, requirement, optional=False):
+    """A whole number (`kind` int) or a finite number (float) kept if `accept(value)`."""
+    finite = lambda v: kind is not float or math.isfinite(v)  # noqa: E731
+    return ValueType(kind, lambda v: finite(v) and accept(v), requirement, optional)
+
+
+positive_int = number_type(int, lambda v: v >= 1, "at least 1")
+non_negative_int = number_type(int, lambda v: v >= 0, "at least 0")
+positive_float = number_type(float, lambda v: v > 0, "greater than 0")
+non_negative_float = number_type(float, lambda v: v >= 0, "at least 0")
+fraction = number_type(float, lambda v: 0 <= v < 1, "at least 0 and below 1")
+# Keras' and NumPy's seeds are unsigned 32-bit numbers.
+seed = number_type(int, lambda v: 0 <= v < 2**32, "from 0 to 4294967295", optional=True)
+optional_positive_int = number_type(int, lambda v: v >= 1, "at least 1", optional=True)
+widths = ValueType(tuple, lambda v: v and min(v) >= 1, wanted="one or more whole numbers, each at least 1")
+text = ValueType(str)
+optional_text = ValueType(str, optional=True)
+
+
+def choice(*choices, optional=False):
+    return ValueType(str, lambda v: v in choices, optional=optional, wanted="one of " + ", ".join(choices))
+
+
+STRATEGIES = ("default", "mirrored", "multiworker")
+# The options whose type their default does not tell (None, or a narrower range).
+TYPES = {
+    "epochs": positive_int,
+    "batch_size": positive_int,
+    "steps_per_epoch": optional_positive_int,
+    "max_images": optional_positive_int,
+    "seed": seed,
+    "latent_dim": positive_int,
+    "learning_rate": positive_float,
+    "beta_1": fraction,
+    "label_smoothing": fraction,
+    "ema_decay": fraction,
+    "real_label": number_type(float, lambda v: 0 <= v <= 1, "from 0 to 1"),
+    "eval_every": non_negative_int,
+    "log_every": positive_int,
+    "num_images": positive_int,
+    "image_size": optional_positive_int,
+    "num_nodes": optional_positive_int,
+    "sample_every": positive_int,
+    "every": positive_int,
+    "per_class": positive_int,
+    "eval_samples": positive_int,
+    "eval_real_images": positive_int,
+    "embedding_dim": positive_int,
+    "num_classes": positive_int,
+    "target_size": positive_int,
+    "w_dim": positive_int,
+    "mapping_layers": positive_int,
+    "max_filters": positive_int,
+    "gen_filters": positive_int,
+    "disc_filters": positive_int,
+    "num_residual_blocks": positive_int,
+    "d_steps": positive_int,
+    "gp_weight": positive_float,
+    "dropout": fraction,
+    "d_dropout": fraction,
+    "mixed_precision": choice("float16", "bfloat16", optional=True),
+    # A name, or (from Python) a tf.distribute strategy made already.
+    "strategy": ValueType(
+        object, lambda v: not isinstance(v, str) or v in STRATEGIES, wanted="one of " + ", ".join(STRATEGIES)
+    ),
+    "d_loss_reduction": choice("sum", "mean"),
+    "verbose": ValueType(object),  # Keras' own: "auto", 0, 1 or 2
+}
+for _name in ("data_dir", "mnist_path", "fashion_mnist_path", "domain_a", "domain_b"):
+    TYPES[_name] = optional_text
+
+
+def value_type(name, default):
+    """The type of option `name` whose default is `default`."""
+    if name in TYPES:
+        return TYPES[name]
+    if isinstance(default, bool):
+        return ValueType(bool)
+    if isinstance(default, int):
+        return non_negative_int
+    if isinstance(default, float):
+        return non_negative_float
+    if isinstance(default, tuple):
+        return widths
+    return text if isinstance(default, str) else ValueType(object)
+
+
+def argparse_type(name, default):
+    """The `type` argparse parses option `name`'s text with (None: the text as it is)."""
+    kind = value_type(name, default)
+    return kind if kind.kind in (int, float, tuple) else None
+
+
+def check_options(config, defaults):
+    """`config` with every value checked against its option's type (from `defaults`'s values)."""
+    return {name: value_type(name, defaults.get(name)).check(name, value) for name, value in config.items()}
