@@ -111,3 +111,36 @@ def test_real_celeba_faces(celeba_dir):
     assert batch.shape == (32, 64, 64, 3)
     assert batch.min() >= -1.0 and batch.max() <= 1.0
     assert batch.std() > 0.2  # real pictures, not a constant
+
+
+def test_a_pipe_is_skipped_unread_and_a_huge_image_gets_the_projects_line(tmp_path):
+    import os
+    import signal
+    import warnings
+
+    write_jpegs(tmp_path, 2)
+    os.mkfifo(tmp_path / "zz_pipe.png")  # opening it to read would wait for a writer forever
+    Image.new("1", (10000, 10000)).save(tmp_path / "huge.png")  # 100 million pixels, a small file
+    def hung(*_):
+        raise TimeoutError("the scan waited on the pipe")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(60)  # a hang fails the test instead of stalling the suite
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            _, report = image_folder_dataset(tmp_path, image_size=16, batch_size=2)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert report.not_files == [str(tmp_path / "zz_pipe.png")] and len(report.files) == 3
+    assert not any(issubclass(w.category, Image.DecompressionBombWarning) for w in caught)
+    messages = [str(w.message) for w in caught]
+    assert (
+        f"{tmp_path}: skipped 1 item(s) that are not regular files (a pipe, socket, device or broken "
+        f"link), e.g. {tmp_path / 'zz_pipe.png'}" in messages
+    )
+    assert any(
+        f"1 image(s) have over 89,478,485 pixels, e.g. {tmp_path / 'huge.png'} (10000x10000)" in m
+        for m in messages
+    ), messages

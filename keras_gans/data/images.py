@@ -24,10 +24,12 @@ class DataError(ValueError):
 class ImageFolderReport:
     """What a scan of an image folder found."""
 
-    def __init__(self, files, unreadable, other_files, modes, sizes):
+    def __init__(self, files, unreadable, other_files, modes, sizes, not_files=(), huge=()):
         self.files = files  # readable image files, sorted
         self.unreadable = unreadable  # image-named files Pillow cannot read
         self.other_files = other_files  # files without an image extension
+        self.not_files = list(not_files)  # pipes, sockets, devices, broken links: never opened
+        self.huge = list(huge)  # (path, (width, height)) of images past Pillow's size alarm
         self.modes = modes  # Counter of Pillow modes: "RGB", "L", "RGBA"...
         self.sizes = sizes  # Counter of (width, height)
 
@@ -40,6 +42,18 @@ class ImageFolderReport:
             )
         if self.other_files:
             lines.append(f"ignored {len(self.other_files)} non-image file(s), e.g. {self.other_files[0]}")
+        if self.not_files:
+            lines.append(
+                f"skipped {len(self.not_files)} item(s) that are not regular files (a pipe, socket, "
+                f"device or broken link), e.g. {self.not_files[0]}"
+            )
+        if self.huge:
+            path, (width, height) = self.huge[0]
+            lines.append(
+                f"{len(self.huge)} image(s) have over {Image.MAX_IMAGE_PIXELS:,} pixels, e.g. {path} "
+                f"({width}x{height}): each is decoded whole before it is resized, slowly and in "
+                f"{4 * width * height // 2**20} MB"
+            )
         converted = sum(n for mode, n in self.modes.items() if mode != "RGB")
         if converted:
             kinds = ", ".join(f"{m}: {n}" for m, n in sorted(self.modes.items()) if m != "RGB")
@@ -66,7 +80,7 @@ def scan_image_folder(data_dir):
     data_dir = os.fspath(data_dir)
     if not os.path.isdir(data_dir):
         raise DataError(f"Image folder not found: {data_dir}")
-    image_files, other_files = [], []
+    image_files, other_files, not_files = [], [], []
     seen = {os.path.realpath(data_dir)}
     for root, dirs, names in os.walk(data_dir, followlinks=True):
         # Links are followed, but into each real folder once: a link to a
@@ -82,16 +96,24 @@ def scan_image_folder(data_dir):
             if name.startswith("."):
                 continue
             path = os.path.join(root, name)
+            if not os.path.isfile(path):  # a named pipe would block its reader forever
+                not_files.append(path)
+                continue
             is_image = name.lower().endswith(IMAGE_EXTENSIONS)
             (image_files if is_image else other_files).append(path)
 
-    files, unreadable = [], []
+    files, unreadable, huge = [], [], []
     modes, sizes = collections.Counter(), collections.Counter()
     for path in image_files:
         try:
-            with Image.open(path) as image:  # reads the header only
-                modes[image.mode] += 1
-                sizes[image.size] += 1
+            with warnings.catch_warnings():
+                # Pillow's own alarm for a very large image becomes the report's line.
+                warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+                with Image.open(path) as image:  # reads the header only
+                    modes[image.mode] += 1
+                    sizes[image.size] += 1
+                    if image.width * image.height > (Image.MAX_IMAGE_PIXELS or float("inf")):
+                        huge.append((path, image.size))
             files.append(path)
         except (OSError, ValueError, Image.DecompressionBombError):
             unreadable.append(path)
@@ -102,7 +124,7 @@ def scan_image_folder(data_dir):
             f"No readable images in {data_dir} ({found}; looked for "
             f"{', '.join(IMAGE_EXTENSIONS)} in it and its sub-folders)."
         )
-    return ImageFolderReport(files, unreadable, other_files, modes, sizes)
+    return ImageFolderReport(files, unreadable, other_files, modes, sizes, not_files, huge)
 
 
 def decode_and_resize(path, image_size):
