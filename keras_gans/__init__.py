@@ -11,6 +11,20 @@ order). TensorFlow reads the setting once, when it is imported, so:
 - import keras_gans before tensorflow or keras for it to apply;
 - set TF_ENABLE_ONEDNN_OPTS=0 (or 1) yourself to choose; the package then
   leaves it alone. `keras_gans.runtime.speed_settings()` says what is in force.
+
+It also has oneDNN allocate with the system's allocator
+(TF_ONEDNN_USE_SYSTEM_ALLOCATOR=1, unless you set it): oneDNN's own pool keeps
+what training used (1.1 GB for the face DCGAN) for the rest of the process, so
+each evaluation's arrays came on top of it; with the system's, what a step frees
+is reused by the evaluation. Same speed (docs/speed.md, "Memory").
+
+And it loads TensorFlow quietly. While it loads, and at its first operation,
+TensorFlow's C++ code prints lines such as "failed call to cuInit: ... UNKNOWN
+ERROR" or "Could not find cuda drivers", some of them before its log level
+applies: on a machine without a GPU they are expected, but read as errors to a
+learner. So unless TF_CPP_MIN_LOG_LEVEL is set (0 shows everything), the
+package sets it to 3 and loads TensorFlow with the process's stderr muted;
+Python's own errors and warnings show as always.
 """
 
 import os
@@ -18,8 +32,35 @@ import sys
 
 __version__ = "0.1.0"
 
+if "tensorflow" not in sys.modules:
+    os.environ.setdefault("TF_ONEDNN_USE_SYSTEM_ALLOCATOR", "1")
 if "TF_ENABLE_ONEDNN_OPTS" not in os.environ and "tensorflow" not in sys.modules:
     os.environ["TF_ENABLE_ONEDNN_OPTS"] = "1"
     ONEDNN_SET_BY_KERAS_GANS = True
 else:
     ONEDNN_SET_BY_KERAS_GANS = False
+
+QUIET_TENSORFLOW = "TF_CPP_MIN_LOG_LEVEL" not in os.environ and "tensorflow" not in sys.modules
+
+
+def _load_tensorflow_muted():
+    """Imports tensorflow with file descriptor 2 (its C++ code's stderr) pointed at /dev/null."""
+    sys.stderr.flush()
+    try:
+        saved = os.dup(2)
+    except OSError:  # no stderr to mute
+        saved = None
+    try:
+        if saved is not None:
+            with open(os.devnull, "w") as null:
+                os.dup2(null.fileno(), 2)
+        import tensorflow  # noqa: F401
+    finally:  # an ImportError's traceback is printed after this, to the real stderr
+        if saved is not None:
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
+if QUIET_TENSORFLOW:
+    os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
+    _load_tensorflow_muted()

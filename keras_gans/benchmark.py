@@ -25,6 +25,8 @@ CONFIGS = {
     "keras_gans": {"env": {}},
     "keras_gans+xla": {"env": {}, "jit_compile": True},
     "keras_gans+bf16": {"env": {}, "mixed_precision": "bfloat16"},
+    # keras_gans with oneDNN's own memory pool, TensorFlow's default (keras_gans uses the system's).
+    "onednn_pool": {"env": {"TF_ONEDNN_USE_SYSTEM_ALLOCATOR": "0"}},
 }
 
 
@@ -118,8 +120,9 @@ def time_steps(gan, elements, batch_size, warmup, steps):
 def measure(model, config, warmup=5, steps=10):
     """Runs one (model, config) measurement in a fresh Python process."""
     spec = CONFIGS[config]
-    # A user's own TF_ENABLE_ONEDNN_OPTS would decide for every configuration.
-    env = {k: v for k, v in os.environ.items() if k != "TF_ENABLE_ONEDNN_OPTS"}
+    # A user's own settings of these would decide for every configuration.
+    ours = ("TF_ENABLE_ONEDNN_OPTS", "TF_ONEDNN_USE_SYSTEM_ALLOCATOR")
+    env = {k: v for k, v in os.environ.items() if k not in ours}
     env.update(TF_CPP_MIN_LOG_LEVEL="2", **spec["env"])
     options = (spec.get("jit_compile", "auto"), warmup, steps, spec.get("mixed_precision"))
     code = (

@@ -7,7 +7,6 @@ default is written twice.
 
 import argparse
 import json
-import os
 import sys
 
 from keras_gans.options import (  # noqa: F401  (the scripts' argparse types, from here)
@@ -20,10 +19,6 @@ from keras_gans.options import (  # noqa: F401  (the scripts' argparse types, fr
     positive_float,
     positive_int,
 )
-
-# TensorFlow's C++ start-up chatter (CUDA probes, oneDNN notice) would bury
-# the training output; keras_gans prints what matters (see runtime.describe_run).
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
 def command_line(script, argv=None):

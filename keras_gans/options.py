@@ -8,6 +8,7 @@ tuple of whole numbers at least 1, a boolean, or text.
 """
 
 import argparse
+import json
 import math
 import os
 
@@ -163,3 +164,25 @@ def argparse_type(name, default):
 def check_options(config, defaults):
     """`config` with every value checked against its option's type (from `defaults`'s values)."""
     return {name: value_type(name, defaults.get(name)).check(name, value) for name, value in config.items()}
+
+
+def check_tf_config(strategy):
+    """--strategy multiworker takes its machines from TF_CONFIG: checked here, before anything runs.
+
+    Unset, TensorFlow runs one worker on this machine; set, it must be the JSON object that
+    docs/scaling.md shows, with "cluster" and "task".
+    """
+    text = os.environ.get("TF_CONFIG")
+    if strategy != "multiworker" or not text:
+        return
+    try:
+        value = json.loads(text)
+        complete = isinstance(value, dict) and {"cluster", "task"} <= set(value)
+        problem = None if complete else "no cluster and task"
+    except ValueError as error:
+        problem = f"not JSON: {error}"
+    if problem:
+        raise OptionError(
+            f'--strategy multiworker: TF_CONFIG must be a JSON object with "cluster" and "task" '
+            f"(docs/scaling.md); it is {text!r} ({problem})"
+        )

@@ -85,6 +85,7 @@ def speed_settings():
     return {
         "onednn": bool(_pywrap_util_port.IsMklEnabled()),
         "onednn_source": source,
+        "onednn_system_allocator": os.environ.get("TF_ONEDNN_USE_SYSTEM_ALLOCATOR") in ("1", "true", "True"),
         "gpus": len(tf.config.list_physical_devices("GPU")),
         "intra_op_threads": tf.config.threading.get_intra_op_parallelism_threads() or "all cores",
         "inter_op_threads": tf.config.threading.get_inter_op_parallelism_threads() or "auto",

@@ -82,7 +82,6 @@ def main(argv=None):
     os.environ.pop("KERAS_GANS_TINY", None)
     os.environ.setdefault("KERAS_GANS_SHARED_DATA", str((ROOT / ".." / "shared" / "data").resolve()))
     os.environ["PYTHONPATH"] = os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     failed = 0
     for path in paths:
         ok, message = execute(path, args.max_kb)

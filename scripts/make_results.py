@@ -31,8 +31,6 @@ import shutil
 import sys
 import time
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # before TensorFlow loads: its start-up chatter
-
 RESULTS = "docs/results"
 README = "README.md"
 MARKERS = ("<!-- results -->", "<!-- /results -->")

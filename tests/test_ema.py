@@ -35,7 +35,8 @@ def test_the_average_follows_each_generator_step():
 def test_off_by_default_and_refused_out_of_range_or_on_several_replicas():
     plain = FACE.build_gan(**TINY)
     assert plain.ema_generator is None and plain.sampler is plain.generator
-    with pytest.raises(ValueError, match="--ema-decay: must be a finite number at least 0 and below 1, got 1.0"):
+    refused = "--ema-decay: must be a finite number at least 0 and below 1, got 1.0"
+    with pytest.raises(ValueError, match=refused):
         FACE.build_gan(**TINY, ema_decay=1.0)
     devices = tf.config.list_logical_devices("CPU")
     if len(devices) < 2:

@@ -563,3 +563,18 @@ def test_an_unfinished_run_whose_options_cannot_be_read_is_one_line(tmp_path, po
         assert error.endswith("Pass --overwrite to start again, or choose another --output-dir.")
         assert (out / "backup" / "config.json").read_text() == text  # nothing touched
     assert cli_main("points_ring", [*args, "--overwrite"]) == 0  # the way out the line names
+
+
+@pytest.mark.parametrize("tf_config", ["{not json", '["a"]', '{"cluster": {}}'])
+def test_a_bad_tf_config_is_one_line_before_anything_is_written(tmp_path, points_preset, capsys, tf_config):
+    out = tmp_path / "run"
+    os.environ["TF_CONFIG"] = tf_config
+    try:
+        with pytest.raises(SystemExit) as exit_code:
+            cli_main("points_ring", ["--output-dir", str(out), "--strategy", "multiworker"])
+    finally:
+        del os.environ["TF_CONFIG"]
+    error = capsys.readouterr().err.strip().splitlines()[-1]
+    assert exit_code.value.code == 2
+    assert "error: --strategy multiworker: TF_CONFIG must be a JSON object" in error
+    assert repr(tf_config) in error and not out.exists()

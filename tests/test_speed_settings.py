@@ -13,7 +13,8 @@ REPORT = "from keras_gans.runtime import speed_settings; print(json.dumps(speed_
 
 
 def settings_in_fresh_process(code, **env):
-    environment = {k: v for k, v in os.environ.items() if k != "TF_ENABLE_ONEDNN_OPTS"}
+    ours = ("TF_ENABLE_ONEDNN_OPTS", "TF_ONEDNN_USE_SYSTEM_ALLOCATOR")
+    environment = {k: v for k, v in os.environ.items() if k not in ours}
     environment.update(PYTHONPATH=str(ROOT), TF_CPP_MIN_LOG_LEVEL="3", **env)
     result = subprocess.run(
         [sys.executable, "-c", f"import json; {code}; {REPORT}"],
@@ -29,6 +30,9 @@ def test_importing_keras_gans_first_turns_onednn_on():
     settings = settings_in_fresh_process("import keras_gans; import tensorflow")
     assert settings["onednn"] is True
     assert settings["onednn_source"] == "set by keras_gans"
+    assert settings["onednn_system_allocator"] is True  # memory: docs/speed.md
+    mine = settings_in_fresh_process("import keras_gans", TF_ONEDNN_USE_SYSTEM_ALLOCATOR="0")
+    assert mine["onednn_system_allocator"] is False
 
 
 @pytest.mark.parametrize("value, expected", [("0", False), ("1", True)])
@@ -79,3 +83,24 @@ def test_the_run_line_warns_of_bfloat16_on_a_cpu_without_it(monkeypatch):
     )
     monkeypatch.setattr(runtime, "cpu_has_bfloat16", lambda: True)
     assert runtime.describe_run(gan).endswith("; mixed_bfloat16")
+
+
+def test_tensorflow_loads_quietly_unless_its_log_level_is_set():
+    """TensorFlow's C++ start-up lines ('failed call to cuInit', 'Could not find cuda drivers') are
+    muted: a learner sees the project's lines only, unless TF_CPP_MIN_LOG_LEVEL asks for more."""
+    code = "import keras_gans, keras; print(float(keras.ops.sum(keras.ops.ones(3))))"
+    environment = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
+    environment["PYTHONPATH"] = str(ROOT)
+    quiet = subprocess.run([sys.executable, "-c", code], env=environment, capture_output=True, text=True)
+    assert quiet.returncode == 0 and quiet.stdout.strip() == "3.0" and quiet.stderr == ""
+    script = [sys.executable, str(ROOT / "scripts" / "train_dcgan_celeba.py"), "--help"]
+    shown = subprocess.run(script, env=environment, capture_output=True, text=True)
+    assert shown.stdout.startswith("usage:") and shown.stderr == ""
+    # Asked for, TensorFlow's own lines show as they always did.
+    loud = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**environment, "TF_CPP_MIN_LOG_LEVEL": "0"},
+        capture_output=True,
+        text=True,
+    )
+    assert loud.returncode == 0 and "I0000" in loud.stderr

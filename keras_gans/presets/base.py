@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import keras
 
-from keras_gans.options import OptionError, check_options
+from keras_gans.options import OptionError, check_options, check_tf_config
 
 # Options every tutorial has, with their defaults; a preset adds its own and
 # may change these (every preset sets `epochs` and `batch_size`).
@@ -145,6 +145,7 @@ class Preset:
             raise OptionError(f"{self.name} has no option {', '.join(unknown)}")
         # Each value checked by its type (keras_gans.options), as the command line checks its text.
         config = check_options({**defaults, **overrides}, defaults)
+        check_tf_config(config["strategy"])
         if self.check:
             self.check(config)
         return config
