@@ -15,6 +15,7 @@ import numpy as np
 
 import keras_gans.models  # noqa: F401  (registers the GAN classes for load_model)
 from keras_gans.data.images import DataError
+from keras_gans.files import FileProblem, load_model_file, one_line
 
 
 def load_class_names(path):
@@ -28,26 +29,53 @@ def load_class_names(path):
     for folder in folders:
         run_file = os.path.join(folder, "run.json")
         if os.path.exists(run_file):
-            with open(run_file) as file:
-                record = json.load(file)
+            try:
+                with open(run_file) as file:
+                    record = json.load(file)
+                if not isinstance(record, dict):
+                    raise ValueError("not a JSON object")
+            except (OSError, ValueError) as error:
+                raise DataError(f"cannot read the class names in {run_file}: {one_line(error)}") from None
             # Under "data" since keras_gans 0.2; at the top before.
             names = (record.get("data") or {}).get("class_names") or record.get("class_names")
             if names:
                 return names
         gan_file = os.path.join(folder, "gan.keras")
         if os.path.exists(gan_file):
-            return keras.models.load_model(gan_file).get_config().get("class_names")
+            return _load(gan_file).get_config().get("class_names")
     return None
 
 
+def _load(path):
+    """The model saved at `path`, or DataError saying in one line why it cannot be read."""
+    try:
+        return load_model_file(path)
+    except FileProblem as error:
+        raise DataError(str(error)) from None
+
+
 def load_generator(path):
-    """`(generator, class_names)` from a saved generator.keras or gan.keras (names None if not saved)."""
-    if not os.path.isfile(path):
-        raise DataError(f"no saved model at {path}")
-    model = keras.models.load_model(path)
+    """`(generator, class_names)` from a saved generator.keras or gan.keras (names None if not saved).
+
+    A file that cannot be read (missing, empty, truncated, not a model) is DataError, in one line.
+    """
+    model = _load(path)
     if hasattr(model, "generator"):  # a whole GAN: its class order may be in its config
         return model.generator, model.get_config().get("class_names") or load_class_names(path)
     return model, load_class_names(path)
+
+
+def check_draws_from_noise(generator, path):
+    """DataError unless `generator` makes images from latent vectors (and labels): a discriminator,
+    a classifier or an image-to-image generator (CycleGAN's) saved at `path` is named as such."""
+    inputs, output = generator.inputs, generator.outputs[0]
+    if len(inputs) in (1, 2) and len(inputs[0].shape) == 2 and len(output.shape) == 4:
+        return generator
+    shapes = ", ".join(str(tuple(i.shape)) for i in inputs)
+    raise DataError(
+        f"{path} does not draw images from latent vectors: it takes {shapes} and gives "
+        f"{tuple(output.shape)} (pass a saved generator of a tutorial that draws from noise)"
+    )
 
 
 def num_classes(generator):
@@ -88,6 +116,18 @@ def sample(generator, num, seed=None, labels=None):
     z = np.random.default_rng(seed).standard_normal((num, generator.inputs[0].shape[-1])).astype("float32")
     inputs = generator_inputs(generator, z, labels)
     return keras.ops.convert_to_numpy(generator(inputs, training=False))
+
+
+def sample_batches(generator, num, seed=None, labels=None, batch_size=256):
+    """`sample`'s `num` images, the same ones, `batch_size` at a time: memory stays bounded however
+    many are asked for (the latent vectors are drawn in turn from the one stream of `seed`)."""
+    rng = np.random.default_rng(seed)
+    for start in range(0, num, batch_size):
+        count = min(batch_size, num - start)
+        z = rng.standard_normal((count, generator.inputs[0].shape[-1])).astype("float32")
+        batch_labels = None if labels is None else labels[start : start + count]
+        inputs = generator_inputs(generator, z, batch_labels)
+        yield keras.ops.convert_to_numpy(generator(inputs, training=False))
 
 
 def class_index(class_names, name):

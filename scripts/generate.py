@@ -13,7 +13,10 @@ import argparse
 import os
 import sys
 
-from keras_gans.cli import positive_int
+from keras_gans.files import IMAGE_SUFFIXES, output_file, output_folder
+from keras_gans.options import positive_int, seed
+
+BATCH = 256  # images generated (and, with --files, written) at a time: memory stays bounded
 
 
 def parse_args(argv=None):
@@ -25,16 +28,45 @@ def parse_args(argv=None):
         "--num", type=positive_int, default=16, help="images (per class) (default: %(default)s)"
     )
     parser.add_argument(
-        "--seed", type=int, default=None, help="seed of the latent vectors: same seed, same images"
+        "--seed", type=seed, default=None, help="seed of the latent vectors: same seed, same images"
     )
     parser.add_argument(
         "--class", dest="class_name", default=None, help="draw this class only (its saved name)"
     )
-    parser.add_argument(
-        "--output", default=None, help="the grid's PNG (default: generated.png beside the generator)"
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
+        "--output",
+        type=output_file(*IMAGE_SUFFIXES),
+        default=None,
+        help="the grid's image file, in a folder that exists (default: generated.png beside the generator)",
     )
-    parser.add_argument("--files", default=None, help="write one PNG per image into this folder instead")
+    where.add_argument(
+        "--files",
+        type=output_folder,
+        default=None,
+        help="write one PNG per image into this folder instead (made if missing), any number of them",
+    )
     return parser.parse_args(argv)
+
+
+def grid_too_large(count, shape, cols):
+    """Why a grid of `count` images of `shape` (H, W, C) in `cols` columns is not drawn, or None: above
+    Pillow's limit (Image.MAX_IMAGE_PIXELS) an image viewer built on it refuses the file, and the
+    grid would be held whole in memory."""
+    import math
+
+    from PIL import Image
+
+    cols = cols or math.ceil(math.sqrt(count))  # as plotting.image_grid lays them out
+    rows = -(-count // cols)
+    pixels = rows * shape[0] * cols * shape[1]
+    if Image.MAX_IMAGE_PIXELS is None or pixels <= Image.MAX_IMAGE_PIXELS:
+        return None
+    return (
+        f"a grid of {count} images of {shape[0]}x{shape[1]} would be {pixels:,} pixels, more than "
+        f"image viewers open (Pillow's limit: {Image.MAX_IMAGE_PIXELS:,}): pass a smaller --num, or "
+        "--files FOLDER to write one file per image"
+    )
 
 
 def main(argv=None):
@@ -42,11 +74,20 @@ def main(argv=None):
     import numpy as np
 
     from keras_gans.data.images import DataError
-    from keras_gans.plotting import save_image, save_image_grid, to_uint8
-    from keras_gans.sampling import class_index, load_generator, num_classes, sample, value_range
+    from keras_gans.files import FileProblem, check_output_file, write_atomically
+    from keras_gans.plotting import image_grid, save_image, to_uint8
+    from keras_gans.sampling import (
+        check_draws_from_noise,
+        class_index,
+        load_generator,
+        num_classes,
+        sample_batches,
+        value_range,
+    )
 
     try:
         generator, class_names = load_generator(args.generator)
+        check_draws_from_noise(generator, args.generator)
         classes = num_classes(generator)
         if args.class_name is not None and classes is None:
             raise DataError(f"{args.generator} draws no classes: --class needs a conditional generator")
@@ -56,19 +97,31 @@ def main(argv=None):
             labels, cols = np.full(args.num, class_index(class_names, args.class_name)), args.num
         else:  # one row of `num` images per class
             labels, cols = np.repeat(np.arange(classes), args.num), args.num
-        images = sample(generator, len(labels) if labels is not None else args.num, args.seed, labels)
-    except DataError as error:
+        count = len(labels) if labels is not None else args.num
+        output = None
+        if not args.files:
+            folder = os.path.dirname(os.path.abspath(args.generator))
+            output = check_output_file(args.output or os.path.join(folder, "generated.png"), IMAGE_SUFFIXES)
+            problem = grid_too_large(count, tuple(generator.outputs[0].shape[1:]), cols)
+            if problem:
+                raise DataError(problem)
+    except (DataError, FileProblem) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     value = value_range(generator)
+    batches = sample_batches(generator, count, args.seed, labels, BATCH)
     if args.files:
         os.makedirs(args.files, exist_ok=True)
-        for i, image in enumerate(to_uint8(images, value)):
-            save_image(image, os.path.join(args.files, f"generated_{i:04d}.png"))
-        print(f"Written: {len(images)} images in {args.files}")
+        i = 0
+        for batch in batches:
+            for image in to_uint8(batch, value):
+                name = os.path.join(args.files, f"generated_{i:04d}.png")
+                write_atomically(name, lambda temporary, image=image: save_image(image, temporary))
+                i += 1
+        print(f"Written: {count} images in {args.files}")
         return 0
-    output = args.output or os.path.join(os.path.dirname(os.path.abspath(args.generator)), "generated.png")
-    save_image_grid(images, output, cols=cols, value_range=value)
+    grid = image_grid(np.concatenate([to_uint8(batch, value) for batch in batches]), cols)
+    write_atomically(output, lambda temporary: save_image(grid, temporary))
     print(f"Written: {output}")
     return 0
 

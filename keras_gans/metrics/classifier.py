@@ -142,12 +142,25 @@ def load_classifier(dataset="mnist", cache_path=None, data_path=None, **train_kw
 
     `train_kwargs` go to `train_classifier` when it has to train.
     """
+    from keras_gans.files import FileProblem, check_output_folder, load_model_file, write_atomically
+
     path = classifier_path(cache_path, dataset)
-    if os.path.exists(path):
-        return keras.models.load_model(path)
+    try:
+        if os.path.lexists(path):
+            try:
+                return load_model_file(path)
+            except FileProblem as error:
+                raise FileProblem(
+                    f"{error} (the {dataset} classifier's cache: delete it to train it again)"
+                ) from None
+        # Where it will be cached, checked before the minutes of training.
+        folder = check_output_folder(os.path.dirname(os.path.abspath(path)))
+    except FileProblem as error:
+        raise DataError(str(error)) from None
     classifier = train_classifier(dataset, data_path, **train_kwargs)
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    classifier.save(path)
+    os.makedirs(folder, exist_ok=True)
+    # Saved whole or not at all: a killed save must not leave a cache that every later run trips on.
+    write_atomically(path, classifier.save)
     return classifier
 
 

@@ -1,0 +1,181 @@
+"""The tools' bad inputs (issue 28): one line on stderr, exit code 2, nothing half-written.
+
+scripts/generate.py, evaluate_mnist.py, score_faces.py, make_results.py, benchmark.py and
+pytorch_reference.py, given what a new user gives them: a truncated or empty `.keras` file, an
+output in a missing folder or without an image name, a negative seed, a million images, a run
+killed in its first epoch, a face folder too small for its held-out set, no PyTorch.
+"""
+
+import os
+import zipfile
+
+import keras
+import numpy as np
+import pytest
+from conftest import load_script
+from PIL import Image
+
+from keras_gans import sampling
+from keras_gans.files import FileProblem, check_model_file, check_output_file, check_output_folder
+
+
+def save_generator(path, size=8, channels=3, latent=8):
+    """A tiny untrained generator of `size`x`size` images from latent vectors, saved at `path`."""
+    z = keras.Input((latent,))
+    pixels = keras.layers.Dense(size * size * channels, activation="tanh")(z)
+    keras.Model(z, keras.layers.Reshape((size, size, channels))(pixels)).save(path)
+    return str(path)
+
+
+@pytest.fixture(scope="module")
+def models(tmp_path_factory):
+    """Saved models, good and bad: a face-like and an MNIST-like generator, a truncated, an empty
+    and a damaged copy, a zip that is no model, a model that draws from images."""
+    folder = tmp_path_factory.mktemp("models")
+    face = save_generator(folder / "face.keras")
+    data = open(face, "rb").read()
+    (folder / "truncated.keras").write_bytes(data[:5000])  # what a killed save leaves
+    (folder / "empty.keras").write_bytes(b"")
+    with zipfile.ZipFile(folder / "other.keras", "w") as archive:
+        archive.writestr("notes.txt", "not a model")
+    image = keras.Input((8, 8, 3))
+    keras.Model(image, keras.layers.Dense(1)(keras.layers.Flatten()(image))).save(folder / "critic.keras")
+    return {
+        "folder": folder,
+        "face": face,
+        "mnist": save_generator(folder / "mnist.keras", size=28, channels=1),
+        "large": save_generator(folder / "large.keras", size=64),
+        **{name: str(folder / f"{name}.keras") for name in ("truncated", "empty", "other", "critic")},
+    }
+
+
+def error_line(captured):
+    """The one `error:` line a tool printed on stderr (argparse's usage line before it aside)."""
+    lines = [line for line in captured.err.strip().splitlines() if "error:" in line]
+    assert len(lines) == 1, captured.err
+    assert "Traceback" not in captured.err
+    return lines[0]
+
+
+def refused(main, argv, capsys):
+    """The error line of a command that must stop with exit code 2 (argparse's or its own)."""
+    try:
+        code = main(argv)
+    except SystemExit as exit:
+        code = exit.code
+    assert code == 2
+    return error_line(capsys.readouterr())
+
+
+# --- Reading saved models ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name, message",
+    [
+        ("truncated", "it is not a whole .keras archive (5000 bytes): truncated by an interrupted save"),
+        ("empty", "it is empty (0 bytes), as an interrupted save leaves it"),
+        ("other", "a zip archive, but not a saved Keras model (no config.json)"),
+        ("folder", "is a folder, not a saved model"),
+        ("missing", "no saved model at"),
+    ],
+)
+def test_a_model_file_that_cannot_be_read_is_named_with_the_reason(models, name, message, capsys):
+    """Keras says "File not found" of a truncated or empty .keras file that exists."""
+    path = {"folder": str(models["folder"]), "missing": str(models["folder"] / "no.keras")}.get(
+        name, models.get(name)
+    )
+    for script in ("generate", "evaluate_mnist"):
+        line = refused(load_script(script).main, ["--generator", path], capsys)
+        assert message in line and path in line and "File not found" not in line
+
+
+def test_a_damaged_archive_and_a_model_that_is_no_generator_are_named(models, tmp_path, capsys):
+    data = bytearray(open(models["face"], "rb").read())
+    with zipfile.ZipFile(models["face"]) as archive:
+        member = archive.getinfo("model.weights.h5")
+    body = member.header_offset + 30 + len(member.filename) + 100
+    data[body : body + 64] = bytes(64)  # bytes flipped inside the weights: a bad checksum
+    (tmp_path / "damaged.keras").write_bytes(bytes(data))
+    with pytest.raises(FileProblem, match="its model.weights.h5 is damaged"):
+        check_model_file(tmp_path / "damaged.keras")
+    line = refused(load_script("generate").main, ["--generator", models["critic"]], capsys)
+    assert "does not draw images from latent vectors: it takes (None, 8, 8, 3) and gives (None, 1)" in line
+
+
+# --- scripts/generate.py ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "option, value, message",
+    [
+        ("--files", "a_file", "argument --files: {path} is a file, not a folder"),
+        ("--output", ".", "argument --output: {path} is a folder: name a file in it, e.g. "),
+        ("--output", "grid.txt", "argument --output: {path}: the name must end in .png, .jpg"),
+        ("--output", "grid", "argument --output: {path}: the name must end in .png"),
+        ("--output", "no_folder/grid.png", "the folder of {path}, {folder}, does not exist: make it first"),
+        ("--seed", "-1", "argument --seed: must be a whole number from 0 to 4294967295, got -1"),
+    ],
+)
+def test_generate_refuses_where_it_cannot_write_before_drawing(
+    models, tmp_path, option, value, message, capsys
+):
+    (tmp_path / "a_file").write_text("in the way")
+    path = value if option == "--seed" else str(tmp_path / value)
+    line = refused(load_script("generate").main, ["--generator", models["face"], option, path], capsys)
+    assert message.format(path=path, folder=os.path.dirname(path)) in line
+    assert not (models["folder"] / "generated.png").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a_file"]  # nothing written
+
+
+def test_generate_refuses_a_grid_too_large_for_memory_and_viewers(models, monkeypatch, capsys):
+    """--num 1000000: a grid of 64,000x64,000 pixels is refused before a single image is drawn."""
+
+    def whole(*args, **kwargs):
+        raise AssertionError("the million images drawn in one batch")
+
+    monkeypatch.setattr(sampling, "sample", whole)
+    line = refused(load_script("generate").main, ["--generator", models["large"], "--num", "1000000"], capsys)
+    assert "a grid of 1000000 images of 64x64 would be 4,096,000,000 pixels" in line
+    assert "--files FOLDER to write one file per image" in line
+    assert not (models["folder"] / "generated.png").exists()
+
+
+def test_generate_draws_and_writes_files_in_batches_the_same_images(models, tmp_path, monkeypatch, capsys):
+    """With --files any number of images: drawn and written a batch at a time, memory bounded."""
+    script = load_script("generate")
+    monkeypatch.setattr(script, "BATCH", 4)
+    sizes, inputs = [], sampling.generator_inputs
+
+    def counted(generator, z, labels=None):
+        sizes.append(len(z))
+        return inputs(generator, z, labels)
+
+    monkeypatch.setattr(sampling, "generator_inputs", counted)
+    out = tmp_path / "made" / "images"  # made, with its parent
+    assert (
+        script.main(["--generator", models["face"], "--num", "10", "--seed", "3", "--files", str(out)]) == 0
+    )
+    assert sizes == [4, 4, 2]
+    written = sorted(os.listdir(out))
+    assert written == [f"generated_{i:04d}.png" for i in range(10)]  # no temporary file left
+    # The same images as one batch draws from the same seed.
+    generator, _ = sampling.load_generator(models["face"])
+    expected = np.clip(np.rint((sampling.sample(generator, 10, 3) + 1) / 2 * 255), 0, 255).astype("uint8")
+    np.testing.assert_array_equal(np.stack([np.asarray(Image.open(out / f)) for f in written]), expected)
+    assert "Written: 10 images" in capsys.readouterr().out
+
+
+# --- The checks themselves ----------------------------------------------------------------------
+
+
+def test_output_checks_name_what_is_in_the_way(tmp_path):
+    (tmp_path / "a_file").write_text("")
+    assert check_output_file(str(tmp_path / "out.png"), (".png",)) == str(tmp_path / "out.png")
+    assert check_output_folder(str(tmp_path / "new" / "deeper")) == str(tmp_path / "new" / "deeper")
+    with pytest.raises(FileProblem, match="a_file is a file, so the folder .* cannot be made"):
+        check_output_folder(str(tmp_path / "a_file" / "deeper"))
+    with pytest.raises(FileProblem, match="an empty path"):
+        check_output_file("  ")
+    with pytest.raises(FileProblem, match="is a file, not a folder"):
+        check_output_file(str(tmp_path / "a_file" / "out.png"))
