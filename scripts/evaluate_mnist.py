@@ -15,10 +15,12 @@ CPU) and cached in --classifier (default $KERAS_GANS_CLASSIFIER, else
 """
 
 import argparse
-import json
+import os
 import sys
 
 from keras_gans.cli import MNIST_PATH_HELP, command_line, positive_int
+from keras_gans.files import check_output_folder, output_file
+from keras_gans.options import seed
 
 
 def parse_args(argv=None):
@@ -46,20 +48,33 @@ def parse_args(argv=None):
         help="the generator's output range: tanh [-1, 1], sigmoid [0, 1], "
         "auto reads its last activation (default: %(default)s)",
     )
-    parser.add_argument("--seed", type=int, default=0, help="seed of the generated digits")
-    parser.add_argument("--json", default=None, help="also write the results to this JSON file")
-    return parser.parse_args(argv)
+    parser.add_argument("--seed", type=seed, default=0, help="seed of the generated digits")
+    parser.add_argument(
+        "--json",
+        type=output_file(".json"),
+        default=None,
+        help="also write the results to this JSON file (in a folder that exists)",
+    )
+    args = parser.parse_args(argv)
+    if args.classifier:  # trained there if missing: its folder is checked before the minutes of training
+        try:
+            check_output_folder(os.path.dirname(os.path.abspath(args.classifier)))
+        except ValueError as error:
+            parser.error(f"argument --classifier: {error}")
+    return args
 
 
 def main(argv=None):
     args = parse_args(argv)
     from keras_gans import metrics
     from keras_gans.data.images import DataError
-    from keras_gans.sampling import load_generator
+    from keras_gans.files import write_json
+    from keras_gans.sampling import check_draws_from_noise, load_generator
 
     value_range = {"auto": None, "tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0)}[args.value_range]
     try:
         generator, _ = load_generator(args.generator)  # a generator.keras, or a whole GAN's
+        check_draws_from_noise(generator, args.generator)
     except DataError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -114,8 +129,7 @@ def main(argv=None):
                 confident_real=results["confident_real"],
                 class_shares=[float(s) for s in results["class_shares"]],
             )
-        with open(args.json, "w") as file:
-            json.dump(summary, file, indent=2)
+        write_json(args.json, summary)
     return 0
 
 

@@ -13,10 +13,11 @@ patches (`--seed`; training uses 0), and scores real faces (the floor) and real 
 """
 
 import argparse
-import json
 import sys
 
 from keras_gans.cli import command_line, positive_int
+from keras_gans.files import output_file
+from keras_gans.options import seed
 
 
 def parse_args(argv=None):
@@ -26,24 +27,35 @@ def parse_args(argv=None):
     parser.add_argument("--generator", required=True, help="a saved generator (.keras), or a whole GAN")
     parser.add_argument("--data-dir", required=True, help="the folder of real faces the run trained on")
     parser.add_argument(
-        "--seed", type=int, default=1, help="seed of the draws (default: %(default)s; training scores with 0)"
+        "--seed",
+        type=seed,
+        default=1,
+        help="seed of the draws (default: %(default)s; training scores with 0)",
     )
     parser.add_argument(
         "--eval-samples", type=positive_int, default=None, help="faces generated (default: the preset's)"
     )
-    parser.add_argument("--json", default=None, help="also write the scores to this JSON file")
+    parser.add_argument(
+        "--json",
+        type=output_file(".json"),
+        default=None,
+        help="also write the scores to this JSON file (in a folder that exists)",
+    )
     return parser.parse_args(argv)
 
 
 def main(argv=None):
     args = parse_args(argv)
     from keras_gans.data.images import DataError
+    from keras_gans.files import write_json
     from keras_gans.presets import get_preset
     from keras_gans.presets.base import TrainingData
-    from keras_gans.sampling import load_generator
+    from keras_gans.presets.dcgan_celeba import held_out_faces
+    from keras_gans.sampling import check_draws_from_noise, load_generator
 
     try:
         generator, _ = load_generator(args.generator)  # a generator.keras, or a whole GAN's
+        check_draws_from_noise(generator, args.generator)
     except DataError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -56,6 +68,7 @@ def main(argv=None):
     config = preset.config(data_dir=args.data_dir, image_size=shape[0], **overrides)
     data = TrainingData(source=args.data_dir)
     try:
+        held_out_faces(config, data)  # the floor's and the target's faces, checked before any scoring
         score_fn = preset.quality(config, data, seed=args.seed)
         scores = {
             "generator": score_fn(generator),
@@ -72,8 +85,7 @@ def main(argv=None):
         print(f"  {name}: " + ", ".join(f"{k} {v:.4g}" for k, v in sorted(values.items())))
     if args.json:
         command = command_line("score_faces.py", argv)
-        with open(args.json, "w") as file:
-            json.dump({"command": command, "seed": args.seed, "image_size": size, **scores}, file, indent=2)
+        write_json(args.json, {"command": command, "seed": args.seed, "image_size": size, **scores})
     return 0
 
 

@@ -166,6 +166,63 @@ def test_generate_draws_and_writes_files_in_batches_the_same_images(models, tmp_
     assert "Written: 10 images" in capsys.readouterr().out
 
 
+# --- scripts/evaluate_mnist.py ----------------------------------------------------------------
+
+
+def test_evaluate_mnist_checks_its_json_and_classifier_before_the_work(models, tmp_path, monkeypatch, capsys):
+    """--json into a missing folder failed after printing the results; a truncated classifier
+    cache was "File not found"."""
+    from keras_gans import metrics
+    from keras_gans.metrics import classifier
+
+    def no_work(*args, **kwargs):
+        raise AssertionError("the work started")
+
+    script = load_script("evaluate_mnist")
+    argv = ["--generator", models["mnist"]]
+    monkeypatch.setattr(metrics, "load_mnist_classifier", no_work)
+    missing = str(tmp_path / "no_folder" / "scores.json")
+    line = refused(script.main, [*argv, "--json", missing], capsys)
+    assert f"argument --json: the folder of {missing}" in line and "does not exist" in line
+    assert "must end in .json" in refused(script.main, [*argv, "--json", str(tmp_path / "s.txt")], capsys)
+    assert "from 0 to 4294967295, got -1" in refused(script.main, [*argv, "--seed", "-1"], capsys)
+    (tmp_path / "a_file").write_text("")
+    line = refused(script.main, [*argv, "--classifier", str(tmp_path / "a_file" / "c.keras")], capsys)
+    assert f"argument --classifier: {tmp_path / 'a_file'} is a file, not a folder" in line
+    monkeypatch.undo()
+    monkeypatch.setattr(classifier, "train_classifier", no_work)
+    line = refused(script.main, [*argv, "--classifier", models["truncated"]], capsys)
+    assert f"cannot read {models['truncated']}: it is not a whole .keras archive" in line
+    assert "(the mnist classifier's cache: delete it to train it again)" in line
+    assert list(tmp_path.iterdir()) == [tmp_path / "a_file"]
+
+
+# --- scripts/score_faces.py -------------------------------------------------------------------
+
+
+def test_score_faces_says_a_face_folder_is_too_small_for_its_held_out_faces(models, tmp_path, capsys):
+    """2,000 faces or fewer: the held-out set of the floor and the target is empty ("need at least
+    one array to stack")."""
+    faces = tmp_path / "faces"
+    faces.mkdir()
+    rng = np.random.default_rng(0)
+    for i in range(12):
+        Image.fromarray(rng.integers(0, 256, (16, 16, 3), dtype="uint8")).save(faces / f"{i:06d}.jpg")
+    script = load_script("score_faces")
+    argv = ["--generator", models["face"], "--data-dir", str(faces), "--eval-samples", "10"]
+    line = refused(script.main, argv, capsys)
+    assert line == (
+        f"error: {faces} holds 12 faces: real faces' score (the floor) and the blurred target are scored "
+        "on held-out faces, those after the first 2000 that the score compares with (eval_real_images), "
+        "and there are none; it needs more than 2000 faces (2010 for all 10 of eval_samples)"
+    )
+    missing = str(tmp_path / "no_folder" / "scores.json")
+    assert "does not exist: make it first" in refused(script.main, [*argv, "--json", missing], capsys)
+    assert "got -1" in refused(script.main, [*argv, "--seed", "-1"], capsys)
+    line = refused(script.main, ["--generator", models["empty"], "--data-dir", str(faces)], capsys)
+    assert "it is empty (0 bytes)" in line
+
+
 # --- The checks themselves ----------------------------------------------------------------------
 
 

@@ -15,6 +15,7 @@ the score can have on this data.
 
 import numpy as np
 
+from keras_gans.data.images import DataError
 from keras_gans.metrics.classifier import FEATURES_LAYER, load_classifier, load_dataset, to_unit_range
 from keras_gans.metrics.frechet import frechet_distance
 from keras_gans.metrics.generating import generate, is_conditional, latent_vectors, output_range
@@ -238,16 +239,28 @@ def noise_score(score_fn, image_shape, conditional=False, value_range=(-1.0, 1.0
     return score_fn(NoiseImages(image_shape, value_range, conditional, seed=seed))
 
 
+class TooFewImages(DataError):
+    """A folder with no image at the numbers asked for; `found`: how many it holds."""
+
+    def __init__(self, message, found):
+        super().__init__(message)
+        self.found = found
+
+
 def load_image_folder(folder, image_size=64, count=None, start=0):
     """Images `start` to `start + count` of a folder (file order), (N, S, S, 3) float32 in [-1, 1].
 
     Resized as the face DCGAN's training pipeline resizes them (bilinear,
     the whole image), so that real and generated images are comparable.
+    `TooFewImages` if the folder holds none from number `start` on.
     """
     from keras_gans.data.images import decode_and_resize, scan_image_folder
 
-    files = scan_image_folder(folder).files[start:]
+    found = scan_image_folder(folder).files
+    files = found[start:]
     files = files[:count] if count else files
+    if not files:
+        raise TooFewImages(f"{folder} holds {len(found)} images: none from number {start + 1} on", len(found))
     images = np.empty((len(files), image_size, image_size, 3), dtype="float32")  # filled: no second copy
     for i, path in enumerate(files):
         images[i] = decode_and_resize(path, image_size).numpy()

@@ -81,9 +81,18 @@ def held_out_faces(config, data):
 
 @functools.lru_cache(maxsize=2)
 def _held_out_faces(source, image_size, count, start):
-    from keras_gans.metrics import load_image_folder
+    from keras_gans.data.images import DataError
+    from keras_gans.metrics.scores import TooFewImages, load_image_folder
 
-    return load_image_folder(source, image_size, count=count, start=start)
+    try:
+        return load_image_folder(source, image_size, count=count, start=start)
+    except TooFewImages as error:
+        raise DataError(
+            f"{source} holds {error.found} faces: real faces' score (the floor) and the blurred target "
+            f"are scored on held-out faces, those after the first {start} that the score compares "
+            f"with (eval_real_images), and there are none; it needs more than {start} faces "
+            f"({start + count} for all {count} of eval_samples)"
+        ) from None
 
 
 def floor(config, data, score_fn):
