@@ -143,7 +143,9 @@ def scores_so_far(run, preset, config, best, out):
     keeps the one that chose it)."""
     from keras_gans.plotting import plot_quality, read_loss_csv
 
-    history = read_loss_csv(os.path.join(run, "losses.csv"))
+    # A run killed in its first epoch has no row yet (or no losses.csv at all), and no curves.
+    losses = os.path.join(run, "losses.csv")
+    history = read_loss_csv(losses) if os.path.isfile(losses) else {}
     scores = {k: v for k, v in history.items() if k.startswith("val_")}
     floor, references = None, None
     if scores and preset.quality is not None and (preset.floor or preset.references):
@@ -157,7 +159,8 @@ def scores_so_far(run, preset, config, best, out):
                 for name, values in preset.references(config, data, score_fn).items()
             }
     for source in ("losses.csv", "losses.png"):
-        shutil.copy(os.path.join(run, source), out)
+        if history and os.path.isfile(os.path.join(run, source)):
+            shutil.copy(os.path.join(run, source), out)
     if scores:
         plot_quality(history, os.path.join(out, "quality.png"), floors=floor, references=references)
     return {
@@ -178,10 +181,11 @@ def tutorial_results(name, run, out):
     from keras_gans.presets import get_preset
     from keras_gans.runner import jsonable
 
+    preset = get_preset(name)
+    # Read and checked (one line if it cannot be) before the record's fields are used.
+    config = preset.config(**recorded_config(os.path.join(run, "run.json"), preset))
     with open(os.path.join(run, "run.json")) as file:
         record = json.load(file)
-    preset = get_preset(name)
-    config = preset.config(**recorded_config(os.path.join(run, "run.json"), preset))
     os.makedirs(out, exist_ok=True)
     numbers = scores_so_far(run, preset, config, record.get("best"), out)
     # The run's record, and the pictures the tutorial made at its end (a GIF, an interpolation...;
@@ -222,16 +226,31 @@ def unfinished_results(name, run, out):
     resumes it) and a README.md saying so; returns progress.json."""
     from keras_gans.cli import config_options
     from keras_gans.presets import get_preset
-    from keras_gans.runner import jsonable
-    from keras_gans.runtime import describe_machine
-    from keras_gans.training import run_clock, unfinished_config
+    from keras_gans.training import unfinished_config
 
     preset = get_preset(name)
     recorded = unfinished_config(run)
     config = preset.config(**config_options(recorded, preset, run))
-    folder = os.path.join(out, IN_PROGRESS)
+    # Built beside the old snapshot and renamed into place: a failure leaves the old one whole.
+    final, folder = os.path.join(out, IN_PROGRESS), os.path.join(out, f".{IN_PROGRESS}.tmp")
     shutil.rmtree(folder, ignore_errors=True)
     os.makedirs(folder)
+    try:
+        progress = snapshot(name, run, preset, recorded, config, folder)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    shutil.rmtree(final, ignore_errors=True)
+    os.replace(folder, final)
+    return progress
+
+
+def snapshot(name, run, preset, recorded, config, folder):
+    """`unfinished_results`' files, written into `folder`; returns progress.json."""
+    from keras_gans.runner import jsonable
+    from keras_gans.runtime import describe_machine
+    from keras_gans.training import run_clock
+
     best = None
     if os.path.exists(os.path.join(run, "best", "best.json")):
         with open(os.path.join(run, "best", "best.json")) as file:
@@ -277,14 +296,20 @@ def in_progress_readme(p):
     )
     clock = p["clock"]
     trained = f" Trained so far: {training_time({**p, 'epochs': p['epochs_done']})}." if clock else ""
+    contents = (
+        "The losses\nand scores per epoch (`losses.csv`, `losses.png`, `quality.png`, with real data's score "
+        "and the\nreferences drawn), the latest sample grid (`latest_grid.png`, where the tutorial draws "
+        "one),\nthe best epoch so far (`best.json`) and the run's options (`config.json`)."
+        if p["epochs_done"]
+        else "No epoch has\nfinished yet: there are no curves, grids or scores so far; the run's options "
+        "are in `config.json`."
+    )
     return (
         f"# {p['tutorial']}: unfinished, {p['epochs_done']} of {p['epochs']} epochs\n\n"
         f"A snapshot of the run while it trains ({p['snapshot']}, {p['machine']['cpu']}), written by\n"
-        "`python scripts/make_results.py --unfinished`; every number is in `progress.json`. The losses\n"
-        "and scores per epoch (`losses.csv`, `losses.png`, `quality.png`, with real data's score and the\n"
-        "references drawn), the latest sample grid (`latest_grid.png`, where the tutorial draws one),\n"
-        f"the best epoch so far (`best.json`) and the run's options (`config.json`).\n\n{best}{trained}\n\n"
-        "It resumes from its last finished epoch with\n\n"
+        f"`python scripts/make_results.py --unfinished`; every number is in `progress.json`. {contents}\n\n"
+        f"{best}{trained}\n\n"
+        f"It resumes{' from its last finished epoch' if p['epochs_done'] else ''} with\n\n"
         f"    {p['resume']}\n\n"
         "When it finishes, `python scripts/make_results.py` writes its results in the folder above and\n"
         "removes this one.\n"
@@ -358,35 +383,63 @@ def rewrite_readme(readme, table):
 
 def main(argv=None):
     args = parse_args(argv)
+    from keras_gans.data.images import DataError
+    from keras_gans.files import FileProblem, check_output_folder
+    from keras_gans.options import OptionError
     from keras_gans.presets import PRESETS
+    from keras_gans.training import OutputDirError, describe_os_error
 
     names = args.only or list(PRESETS)
     unknown = sorted(set(names) - set(PRESETS))
     if unknown:
         print(f"error: no tutorial called {', '.join(unknown)}", file=sys.stderr)
         return 2
-    if args.unfinished:
-        from keras_gans.training import unfinished_config
+    try:
+        # Where the results go, checked before any of the work.
+        check_output_folder(args.out)
+        if not args.unfinished and not os.path.isfile(args.readme):
+            raise FileProblem(
+                f"--readme {args.readme}: no such file (its results table is rebuilt: run from the "
+                "repository's root, or pass --readme)"
+            )
+        return (unfinished if args.unfinished else finished)(args, names)
+    except (DataError, FileProblem, OptionError, OutputDirError, argparse.ArgumentTypeError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:
+        print(f"error: {describe_os_error(error)}", file=sys.stderr)
+        return 1
 
-        unfinished = [
-            n
-            for n in names
-            if unfinished_config(os.path.join(args.runs, n)) is not None
-            and not os.path.exists(os.path.join(args.runs, n, "run.json"))
-        ]
-        if not unfinished:
-            print(f"error: no unfinished run in {args.runs}/ (a run folder with backup/)", file=sys.stderr)
-            return 2
-        for name in unfinished:
-            progress = unfinished_results(name, os.path.join(args.runs, name), os.path.join(args.out, name))
-            print(f"{name}: {progress['epochs_done']} of {progress['epochs']} epochs, in {args.out}/{name}/")
-        return 0
-    finished = [n for n in names if os.path.exists(os.path.join(args.runs, n, "run.json"))]
-    if not finished:
+
+def unfinished(args, names):
+    """--unfinished: a snapshot of each run still training."""
+    from keras_gans.training import unfinished_config
+
+    runs = [
+        n
+        for n in names
+        if unfinished_config(os.path.join(args.runs, n)) is not None
+        and not os.path.exists(os.path.join(args.runs, n, "run.json"))
+    ]
+    if not runs:
+        print(f"error: no unfinished run in {args.runs}/ (a run folder with backup/)", file=sys.stderr)
+        return 2
+    for name in runs:
+        progress = unfinished_results(name, os.path.join(args.runs, name), os.path.join(args.out, name))
+        print(f"{name}: {progress['epochs_done']} of {progress['epochs']} epochs, in {args.out}/{name}/")
+    return 0
+
+
+def finished(args, names):
+    """The results of the finished runs, the README's table and the gallery."""
+    from keras_gans.presets import PRESETS
+
+    done = [n for n in names if os.path.exists(os.path.join(args.runs, n, "run.json"))]
+    if not done:
         print(f"error: no finished run in {args.runs}/ (a run folder with run.json)", file=sys.stderr)
         return 2
     all_results = []
-    for name in finished:
+    for name in done:
         print(f"{name}: {os.path.join(args.runs, name)}")
         all_results.append(
             tutorial_results(name, os.path.join(args.runs, name), os.path.join(args.out, name))

@@ -6,6 +6,8 @@ output in a missing folder or without an image name, a negative seed, a million 
 killed in its first epoch, a face folder too small for its held-out set, no PyTorch.
 """
 
+import dataclasses
+import json
 import os
 import zipfile
 
@@ -221,6 +223,66 @@ def test_score_faces_says_a_face_folder_is_too_small_for_its_held_out_faces(mode
     assert "got -1" in refused(script.main, [*argv, "--seed", "-1"], capsys)
     line = refused(script.main, ["--generator", models["empty"], "--data-dir", str(faces)], capsys)
     assert "it is empty (0 bytes)" in line
+
+
+# --- scripts/make_results.py ------------------------------------------------------------------
+
+
+def killed_in_first_epoch(preset):
+    """`preset` whose runs are killed (KeyboardInterrupt) at the first step: no epoch finishes."""
+
+    class Kill(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            raise KeyboardInterrupt
+
+    original = preset.monitors
+    return dataclasses.replace(preset, monitors=lambda *a: [*original(*a), Kill()])
+
+
+def test_make_results_snapshots_a_run_killed_in_its_first_epoch(points_preset, tmp_path, capsys):
+    """--unfinished: FileNotFoundError losses.png, and a half-written in_progress/ left behind."""
+    from keras_gans.presets import register
+    from keras_gans.runner import train
+
+    runs, out = tmp_path / "runs", tmp_path / "results"
+    register(killed_in_first_epoch(points_preset))
+    with pytest.raises(KeyboardInterrupt):
+        train("points_ring", output_dir=str(runs / "points_ring"), epochs=3, seed=0, verbose=0)
+    script = load_script("make_results")
+    argv = ["--runs", str(runs), "--out", str(out), "--only", "points_ring", "--unfinished"]
+    assert script.main(argv) == 0
+    folder = out / "points_ring" / "in_progress"
+    assert sorted(p.name for p in (out / "points_ring").iterdir()) == ["in_progress"]  # no temporary left
+    assert sorted(p.name for p in folder.iterdir()) == ["README.md", "config.json", "progress.json"]
+    progress = json.loads((folder / "progress.json").read_text())
+    assert progress["epochs_done"] == 0 and progress["epochs"] == 3 and progress["best"] is None
+    page = (folder / "README.md").read_text()
+    assert "unfinished, 0 of 3 epochs" in page and "No epoch has\nfinished yet" in page
+    assert "points_ring: 0 of 3 epochs" in capsys.readouterr().out
+
+
+def test_make_results_checks_its_readme_and_output_folder_before_the_work(points_preset, tmp_path, capsys):
+    """A missing --readme failed after the results were written; --out a file failed halfway."""
+    from keras_gans.runner import train
+
+    runs, out = tmp_path / "runs", tmp_path / "results"
+    train("points_ring", output_dir=str(runs / "points_ring"), epochs=1, seed=0, verbose=0)
+    script = load_script("make_results")
+    argv = ["--runs", str(runs), "--only", "points_ring"]
+    missing = str(tmp_path / "README.md")
+    line = refused(script.main, [*argv, "--out", str(out), "--readme", missing], capsys)
+    assert line == (
+        f"error: --readme {missing}: no such file (its results table is rebuilt: run from the "
+        "repository's root, or pass --readme)"
+    )
+    (tmp_path / "a_file").write_text("")
+    line = refused(script.main, [*argv, "--out", str(tmp_path / "a_file"), "--readme", missing], capsys)
+    assert line == f"error: {tmp_path / 'a_file'} is a file, not a folder"
+    assert not out.exists()
+    (runs / "points_ring" / "run.json").write_text("{oops")  # a finished run's record, damaged
+    (tmp_path / "README.md").write_text("<!-- results -->\n<!-- /results -->\n")
+    line = refused(script.main, [*argv, "--out", str(out), "--readme", missing], capsys)
+    assert line.startswith(f"error: cannot read a run's config from {runs / 'points_ring' / 'run.json'}: ")
 
 
 # --- The checks themselves ----------------------------------------------------------------------
