@@ -142,10 +142,11 @@ def run_process(argv, env, label):
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def run(models, configs, warmup=5, steps=None, repeats=3, report=print, measure_fn=None):
-    """Measures every (model, config) `repeats` times; returns the runs.
+def run(names, configs, warmup=5, steps=None, repeats=3, report=print, measure_fn=None):
+    """Measures every (model, config) of the tutorials `names` `repeats` times; returns the runs.
 
-    `steps`: steps timed per run; None for each model's default (`models()`).
+    `steps`: steps timed per run; None for each model's default (`models()`: the argument is not
+    called `models`, which would hide that function here).
     `measure_fn(model, config, warmup, steps)`: `measure` unless given (the
     script adds the PyTorch reference this way).
 
@@ -154,10 +155,11 @@ def run(models, configs, warmup=5, steps=None, repeats=3, report=print, measure_
     rather than on one.
     """
     runs = []
-    for model in models:
+    default_steps = models() if steps is None else {}
+    for model in names:
         for repeat in range(repeats):
             for config in configs:
-                result = (measure_fn or measure)(model, config, warmup, steps or models()[model])
+                result = (measure_fn or measure)(model, config, warmup, steps or default_steps[model])
                 rate = result["batch_size"] / statistics.median(result["step_seconds"])
                 runs.append({"repeat": repeat, "images_per_s": rate, **result})
                 report(f"{model:>12} {config:<15} run {repeat + 1}/{repeats}: {rate:8.1f} images/s")

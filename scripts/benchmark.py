@@ -19,11 +19,11 @@ writes it, with every step time, as JSON.
 import argparse
 import functools
 import importlib.util
-import json
 import os
 import sys
 
 from keras_gans.cli import positive_int
+from keras_gans.files import existing_folder, output_file
 
 REFERENCE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "pytorch_reference.py")
 REFERENCE_MODELS = ("dcgan_celeba", "dcgan_mnist")
@@ -71,10 +71,16 @@ def main(argv=None):
     parser.add_argument(
         "--repeats", type=positive_int, default=3, help="runs per model and configuration (default: 3)"
     )
-    parser.add_argument("--json", default="benchmark.json", help="output file (default: %(default)s)")
+    parser.add_argument(
+        "--json",
+        type=output_file(".json"),
+        default="benchmark.json",
+        help="output file, in a folder that exists: checked before the measurements (default: %(default)s)",
+    )
     parser.add_argument(
         "--pipelines",
         metavar="DATA_ROOT",
+        type=existing_folder,
         default=None,
         help="measure the input pipelines alone instead, on DATA_ROOT laid out as shared/data "
         "(celeba/img_align_celeba, mnist, fashion-mnist)",
@@ -82,32 +88,22 @@ def main(argv=None):
     parser.add_argument(
         "--quality",
         metavar="DATA_ROOT",
+        type=existing_folder,
         default=None,
         help="measure what one quality evaluation costs beside an epoch of each tutorial instead, "
         "with the real data of DATA_ROOT (laid out as shared/data)",
     )
     args = parser.parse_args(argv)
-    if args.quality:
-        from keras_gans.benchmark import measure_quality
+    from keras_gans.files import write_json
 
-        results = measure_quality(args.quality, args.models)
-        print("| tutorial | one evaluation, s | one epoch, s | share of the time |")
-        print("| --- | ---: | ---: | ---: |")
-        for r in results:
-            print(f"| {r['tutorial']} | {r['evaluation_s']:.1f} | {r['epoch_s']:.0f} | {r['share']:.1%} |")
-        with open(args.json, "w") as file:
-            json.dump(results, file, indent=2)
-        return 0
-    if args.pipelines:
-        from keras_gans.benchmark import measure_pipelines
+    if args.quality or args.pipelines:
+        from keras_gans.data.images import DataError
 
-        results = measure_pipelines(args.pipelines)
-        print("| pipeline | images | images/s |\n| --- | ---: | ---: |")
-        for r in results:
-            print(f"| {r['pipeline']} | {r['images']} | {r['images_per_s']:.0f} |")
-        with open(args.json, "w") as file:
-            json.dump(results, file, indent=2)
-        return 0
+        try:
+            return measure_data(args, parser)
+        except DataError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
     known = list(models())
     chosen = args.models or known
     unknown = set(chosen) - set(known)
@@ -123,9 +119,35 @@ def main(argv=None):
     rows = summarize(runs)
     print()
     print(table(rows))
-    with open(args.json, "w") as file:
-        json.dump({"summary": rows, "runs": runs}, file, indent=2)
+    write_json(args.json, {"summary": rows, "runs": runs})
     print(f"\nWritten: {args.json}")
+    return 0
+
+
+def measure_data(args, parser):
+    """--quality or --pipelines: what the real data costs, with the real data of DATA_ROOT."""
+    from keras_gans.files import write_json
+
+    if args.quality:
+        from keras_gans.benchmark import measure_quality
+        from keras_gans.presets import PRESETS
+
+        unknown = sorted(set(args.models or ()) - set(PRESETS))
+        if unknown:
+            parser.error(f"unknown tutorial(s) {unknown}; choose from {list(PRESETS)}")
+        results = measure_quality(args.quality, args.models)
+        print("| tutorial | one evaluation, s | one epoch, s | share of the time |")
+        print("| --- | ---: | ---: | ---: |")
+        for r in results:
+            print(f"| {r['tutorial']} | {r['evaluation_s']:.1f} | {r['epoch_s']:.0f} | {r['share']:.1%} |")
+    else:
+        from keras_gans.benchmark import measure_pipelines
+
+        results = measure_pipelines(args.pipelines)
+        print("| pipeline | images | images/s |\n| --- | ---: | ---: |")
+        for r in results:
+            print(f"| {r['pipeline']} | {r['images']} | {r['images_per_s']:.0f} |")
+    write_json(args.json, results)
     return 0
 
 

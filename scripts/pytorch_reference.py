@@ -20,8 +20,13 @@ import statistics
 import sys
 import time
 
-import torch
-from torch import nn
+try:
+    import torch
+    from torch import nn
+except ImportError:  # keras_gans itself does not use PyTorch: --help still works, a run says so
+    torch = nn = None
+
+NEEDS_TORCH = "pytorch_reference.py needs PyTorch, which keras_gans does not use: pip install torch"
 
 # Trainable parameters of the Keras models (BatchNorm's moving statistics,
 # which Keras counts, are buffers in PyTorch).
@@ -191,15 +196,33 @@ def measure(model, warmup, steps, precision="float32"):
     }
 
 
+def whole_number(least):
+    """argparse type: a whole number at least `least` (the benchmark's own types, without keras_gans)."""
+
+    def parse(text):
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if value < least:
+            raise argparse.ArgumentTypeError(f"must be a whole number at least {least}, got {value}")
+        return value
+
+    return parse
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("model", choices=list(PARAMETERS))
-    parser.add_argument("--warmup", type=int, default=5)
-    parser.add_argument("--steps", type=int, default=10)
+    parser.add_argument("--warmup", type=whole_number(0), default=5, help="steps not timed (default: 5)")
+    parser.add_argument("--steps", type=whole_number(1), default=10, help="steps timed (default: 10)")
     parser.add_argument("--precision", choices=["float32", "bfloat16"], default="float32")
     args = parser.parse_args(argv)
+    if torch is None:
+        print(f"error: {NEEDS_TORCH}", file=sys.stderr)
+        return 2
     print(json.dumps(measure(args.model, args.warmup, args.steps, args.precision)))
     return 0
 

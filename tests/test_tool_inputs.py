@@ -9,15 +9,17 @@ killed in its first epoch, a face folder too small for its held-out set, no PyTo
 import dataclasses
 import json
 import os
+import subprocess
+import sys
 import zipfile
 
 import keras
 import numpy as np
 import pytest
-from conftest import load_script
+from conftest import ROOT, load_script
 from PIL import Image
 
-from keras_gans import sampling
+from keras_gans import benchmark, sampling
 from keras_gans.files import FileProblem, check_model_file, check_output_file, check_output_folder
 
 
@@ -283,6 +285,68 @@ def test_make_results_checks_its_readme_and_output_folder_before_the_work(points
     (tmp_path / "README.md").write_text("<!-- results -->\n<!-- /results -->\n")
     line = refused(script.main, [*argv, "--out", str(out), "--readme", missing], capsys)
     assert line.startswith(f"error: cannot read a run's config from {runs / 'points_ring' / 'run.json'}: ")
+
+
+# --- scripts/benchmark.py and scripts/pytorch_reference.py ------------------------------------
+
+
+def fake_measurement(model, config, warmup, steps):
+    return {
+        "config": config,
+        "model": model,
+        "batch_size": 8,
+        "step_seconds": [0.5] * steps,
+        "peak_rss_mib": 100.0,
+        "xla": False,
+        "onednn": True,
+        "precision": "float32",
+    }
+
+
+def test_benchmark_without_steps_measures_each_model_for_its_own_steps(tmp_path, monkeypatch, capsys):
+    """The command of docs/speed.md, without --steps, died at its first measurement: `run`'s
+    argument `models` hid the module's `models()` ("'list' object is not callable")."""
+    calls = []
+
+    def measured(model, config, warmup, steps):
+        calls.append((model, config, steps))
+        return fake_measurement(model, config, warmup, steps)
+
+    monkeypatch.setattr(benchmark, "measure", measured)
+    script = load_script("benchmark")
+    result = tmp_path / "benchmark.json"
+    argv = ["--models", "dcgan_celeba", "dcgan_mnist", "--configs", "keras_gans", "plain"]
+    assert script.main([*argv, "--repeats", "1", "--json", str(result)]) == 0
+    steps = benchmark.models()
+    assert calls == [
+        (m, c, steps[m]) for m in ("dcgan_celeba", "dcgan_mnist") for c in ("keras_gans", "plain")
+    ]
+    assert len(json.loads(result.read_text())["runs"]) == 4
+    assert f"Written: {result}" in capsys.readouterr().out
+    # The destination is checked before the first measurement, not after the last.
+    calls.clear()
+    missing = str(tmp_path / "no_folder" / "b.json")
+    assert "does not exist: make it first" in refused(script.main, [*argv, "--json", missing], capsys)
+    assert calls == []
+
+
+@pytest.mark.skipif(
+    __import__("importlib.util").util.find_spec("torch") is not None, reason="PyTorch is installed here"
+)
+def test_the_pytorch_reference_without_pytorch_says_so_in_one_line(tmp_path, capsys):
+    """pytorch_reference.py --help was a ModuleNotFoundError; the benchmark's pytorch_eager says it too."""
+    script = str(ROOT / "scripts" / "pytorch_reference.py")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    help_text = subprocess.run([sys.executable, script, "--help"], capture_output=True, text=True, env=env)
+    assert help_text.returncode == 0 and "needs PyTorch" in help_text.stdout and not help_text.stderr
+    run = subprocess.run([sys.executable, script, "dcgan_mnist"], capture_output=True, text=True, env=env)
+    assert run.returncode == 2
+    assert run.stderr.strip() == (
+        "error: pytorch_reference.py needs PyTorch, which keras_gans does not use: pip install torch"
+    )
+    argv = ["--models", "dcgan_celeba", "dcgan_mnist", "--configs", "keras_gans", "pytorch_eager"]
+    line = refused(load_script("benchmark").main, [*argv, "--json", str(tmp_path / "b.json")], capsys)
+    assert "pytorch_eager needs PyTorch, which keras_gans does not use: pip install torch" in line
 
 
 # --- The checks themselves ----------------------------------------------------------------------
