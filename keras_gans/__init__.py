@@ -12,13 +12,7 @@ order). TensorFlow reads the setting once, when it is imported, so:
 - set TF_ENABLE_ONEDNN_OPTS=0 (or 1) yourself to choose; the package then
   leaves it alone. `keras_gans.runtime.speed_settings()` says what is in force.
 
-It also has oneDNN allocate with the system's allocator
-(TF_ONEDNN_USE_SYSTEM_ALLOCATOR=1, unless you set it): oneDNN's own pool keeps
-what training used (1.1 GB for the face DCGAN) for the rest of the process, so
-each evaluation's arrays came on top of it; with the system's, what a step frees
-is reused by the evaluation. Same speed (docs/speed.md, "Memory").
-
-And it loads TensorFlow quietly. While it loads, and at its first operation,
+It also loads TensorFlow quietly. While it loads, and at its first operation,
 TensorFlow's C++ code prints lines such as "failed call to cuInit: ... UNKNOWN
 ERROR" or "Could not find cuda drivers", some of them before its log level
 applies: on a machine without a GPU they are expected, but read as errors to a
@@ -32,8 +26,6 @@ import sys
 
 __version__ = "0.1.0"
 
-if "tensorflow" not in sys.modules:
-    os.environ.setdefault("TF_ONEDNN_USE_SYSTEM_ALLOCATOR", "1")
 if "TF_ENABLE_ONEDNN_OPTS" not in os.environ and "tensorflow" not in sys.modules:
     os.environ["TF_ENABLE_ONEDNN_OPTS"] = "1"
     ONEDNN_SET_BY_KERAS_GANS = True

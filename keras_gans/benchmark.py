@@ -25,8 +25,6 @@ CONFIGS = {
     "keras_gans": {"env": {}},
     "keras_gans+xla": {"env": {}, "jit_compile": True},
     "keras_gans+bf16": {"env": {}, "mixed_precision": "bfloat16"},
-    # keras_gans with oneDNN's own memory pool, TensorFlow's default (keras_gans uses the system's).
-    "onednn_pool": {"env": {"TF_ONEDNN_USE_SYSTEM_ALLOCATOR": "0"}},
 }
 
 
