@@ -1,0 +1,192 @@
+"""Every tutorial's script as a user runs it: a subprocess, with scoring, TensorBoard and checkpoints on.
+
+Each run is made tiny the way a user would make it (few images, epochs and steps, small sizes where
+the script has the option), and nothing else is changed: `--eval-every` and `--log-every` keep their
+defaults, so every epoch is scored and is shorter than `--log-every` (the short epochs whose
+TensorBoard once stayed empty). Then the test reads back what a user looks at: TensorBoard's
+scalars and sample grids, the per-step and per-epoch losses, the scores in losses.csv, best/ and
+run.json.
+"""
+
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from conftest import ROOT, require_data
+from PIL import Image
+
+pytestmark = pytest.mark.slow
+
+EPOCHS = 2
+# What makes each run tiny, as a user passes it; {data}: the tutorial's data, made by `DATA`.
+SHORT = f"--epochs {EPOCHS} --steps-per-epoch 2 --seed 0".split()
+MNIST = "--mnist-path {data} --max-images 64 --batch-size 8 --eval-samples 100"
+FACES = "--data-dir {data} --batch-size 4 --eval-samples 16 --num-images 4"
+ARGS = {
+    "dcgan_celeba": FACES,
+    "dcgan_mnist": MNIST,
+    "gan_mnist": MNIST + " --every 1",  # the tutorial plots every 10 epochs
+    "cgan_mnist": MNIST,
+    "acgan_mnist": MNIST,
+    "cgan_rps": "--data-dir {data} --image-size 32 --batch-size 4 --eval-samples 30",
+    "cyclegan": "--dataset sneaker2boot --batch-size 1 --eval-samples 16 --num-images 2",
+    "stylegan": FACES + " --target-size 8 --max-filters 8 --latent-dim 8 --w-dim 8",
+    "dggan": "--data-dir {data} --d-epochs 1 --g-epochs 1 --embedding-dim 8",
+}
+# The losses each tutorial's epoch logs hold, and its score; the tutorials that draw sample grids.
+LOSSES = {"cyclegan": "G_loss", "dggan": "d_loss"}
+SCORE = {"dcgan_celeba": "swd", "stylegan": "swd", "cyclegan": "accuracy", "dggan": "auc_0"}
+NO_GRID = {"dggan"}  # its picture is its scores
+# The generators with layers of their own, which `keras.models.load_model` finds once keras_gans is
+# imported (the README says so); every other tutorial's generator.keras loads with plain Keras.
+NEEDS_KERAS_GANS = {"cyclegan": "ReflectionPadding2D", "stylegan": "PixelNorm"}
+PLAIN_LOAD = (
+    "import sys, keras; model = keras.models.load_model(sys.argv[1]); "
+    "assert not [m for m in sys.modules if m.startswith('keras_gans')]; print(model.count_params())"
+)
+
+
+def faces(folder):
+    """16 random 64x64 'faces': the face scripts read any folder of images."""
+    folder.mkdir()
+    for i in range(16):
+        pixels = np.random.default_rng(i).integers(0, 256, (64, 64, 3), dtype=np.uint8)
+        Image.fromarray(pixels).save(folder / f"face_{i:02d}.png")
+    return folder
+
+
+def hands_standin(folder):
+    """The hands' Fashion-MNIST stand-in, 10 images a class, as scripts/make_rps_standin.py writes it."""
+    from keras_gans.data.standin import write_fashion_standin
+
+    return write_fashion_standin(require_data("fashion-mnist"), folder, per_class=10, image_size=32)
+
+
+def mnist(folder):
+    return require_data("mnist") / "mnist_content_equivalent.npz"
+
+
+DATA = {
+    "dcgan_celeba": faces,
+    "dcgan_mnist": mnist,
+    "gan_mnist": mnist,
+    "cgan_mnist": mnist,
+    "acgan_mnist": mnist,
+    "cgan_rps": hands_standin,
+    "cyclegan": lambda folder: require_data("fashion-mnist"),
+    "stylegan": faces,
+    "dggan": lambda folder: require_data("dggan/cora"),
+}
+
+
+@pytest.fixture(scope="module")
+def judges(tmp_path_factory):
+    """A folder of quickly trained MNIST and Fashion-MNIST classifiers, where the scripts look for them.
+
+    A user's first scored run trains the judge once (a minute); these are trained on fewer images.
+    """
+    from keras_gans.metrics import load_classifier
+
+    folder = tmp_path_factory.mktemp("judges")
+    for dataset, data in (("mnist", "mnist"), ("fashion_mnist", "fashion-mnist")):
+        load_classifier(
+            dataset, folder / f"{dataset}_classifier.keras", require_data(data), epochs=1, max_examples=2000
+        )
+    return folder
+
+
+def run_script(name, tmp_path, judges):
+    data = DATA[name](tmp_path / "data")
+    args = [arg.replace("{data}", str(data)) for arg in ARGS[name].split()]
+    out = tmp_path / "run"
+    environment = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "KERAS_GANS_CLASSIFIER_DIR": str(judges),
+        "KERAS_GANS_CLASSIFIER": "",  # the folder's, not a file a user set
+        "KERAS_GANS_FASHION_MNIST": str(require_data("fashion-mnist")),
+    }
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / f"train_{name}.py"), *args, *SHORT, "--output-dir", str(out)],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return out, result
+
+
+def event_values(folder):
+    """{(writer, tag): number of values} of every TensorBoard event file under `folder`."""
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    values = {}
+    for writer in sorted(p.name for p in folder.iterdir()):
+        events = EventAccumulator(str(folder / writer), size_guidance={"tensors": 0})
+        events.Reload()
+        for tag in events.Tags()["tensors"]:
+            values[writer, tag] = len(events.Tensors(tag))
+    return values
+
+
+@pytest.mark.parametrize("name", ARGS)
+def test_the_script_with_its_defaults_writes_what_a_user_looks_at(name, tmp_path, judges):
+    out, result = run_script(name, tmp_path, judges)
+    loss, judged = LOSSES.get(name, "d_loss"), SCORE.get(name, "fd")
+    score = f"val_{judged}"  # losses.csv's column; TensorBoard's validation writer drops the "val_"
+
+    # TensorBoard: each epoch's losses and scores, and its sample grid, though epochs are 2 steps long.
+    values = event_values(out / "logs")
+    assert values.get(("train", f"epoch_{loss}")) == EPOCHS, values
+    assert values.get(("validation", f"epoch_{judged}")) == EPOCHS, values
+    if name not in NO_GRID:
+        assert values.get(("samples", "samples"), 0) >= 1, values
+
+    # losses.csv: a row per epoch, every one scored (--eval-every 1); losses_steps.csv: each epoch's steps.
+    with open(out / "losses.csv", newline="") as file:
+        rows = list(csv.DictReader(file))
+    assert [int(row["epoch"]) for row in rows] == list(range(EPOCHS))
+    assert all(np.isfinite(float(row[score])) and np.isfinite(float(row[loss])) for row in rows), rows
+    with open(out / "losses_steps.csv", newline="") as file:
+        steps = list(csv.DictReader(file))
+    assert [float(row["epoch"]) for row in steps] == [1.0, 2.0]  # each epoch's last (only) window
+
+    # best/: the best epoch's model and its score, as losses.csv has it; run.json: the options in force.
+    from keras_gans.presets import get_preset
+
+    key, _, *require = get_preset(name).best
+    kept_by = f"val_{key}"
+    record = json.loads((out / "run.json").read_text())
+    if (out / "best" / "best.json").exists():
+        best = json.loads((out / "best" / "best.json").read_text())
+        assert float(rows[best["epoch"] - 1][kept_by]) == pytest.approx(best[kept_by])
+        assert any(path.suffix == ".keras" for path in (out / "best").iterdir())
+        assert record["best"] == best
+    else:  # a best that must pass a bar (CycleGAN's: translations that read as the other domain)
+        assert require and record["best"] is None
+        assert not any(all(float(row[f"val_{k}"]) >= v for k, v in require[0].items()) for row in rows)
+    assert record["tutorial"] == name and record["config"]["epochs"] == EPOCHS
+    assert record["config"]["eval_every"] == 1 and record["config"]["log_every"] == 50
+    assert record["resumed"] is False
+    assert not (out / "backup").exists()  # the finished run's checkpoint is removed
+
+    # The saved generator in a fresh interpreter that never imports keras_gans, as the README says.
+    plain = subprocess.run(
+        [sys.executable, "-c", PLAIN_LOAD, str(out / "generator.keras")],
+        env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    if name in NEEDS_KERAS_GANS:
+        assert plain.returncode != 0 and NEEDS_KERAS_GANS[name] in plain.stderr, plain.stderr[-2000:]
+    else:
+        assert plain.returncode == 0 and int(plain.stdout.split()[-1]) > 0, plain.stderr[-2000:]
+    assert "Traceback" not in result.stderr
+    shutil.rmtree(out)  # the runs' models are large next to the rest of the test folders
