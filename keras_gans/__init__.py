@@ -16,8 +16,10 @@ It also loads TensorFlow quietly. While it loads, and at its first operation,
 TensorFlow's C++ code prints lines such as "failed call to cuInit: ... UNKNOWN
 ERROR" or "Could not find cuda drivers", some of them before its log level
 applies: on a machine without a GPU they are expected, but read as errors to a
-learner. So unless TF_CPP_MIN_LOG_LEVEL is set (0 shows everything), the
-package sets it to 3 and loads TensorFlow with the process's stderr muted;
+learner. So the package loads TensorFlow with the process's stderr muted, and
+sets TF_CPP_MIN_LOG_LEVEL to 3 where it is not set; TF_CPP_MIN_LOG_LEVEL=0
+shows everything. (A level set to 1 or 2, e.g. inherited from a parent
+process, still mutes the loading: the lines printed then are information only.)
 Python's own errors and warnings show as always.
 """
 
@@ -32,11 +34,11 @@ if "TF_ENABLE_ONEDNN_OPTS" not in os.environ and "tensorflow" not in sys.modules
 else:
     ONEDNN_SET_BY_KERAS_GANS = False
 
-QUIET_TENSORFLOW = "TF_CPP_MIN_LOG_LEVEL" not in os.environ and "tensorflow" not in sys.modules
+QUIET_TENSORFLOW = os.environ.get("TF_CPP_MIN_LOG_LEVEL", "3") != "0" and "tensorflow" not in sys.modules
 
 
 def _load_tensorflow_muted():
-    """Imports tensorflow with file descriptor 2 (its C++ code's stderr) pointed at /dev/null."""
+    """Imports tensorflow and lists its devices with fd 2 (its C++ code's stderr) at /dev/null."""
     sys.stderr.flush()
     try:
         saved = os.dup(2)
@@ -46,7 +48,9 @@ def _load_tensorflow_muted():
         if saved is not None:
             with open(os.devnull, "w") as null:
                 os.dup2(null.fileno(), 2)
-        import tensorflow  # noqa: F401
+        import tensorflow
+
+        tensorflow.config.list_physical_devices()  # the CUDA probe ("failed call to cuInit") happens here
     finally:  # an ImportError's traceback is printed after this, to the real stderr
         if saved is not None:
             os.dup2(saved, 2)
@@ -54,5 +58,5 @@ def _load_tensorflow_muted():
 
 
 if QUIET_TENSORFLOW:
-    os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     _load_tensorflow_muted()

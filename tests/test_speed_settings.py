@@ -93,6 +93,14 @@ def test_tensorflow_loads_quietly_unless_its_log_level_is_set():
     environment["PYTHONPATH"] = str(ROOT)
     quiet = subprocess.run([sys.executable, "-c", code], env=environment, capture_output=True, text=True)
     assert quiet.returncode == 0 and quiet.stdout.strip() == "3.0" and quiet.stderr == ""
+    # A level inherited from a parent that imported keras_gans (a notebook's runner) mutes it too.
+    inherited = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**environment, "TF_CPP_MIN_LOG_LEVEL": "2"},
+        capture_output=True,
+        text=True,
+    )
+    assert inherited.returncode == 0 and inherited.stderr == ""
     script = [sys.executable, str(ROOT / "scripts" / "train_dcgan_celeba.py"), "--help"]
     shown = subprocess.run(script, env=environment, capture_output=True, text=True)
     assert shown.stdout.startswith("usage:") and shown.stderr == ""
