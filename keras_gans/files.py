@@ -202,6 +202,17 @@ def write_atomically(path, write):
     return path
 
 
+def read_json_object(path):
+    """The JSON object (a dict) in `path`; OSError, or ValueError when it is not JSON or not an object."""
+    import json
+
+    with open(path) as file:
+        value = json.load(file)
+    if not isinstance(value, dict):
+        raise ValueError("not a JSON object")
+    return value
+
+
 def write_json(path, data):
     """`data` as indented JSON at `path`, written whole (see `write_atomically`)."""
     import json

@@ -7,7 +7,6 @@ they take: class indices (an Embedding, as the hands' generator) or one-hot
 vectors (as the MNIST conditional GANs').
 """
 
-import json
 import os
 
 import keras
@@ -15,7 +14,7 @@ import numpy as np
 
 import keras_gans.models  # noqa: F401  (registers the GAN classes for load_model)
 from keras_gans.data.images import DataError
-from keras_gans.files import FileProblem, load_model_file, one_line
+from keras_gans.files import FileProblem, load_model_file, one_line, read_json_object
 
 
 def load_class_names(path):
@@ -30,10 +29,7 @@ def load_class_names(path):
         run_file = os.path.join(folder, "run.json")
         if os.path.exists(run_file):
             try:
-                with open(run_file) as file:
-                    record = json.load(file)
-                if not isinstance(record, dict):
-                    raise ValueError("not a JSON object")
+                record = read_json_object(run_file)
             except (OSError, ValueError) as error:
                 raise DataError(f"cannot read the class names in {run_file}: {one_line(error)}") from None
             # Under "data" since keras_gans 0.2; at the top before.

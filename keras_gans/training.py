@@ -195,17 +195,15 @@ def unfinished_config(output_dir):
     path = os.path.join(output_dir, BACKUP_DIR, CONFIG_FILE)
     if not os.path.exists(path):
         return None
+    from keras_gans.files import read_json_object
+
     try:
-        with open(path) as file:
-            config = json.load(file)
-        if not isinstance(config, dict):
-            raise ValueError("not a JSON object of options")
+        return read_json_object(path)
     except (OSError, ValueError) as error:
         raise OutputDirError(
             f"{output_dir} is an unfinished run whose options cannot be read ({path}: {error}). "
             "Pass --overwrite to start again, or choose another --output-dir."
         ) from None
-    return config
 
 
 def start_run_dir(output_dir, state, config, extra_names=()):
