@@ -32,6 +32,7 @@ MNIST_PATH_HELP = (
     "else Keras' download)"
 )
 
+
 def build_parser(preset, description=None):
     """The script's parser: the preset's own options, then the common ones, with the preset's defaults."""
     config = preset.config()

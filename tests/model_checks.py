@@ -2,6 +2,8 @@
 
 `check_gan` asserts, for any GAN model of the project:
 - the `get_config` / `from_config` round trip rebuilds the same config;
+- no two random weights start equal (an initializer object shared by layers draws one seed for
+  all, made at import before `--seed`: cgan_rps's were);
 - one train step changes both networks' weights and returns finite losses;
 - `.keras` save and reload, of the generator alone and of the whole GAN,
   gives identical outputs for the same inputs.
@@ -19,6 +21,18 @@ def _changed(before, model):
     return any(not np.array_equal(b, w.numpy()) for b, w in zip(before, model.trainable_weights, strict=True))
 
 
+def check_distinct_initial_weights(gan):
+    """Asserts that no two of the GAN's random (non-constant) weights are equal."""
+    seen = {}
+    for weight in gan.generator.weights + gan.discriminator.weights:
+        values = weight.numpy()
+        if values.size < 2 or np.all(values == values.flat[0]):
+            continue  # zeros, ones: equal by design
+        key = (values.shape, values.tobytes())
+        assert key not in seen, f"{weight.path} starts equal to {seen[key]}: one seed drew both"
+        seen[key] = weight.path
+
+
 def check_gan(gan, batch, generator_inputs, tmp_path):
     """Runs the shared checks on `gan`.
 
@@ -33,6 +47,8 @@ def check_gan(gan, batch, generator_inputs, tmp_path):
     config = gan.get_config()
     clone = type(gan).from_config(config)
     assert clone.get_config() == config
+
+    check_distinct_initial_weights(gan)
 
     # One train step changes both networks and gives finite losses.
     d_before, g_before = _weights(gan.discriminator), _weights(gan.generator)

@@ -121,6 +121,7 @@ def test_a_pipe_is_skipped_unread_and_a_huge_image_gets_the_projects_line(tmp_pa
     write_jpegs(tmp_path, 2)
     os.mkfifo(tmp_path / "zz_pipe.png")  # opening it to read would wait for a writer forever
     Image.new("1", (10000, 10000)).save(tmp_path / "huge.png")  # 100 million pixels, a small file
+
     def hung(*_):
         raise TimeoutError("the scan waited on the pipe")
 

@@ -45,13 +45,24 @@ def normalize_img(img):
     return tf.cast(img, tf.float32) / 127.5 - 1.0
 
 
-def preprocess_train_image(img, image_size):
-    """keras.io's training preprocessing: random flip, resize up, random crop, [-1, 1]."""
-    img = tf.image.random_flip_left_right(img)
+def preprocess_train_image(img, image_size, seed):
+    """keras.io's training preprocessing: random flip, resize up, random crop, [-1, 1].
+
+    `seed` is the image's own stateless seed (two integers, from `jitter_seeds`): keras.io's
+    stateful draws in a parallel map depend on which thread maps which image first, so a seeded
+    run jittered differently each time (fixed).
+    """
+    flip_seed, crop_seed = tf.unstack(tf.random.experimental.stateless_split(seed, 2))
+    img = tf.image.stateless_random_flip_left_right(img, flip_seed)
     size = jitter_size(image_size)
     img = tf.image.resize(img, [size, size])
-    img = tf.image.random_crop(img, size=[image_size, image_size, img.shape[-1]])
+    img = tf.image.stateless_random_crop(img, size=[image_size, image_size, img.shape[-1]], seed=crop_seed)
     return normalize_img(img)
+
+
+def jitter_seeds(seed):
+    """An endless stream of stateless seeds, one per image, new each epoch, fixed by `seed`."""
+    return tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True).batch(2)
 
 
 def preprocess_test_image(img, image_size):
@@ -83,8 +94,8 @@ def folder_dataset(folder, image_size, batch_size, seed=None, max_images=None):
     """
     files = domain_files(folder, image_size, max_images)
     return batched_file_dataset(
-        tf.data.Dataset.from_tensor_slices(files),
-        lambda path: preprocess_train_image(decode(path), image_size),
+        tf.data.Dataset.zip(tf.data.Dataset.from_tensor_slices(files), jitter_seeds(seed)),
+        lambda path, jitter_seed: preprocess_train_image(decode(path), image_size, jitter_seed),
         len(files),
         batch_size,
         shuffle=True,
@@ -197,8 +208,9 @@ def array_dataset(images, image_size, batch_size, seed=None):
     """One domain's uint8 images (n, h, w, c) in batches, with keras.io's jitter, reshuffled each epoch."""
     dataset = tf.data.Dataset.from_tensor_slices(images)
     dataset = dataset.shuffle(len(images), seed=seed, reshuffle_each_iteration=True)
-    dataset = dataset.map(
-        lambda img: preprocess_train_image(img, image_size), num_parallel_calls=tf.data.AUTOTUNE
+    dataset = tf.data.Dataset.zip(dataset, jitter_seeds(seed)).map(
+        lambda img, jitter_seed: preprocess_train_image(img, image_size, jitter_seed),
+        num_parallel_calls=tf.data.AUTOTUNE,
     )
     return dataset.batch(batch_size)
 

@@ -35,9 +35,20 @@ from keras import layers
 
 from keras_gans.models.gan import GAN
 
-CONV_INIT = keras.initializers.RandomNormal(mean=0.0, stddev=0.02)
-GAMMA_INIT = keras.initializers.RandomNormal(mean=1.0, stddev=0.02)
-EMBEDDING_INIT = keras.initializers.RandomNormal(mean=0.0, stddev=1.0)  # torch.nn.Embedding
+
+# A new initializer for each layer, made when the model is built: one made at import draws its seed
+# before `--seed` is set (a run's first weights then differ from process to process) and gives every
+# layer of the same shape the same weights. Both were so until 0.1.x (bug fixed).
+def conv_init():
+    return keras.initializers.RandomNormal(mean=0.0, stddev=0.02)
+
+
+def gamma_init():
+    return keras.initializers.RandomNormal(mean=1.0, stddev=0.02)
+
+
+def embedding_init():
+    return keras.initializers.RandomNormal(mean=0.0, stddev=1.0)  # torch.nn.Embedding
 
 
 def _torch_dense(units, fan_in, **kwargs):
@@ -55,13 +66,13 @@ def _torch_dense(units, fan_in, **kwargs):
 def _batch_norm():
     # PyTorch's momentum 0.1 weighs the new batch; Keras' weighs the old average.
     return layers.BatchNormalization(
-        momentum=0.9, epsilon=0.8, gamma_initializer=GAMMA_INIT, beta_initializer="zeros"
+        momentum=0.9, epsilon=0.8, gamma_initializer=gamma_init(), beta_initializer="zeros"
     )
 
 
 def _label_map(labels, num_classes, embedding_dim, size, channels):
     """Label -> Embedding -> Dense -> (size, size, channels) feature map."""
-    x = layers.Embedding(num_classes, embedding_dim, embeddings_initializer=EMBEDDING_INIT)(labels)
+    x = layers.Embedding(num_classes, embedding_dim, embeddings_initializer=embedding_init())(labels)
     x = _torch_dense(size * size * channels, embedding_dim)(x)
     # PyTorch views this as (channels, size, size); any fixed order of a freely
     # learned Dense output is equivalent, so channels-last it is.
@@ -83,13 +94,13 @@ def build_rps_generator(latent_dim, num_classes, embedding_dim, image_size, widt
     x = layers.Concatenate()([x, label_map])  # the tutorial's order: noise, then label
     for width in widths:
         x = layers.Conv2DTranspose(
-            width, 4, strides=2, padding="same", use_bias=False, kernel_initializer=CONV_INIT
+            width, 4, strides=2, padding="same", use_bias=False, kernel_initializer=conv_init()
         )(x)
         x = _batch_norm()(x)
         x = layers.ReLU()(x)
-    x = layers.Conv2DTranspose(3, 4, strides=2, padding="same", use_bias=False, kernel_initializer=CONV_INIT)(
-        x
-    )
+    x = layers.Conv2DTranspose(
+        3, 4, strides=2, padding="same", use_bias=False, kernel_initializer=conv_init()
+    )(x)
     # float32 output even under mixed precision, for a stable loss.
     outputs = layers.Activation("tanh", dtype="float32")(x)
     return keras.Model([noise, labels], outputs, name="generator")
@@ -106,12 +117,12 @@ def build_rps_discriminator(num_classes, embedding_dim, image_size, widths, drop
     x = layers.Concatenate()([images, label_map])  # the tutorial's order: image, then label
     # Conv2d(6, 64, 4, stride 2, padding 1, bias=False): 128 -> 64.
     x = layers.ZeroPadding2D(1)(x)
-    x = layers.Conv2D(widths[0], 4, strides=2, use_bias=False, kernel_initializer=CONV_INIT)(x)
+    x = layers.Conv2D(widths[0], 4, strides=2, use_bias=False, kernel_initializer=conv_init())(x)
     x = layers.LeakyReLU(negative_slope=0.2)(x)
     # Conv2d(k=4, stride 3, padding 2, bias=False) + BN: 64 -> 22 -> 8 -> 3.
     for width in widths[1:]:
         x = layers.ZeroPadding2D(2)(x)
-        x = layers.Conv2D(width, 4, strides=3, use_bias=False, kernel_initializer=CONV_INIT)(x)
+        x = layers.Conv2D(width, 4, strides=3, use_bias=False, kernel_initializer=conv_init())(x)
         x = _batch_norm()(x)
         x = layers.LeakyReLU(negative_slope=0.2)(x)
     x = layers.Flatten()(x)
