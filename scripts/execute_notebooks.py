@@ -40,6 +40,15 @@ def execute(path, max_kb):
             client.execute()
         except nbclient.exceptions.CellExecutionError as error:
             return False, f"{path.name}: a cell failed, notebook left as it was:\n{str(error)[-2000:]}"
+    # A learner reads anything on stderr (TensorFlow's C++ lines, a Keras warning) as an error.
+    stderr = [
+        "".join(output.get("text", ""))
+        for cell in notebook.cells
+        for output in cell.get("outputs", [])
+        if output.get("name") == "stderr"
+    ]
+    if stderr:
+        return False, f"{path.name}: a cell wrote to stderr, notebook left as it was:\n{stderr[0][:2000]}"
     machine = describe_machine()
     notebook.metadata["keras_gans"] = {
         "mode": "short",
