@@ -54,7 +54,7 @@ def _train(preset, config):
     if state == "unfinished":
         previous = unfinished_config(output_dir)
         if previous is not None:
-            changes = compare_resumed_config(previous, recorded, output_dir)
+            changes = compare_resumed_config(previous, recorded, output_dir, preset.may_change_on_resume)
         for key, (old, new) in changes.items():
             print(f"Resuming with {key} {new} (was {old}).")
     if config["seed"] is not None:

@@ -34,6 +34,7 @@ import keras
 import numpy as np
 
 from keras_gans.callbacks import GridToTensorBoard, LossPlot, StepLosses, TensorBoard
+from keras_gans.options import renamed_options
 from keras_gans.runtime import describe_run
 
 RUN_FILE = "run.json"
@@ -60,18 +61,6 @@ RUN_NAMES = {
 }
 # What may stand in a folder a new run starts in: the log its own command opened, the lock it holds.
 STARTING_NAMES = {LOG_FILE, LOCK_FILE}
-# Options that may differ when an unfinished run is resumed: they do not change what was trained.
-RESUME_MAY_CHANGE = {
-    "epochs",
-    "verbose",
-    "overwrite",
-    "output_dir",
-    "every",
-    "sample_every",
-    "num_images",
-    "eval_every",
-    "log_every",
-}
 
 
 class OutputDirError(ValueError):
@@ -234,12 +223,15 @@ def start_run_dir(output_dir, state, config, extra_names=()):
 LEGACY_VALUES = {"ema_decay": {None: 0.0}}
 
 
-def compare_resumed_config(previous, config, output_dir):
-    """Refuses a resume whose options would change the run; returns the harmless changes."""
+def compare_resumed_config(previous, config, output_dir, may_change):
+    """Refuses a resume whose options would change the run; returns the harmless changes.
+
+    `may_change`: the options that may differ (the preset's `may_change_on_resume`).
+    """
     meant = {k: values.get(previous.get(k), previous.get(k)) for k, values in LEGACY_VALUES.items()}
-    previous = {**previous, **meant}
+    previous = {**renamed_options(previous), **meant}
     changed = sorted(k for k in set(previous) | set(config) if previous.get(k) != config.get(k))
-    refused = [k for k in changed if k not in RESUME_MAY_CHANGE and k != "learning_rate"]
+    refused = [k for k in changed if k not in may_change]
     if refused:
         key = refused[0]
         flag = "--" + key.replace("_", "-")

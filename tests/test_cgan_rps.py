@@ -222,7 +222,7 @@ def test_training_run_and_interpolation(fashion_mnist_dir, tmp_path):
         epochs=1,
         batch_size=4,
         steps_per_epoch=2,
-        samples_per_class=4,
+        per_class=4,
         sample_every=10,
         seed=0,
         verbose=0,

@@ -337,7 +337,7 @@ def test_horse2zebra_unzipped_by_hand_is_not_downloaded(tmp_path, monkeypatch):
         ({"domain_a": "a"}, "go together"),
         ({"domain_a": "a", "domain_b": "b", "dataset": "sneaker2boot"}, "replace --dataset"),
         ({"image_size": 30}, "multiple of 4"),
-        ({"dataset": "apple2orange"}, "unknown dataset"),
+        ({"dataset": "apple2orange"}, "--dataset: must be one of horse2zebra, sneaker2boot"),
         ({"ema_decay": 0.99}, "no moving average"),
     ],
 )

@@ -5,7 +5,7 @@
   discriminator), as GANs were trained before `train_step` existed;
 - method="fit": the same two networks as the base `GAN` driven by `fit`.
 
-Both evaluate every `every` epochs with one `SummarizePerformance`, and both
+Both evaluate every `sample_every` epochs with one `SummarizePerformance`, and both
 write the run folder through the same code.
 """
 
@@ -14,6 +14,7 @@ import time
 import keras
 import numpy as np
 
+from keras_gans import options as types
 from keras_gans.callbacks import SummarizePerformance
 from keras_gans.data.mnist import array_dataset
 from keras_gans.models.gan import GAN
@@ -25,7 +26,9 @@ from keras_gans.models.gan_mnist import (
     define_discriminator,
     define_gan,
 )
+from keras_gans.options import Option
 from keras_gans.presets.base import (
+    GAN_OPTIONS,
     OptionError,
     Preset,
     TrainingData,
@@ -40,24 +43,28 @@ from keras_gans.training import TrainingStopped, run_callbacks
 
 METHODS = ("composite", "fit")
 
-DEFAULTS = {
-    "method": "composite",
-    "mnist_path": None,
-    "eval_samples": 10000,  # digits scored at each evaluation
+# The tutorial's values; those with a help text are on the command line.
+OPTIONS = {
+    "method": Option(
+        "composite",
+        "composite: the tutorial's train_on_batch loop with a frozen discriminator; fit: the base GAN's "
+        "train_step driven by model.fit",
+        types.choice(*METHODS),
+    ),
     "epochs": 100,
     "batch_size": 256,  # half real, half fake for the discriminator
-    "latent_dim": 100,
     "learning_rate": 2e-4,
     "beta_1": 0.5,
-    "every": 10,
+    "sample_every": Option(
+        10, "print the discriminator's accuracy and save a sample plot every N epochs", resume=True
+    ),
     "d_widths": (64, 64),
     "g_widths": (128, 128),
     "seed_channels": 128,
-    "dropout": 0.4,
+    "dropout": Option(0.4, type=types.fraction),
     # The tutorial's labels: real 1, fake 0, no noise, one BCE over the batch.
     "real_label": 1.0,
-    "label_noise": 0.0,
-    "label_smoothing": 0.0,
+    "d_loss_reduction": "mean",
 }
 
 
@@ -95,7 +102,7 @@ def build(config, data):
 def monitors(config, data, samples_dir):
     return [
         SummarizePerformance(
-            data.images, config["latent_dim"], samples_dir, every=config["every"], seed=config["seed"]
+            data.images, config["latent_dim"], samples_dir, every=config["sample_every"], seed=config["seed"]
         )
     ]
 
@@ -181,25 +188,25 @@ PRESET = register(
     Preset(
         name="gan_mnist",
         title="basic conv GAN on MNIST, composite model with a frozen discriminator",
-        defaults=DEFAULTS,
+        options=OPTIONS,
+        shared_options=(GAN_OPTIONS, MNIST_OPTIONS),
         load_data=load_data,
         build=build,
         **MNIST_SCORING,
         monitors=monitors,
         train=train_composite,
         check=check,
-        options={
-            "method": {
-                "help": "composite: the tutorial's train_on_batch loop with a frozen discriminator; "
-                "fit: the base GAN's train_step driven by model.fit",
-                "choices": METHODS,
-            },
-            **MNIST_OPTIONS,
-            "every": "print the discriminator's accuracy and save a sample plot every N epochs",
-        },
         # The committed notebook: 3 epochs of 12,000 digits, a few minutes on a 2-core CPU.
-        notebook={"epochs": 3, "max_images": 12000, "every": 1},
-        tiny={"eval_every": 0, "d_widths": (4, 4), "g_widths": (8, 8), "seed_channels": 8, "latent_dim": 8},
+        notebook={"epochs": 3, "max_images": 12000, "sample_every": 1},
+        # Its notebook's figures need a sample plot at each of the tiny run's epochs.
+        tiny={
+            "eval_every": 0,
+            "d_widths": (4, 4),
+            "g_widths": (8, 8),
+            "seed_channels": 8,
+            "latent_dim": 8,
+            "sample_every": 1,
+        },
         # fit's batches are the real half of the tutorial's 256.
         benchmark={"steps": 20, "method": "fit", "batch_size": 128},
     )
