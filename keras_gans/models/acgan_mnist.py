@@ -20,6 +20,7 @@ import tensorflow as tf
 from keras import layers
 
 from keras_gans.models.cgan_mnist import ConditionalGAN, build_cgan_generator
+from keras_gans.models.gan import apply_update
 
 
 def build_acgan_generator(latent_dim, num_classes, widths):
@@ -87,7 +88,7 @@ class ACGAN(ConditionalGAN):
                 + self.class_loss_fn(real_labels, real_predicted)
                 + self.class_loss_fn(fake_labels, fake_predicted)
             )
-        self._apply(self.d_optimizer, tape, d_loss, self.discriminator)
+        apply_update(self.d_optimizer, tape, d_loss, self.discriminator.trainable_variables)
 
         # Generator: fakes called real, and of the class they were drawn for.
         fake_labels = self.sample_labels(batch_size)
@@ -95,6 +96,7 @@ class ACGAN(ConditionalGAN):
             fake_images = self.generator([self.sample_latent(batch_size), fake_labels], training=True)
             fake_source, fake_predicted = self.discriminator(fake_images, training=True)
             g_loss = self.generator_loss(fake_source) + self.class_loss_fn(fake_labels, fake_predicted)
-        self._apply(self.g_optimizer, tape, g_loss, self.generator)
+        apply_update(self.g_optimizer, tape, g_loss, self.generator.trainable_variables)
+        self.update_ema_generator()
 
         return self._track(d_loss=d_loss, g_loss=g_loss)

@@ -12,7 +12,7 @@ import keras
 import tensorflow as tf
 from keras import layers
 
-from keras_gans.models.gan import GAN
+from keras_gans.models.gan import GAN, apply_update
 
 
 def _activation(name):
@@ -109,7 +109,7 @@ class ConditionalGAN(GAN):
             outputs = self.discriminator([images, tf.concat([fake_labels, real_labels], 0)], training=True)
             fake_output, real_output = tf.split(outputs, 2, axis=0)
             d_loss = self.discriminator_loss(real_output, fake_output)
-        self._apply(self.d_optimizer, tape, d_loss, self.discriminator)
+        apply_update(self.d_optimizer, tape, d_loss, self.discriminator.trainable_variables)
 
         # Generator: fresh z and labels; the tutorial's never-defined
         # "combined model" is this tape (fixed: the discriminator is not updated here).
@@ -118,6 +118,7 @@ class ConditionalGAN(GAN):
             fake_images = self.generator([self.sample_latent(batch_size), fake_labels], training=True)
             fake_output = self.discriminator([fake_images, fake_labels], training=True)
             g_loss = self.generator_loss(fake_output)
-        self._apply(self.g_optimizer, tape, g_loss, self.generator)
+        apply_update(self.g_optimizer, tape, g_loss, self.generator.trainable_variables)
+        self.update_ema_generator()
 
         return self._track(d_loss=d_loss, g_loss=g_loss)

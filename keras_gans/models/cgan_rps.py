@@ -33,7 +33,7 @@ import keras
 import tensorflow as tf
 from keras import layers
 
-from keras_gans.models.gan import GAN
+from keras_gans.models.gan import GAN, apply_update
 
 
 # A new initializer for each layer, made when the model is built: one made at import draws its seed
@@ -177,12 +177,13 @@ class RpsConditionalGAN(GAN):
             # `.detach()` in the tutorial: no gradient into the generator here.
             fake_output = self.discriminator([tf.stop_gradient(fake_images), labels], training=True)
             d_loss = self.discriminator_loss(real_output, fake_output)
-        self._apply(self.d_optimizer, d_tape, d_loss, self.discriminator)
+        apply_update(self.d_optimizer, d_tape, d_loss, self.discriminator.trainable_variables)
 
         with g_tape:  # resume recording: same fakes, updated discriminator
             fake_output = self.discriminator([fake_images, labels], training=True)
             g_loss = self.generator_loss(fake_output)
-        self._apply(self.g_optimizer, g_tape, g_loss, self.generator)
+        apply_update(self.g_optimizer, g_tape, g_loss, self.generator.trainable_variables)
+        self.update_ema_generator()
 
         return self._track(d_loss=d_loss, g_loss=g_loss)
 

@@ -9,7 +9,7 @@ import keras
 import tensorflow as tf
 from keras import layers
 
-from keras_gans.models.gan import GAN
+from keras_gans.models.gan import GAN, apply_update
 
 
 def build_mnist_generator(latent_dim, widths):
@@ -77,6 +77,7 @@ class MnistDCGAN(GAN):
             fake_output = self.discriminator(generated_images, training=True)
             g_loss = self.generator_loss(fake_output)
             d_loss = self.discriminator_loss(real_output, fake_output)
-        self._apply(self.g_optimizer, gen_tape, g_loss, self.generator)
-        self._apply(self.d_optimizer, disc_tape, d_loss, self.discriminator)
+        apply_update(self.g_optimizer, gen_tape, g_loss, self.generator.trainable_variables)
+        self.update_ema_generator()
+        apply_update(self.d_optimizer, disc_tape, d_loss, self.discriminator.trainable_variables)
         return self._track(d_loss=d_loss, g_loss=g_loss)

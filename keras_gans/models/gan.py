@@ -37,10 +37,6 @@ class TwoNetworkModel(keras.Model):
     CONFIG_KEYS = ()
     COMPILE_KEYS = ("d_optimizer", "g_optimizer")
 
-    def _apply(self, optimizer, tape, loss, model):
-        """One optimizer update of `model` from `loss` recorded on `tape`."""
-        apply_update(optimizer, tape, loss, model.trainable_variables)
-
     def get_config(self):
         config = super().get_config()
         for key in ("discriminator", "generator"):
@@ -264,26 +260,27 @@ class GAN(TwoNetworkModel):
             outputs = self.discriminator(images, training=True)
             fake_output, real_output = tf.split(outputs, 2, axis=0)
             d_loss = self.discriminator_loss(real_output, fake_output)
-        self._apply(self.d_optimizer, tape, d_loss, self.discriminator)
+        apply_update(self.d_optimizer, tape, d_loss, self.discriminator.trainable_variables)
 
         # Generator: fresh latent vectors, discriminator weights left alone.
         with tf.GradientTape() as tape:
             fake_images = self.generator(self.sample_latent(batch_size), training=True)
             fake_output = self.discriminator(fake_images, training=True)
             g_loss = self.generator_loss(fake_output)
-        self._apply(self.g_optimizer, tape, g_loss, self.generator)
+        apply_update(self.g_optimizer, tape, g_loss, self.generator.trainable_variables)
+        self.update_ema_generator()
 
         return self._track(d_loss=d_loss, g_loss=g_loss)
 
-    def _apply(self, optimizer, tape, loss, model):
-        super()._apply(optimizer, tape, loss, model)
-        if model is self.generator and self.ema_generator is not None:
-            # After each generator step: average <- decay * average + (1 - decay) * weights
-            # (BatchNorm's moving statistics too).
-            for average, weight in zip(self.ema_generator.weights, self.generator.weights, strict=True):
-                average.assign(
-                    self.ema_decay * average + (1.0 - self.ema_decay) * tf.cast(weight, average.dtype)
-                )
+    def update_ema_generator(self):
+        """After each generator update: average <- decay * average + (1 - decay) * weights, if on.
+
+        Every weight is averaged, BatchNorm's moving statistics too.
+        """
+        if self.ema_generator is None:
+            return
+        for average, weight in zip(self.ema_generator.weights, self.generator.weights, strict=True):
+            average.assign(self.ema_decay * average + (1.0 - self.ema_decay) * tf.cast(weight, average.dtype))
 
     def _track(self, **losses):
         """Updates the loss trackers and returns their current values.
