@@ -305,31 +305,10 @@ class GAN(TwoNetworkModel):
     @classmethod
     def from_config(cls, config):
         if "real_label" not in config:  # saved before the label conventions were options
+            from keras_gans.legacy import LEGACY_CONVENTIONS  # here: keras_gans.legacy imports this module
+
             config = {**config, **LEGACY_CONVENTIONS.get(cls.__name__, {})}
         return super().from_config(config)
-
-
-# The label conventions that files saved before they were options (keras_gans
-# 0.1.0) mean: each class then hard-coded its tutorial's.
-_REAL_IS_1 = {"real_label": 1.0, "label_noise": 0.0}
-LEGACY_CONVENTIONS = {
-    "MnistDCGAN": {**_REAL_IS_1, "d_loss_reduction": "sum"},
-    "ClassicGAN": _REAL_IS_1,
-    "ConditionalGAN": {**_REAL_IS_1, "d_loss_reduction": "sum"},
-    "ACGAN": {**_REAL_IS_1, "d_loss_reduction": "sum"},
-    "RpsConditionalGAN": _REAL_IS_1,
-}
-
-
-class _ClassicGANFile:
-    """Reads a `ClassicGAN` saved by keras_gans 0.1.0: that class is now a `GAN` whose real label is 1."""
-
-    @staticmethod
-    def from_config(config):
-        return GAN.from_config({**config, **LEGACY_CONVENTIONS["ClassicGAN"]})
-
-
-keras.saving.get_custom_objects()["keras_gans>ClassicGAN"] = _ClassicGANFile
 
 
 def _loss_scaled(optimizer):
