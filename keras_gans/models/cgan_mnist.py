@@ -25,7 +25,7 @@ def _activation(name):
 # The tutorial's hidden layers use ReLU; trained so, the generator collapsed
 # here to one speckled image for every z and label (dead ReLUs, it seems) within 800
 # steps. Fixed: LeakyReLU(0.2), as usual in GANs; no parameter changes.
-def build_cgan_generator(latent_dim, num_classes, widths, activation="leaky_relu"):
+def build_generator(latent_dim, num_classes, widths, activation="leaky_relu"):
     """[z, one-hot label] -> image (28, 28, 1) in [-1, 1]. 1,488,912 parameters at the tutorial's size."""
     z = keras.Input(shape=(latent_dim,), name="z")
     label = keras.Input(shape=(num_classes,), name="label")
@@ -39,7 +39,7 @@ def build_cgan_generator(latent_dim, num_classes, widths, activation="leaky_relu
     return keras.Model([z, label], outputs, name="generator")
 
 
-def build_cgan_discriminator(num_classes, widths, dropout, activation="leaky_relu"):
+def build_discriminator(num_classes, widths, dropout, activation="leaky_relu"):
     """[image, one-hot label] -> probability that the image is a real digit of that class.
 
     538,625 parameters at the tutorial's size.

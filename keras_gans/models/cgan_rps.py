@@ -79,7 +79,7 @@ def _label_map(labels, num_classes, embedding_dim, size, channels):
     return layers.Reshape((size, size, channels))(x)
 
 
-def build_rps_generator(latent_dim, num_classes, embedding_dim, image_size, widths):
+def build_generator(latent_dim, num_classes, embedding_dim, image_size, widths):
     """[noise, label] -> RGB image in [-1, 1]. 7,789,308 trainable parameters at the tutorial's size."""
     # Each of the len(widths) + 1 transposed convolutions doubles the size.
     start = image_size // 2 ** (len(widths) + 1)
@@ -106,7 +106,7 @@ def build_rps_generator(latent_dim, num_classes, embedding_dim, image_size, widt
     return keras.Model([noise, labels], outputs, name="generator")
 
 
-def build_rps_discriminator(num_classes, embedding_dim, image_size, widths, dropout):
+def build_discriminator(num_classes, embedding_dim, image_size, widths, dropout):
     """[image, label] -> probability that the image is real.
 
     7,729,709 trainable parameters at the tutorial's size.

@@ -11,7 +11,7 @@ import keras
 from keras import layers
 
 
-def build_face_discriminator(image_size, widths, dropout):
+def build_discriminator(image_size, widths, dropout):
     """Image -> probability that it is fake. 404,801 parameters at the example's size."""
     inputs = keras.Input(shape=(image_size, image_size, 3))
     x = inputs
@@ -25,7 +25,7 @@ def build_face_discriminator(image_size, widths, dropout):
     return keras.Model(inputs, outputs, name="discriminator")
 
 
-def build_face_generator(latent_dim, image_size, seed_channels, widths):
+def build_generator(latent_dim, image_size, seed_channels, widths):
     """Latent vector -> image in [-1, 1]. 3,979,651 parameters at the example's size."""
     # Each transposed convolution doubles the size: start at size / 2**n.
     start = image_size // 2 ** len(widths)

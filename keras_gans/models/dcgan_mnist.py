@@ -12,7 +12,7 @@ from keras import layers
 from keras_gans.models.gan import GAN, apply_update
 
 
-def build_mnist_generator(latent_dim, widths):
+def build_generator(latent_dim, widths):
     """Noise -> 28x28x1 image in [-1, 1]. 2,330,944 parameters at the tutorial's size."""
     seed_width, middle_width, last_width = widths
     inputs = keras.Input(shape=(latent_dim,))
@@ -41,7 +41,7 @@ def build_mnist_generator(latent_dim, widths):
     return keras.Model(inputs, outputs, name="generator")
 
 
-def build_mnist_discriminator(widths, dropout):
+def build_discriminator(widths, dropout):
     """28x28x1 image -> one logit, positive for "real". 212,865 parameters at the tutorial's size."""
     inputs = keras.Input(shape=(28, 28, 1))
     x = inputs
