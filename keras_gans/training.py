@@ -14,6 +14,9 @@ A run writes everything into its output folder:
     generator.keras the trained generator, for `keras.models.load_model`
     gan.keras       the whole GAN with its optimizers, to train on later
     run.json        the run's record; written last, it marks the run finished
+    train.log       a long run's output, where its command sends it
+                    (`... > runs/NAME/train.log`: made before the run starts)
+    .lock           held by the process training in the folder
 
 Re-running with the same folder continues an unfinished run from its last
 finished epoch. Each checkpoint is written beside the last good one and
@@ -384,9 +387,11 @@ def _fsync(path):
 class StopOnNonFinite(keras.callbacks.Callback):
     """Stops training at the first step whose losses are NaN or infinite, with one message.
 
-    Keras' `TerminateOnNaN` lets `fit` end normally, and the run would then
-    save a broken generator; this raises instead, before the epoch's
-    checkpoint, so the last good one stays the newest.
+    It raises `TrainingStopped` before the epoch's checkpoint, so the last
+    good one stays the newest and no broken generator is saved. Keras'
+    `TerminateOnNaN` (which raises too with `raise_error=True`, since Keras
+    3.13) reads only the `loss` log, which these models do not write: this
+    checks every loss they log (`d_loss`, `g_loss`, ...).
     """
 
     def __init__(self, checkpoint):

@@ -25,13 +25,16 @@ def apply_update(optimizer, tape, loss, variables):
 
 
 class TwoNetworkModel(keras.Model):
-    """A discriminator and a generator with an optimizer each: what every model here updates and saves alike.
+    """A discriminator and a generator with an optimizer each, saved with them: base of GAN, DGGAN, StyleGAN.
 
-    A subclass sets `self.discriminator` and `self.generator` (Keras models)
-    in its constructor and `self.d_optimizer`, `self.g_optimizer` in
-    `compile`, and names the other constructor arguments that its config
-    holds (`CONFIG_KEYS`) and the other objects that `compile` takes
-    (`COMPILE_KEYS`).
+    A subclass gives `self.discriminator` and `self.generator` (Keras
+    models): set in its constructor (GAN, DGGAN) or properties (StyleGAN's
+    views at the current resolution); it sets `self.d_optimizer`,
+    `self.g_optimizer` in `compile`, and names the other constructor
+    arguments that its config holds (`CONFIG_KEYS`) and the other objects
+    that `compile` takes (`COMPILE_KEYS`). The config holds the two
+    networks; a subclass that rebuilds them from its sizes (StyleGAN)
+    overrides `get_config` and `from_config`.
     """
 
     CONFIG_KEYS = ()
@@ -71,13 +74,17 @@ class TwoNetworkModel(keras.Model):
 class GAN(TwoNetworkModel):
     """A generator and a discriminator trained against each other by `fit`.
 
-    The defaults are the Keras example "DCGAN to generate face images", so
-    `GAN(discriminator, generator, latent_dim)` behaves exactly as its class:
-    the discriminator outputs the probability that an image is *fake* (label
-    1 for fake, 0 for real), its labels get `label_noise * uniform` added (a
-    trick the example uses to soften the discriminator), and its loss is one
-    cross-entropy over fakes and reals together. The generator then gets
-    fresh latent vectors and "misleading" labels (all real).
+    The defaults are the conventions of the Keras example "DCGAN to generate
+    face images", whose `GAN` class this step follows: the discriminator
+    outputs the probability that an image is *fake* (label 1 for fake, 0 for
+    real), its labels get `label_noise * uniform` added (a trick the example
+    uses to soften the discriminator), and its loss is one cross-entropy over
+    fakes and reals together. The generator then gets fresh latent vectors
+    and "misleading" labels (all real). Two things differ from the example's
+    class: both networks run with `training=True`, so the discriminator's
+    Dropout drops (the example's calls leave it in inference mode), and the
+    label noise, like the latent vectors, comes from the model's seeded
+    generator (`seed`), so a seeded run repeats.
 
     Args:
         discriminator: model mapping images to one output each.
