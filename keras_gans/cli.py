@@ -17,7 +17,6 @@ from keras_gans.options import (  # noqa: F401  (the scripts' argparse types, fr
     non_negative_int,
     positive_float,
     positive_int,
-    renamed_options,
 )
 
 
@@ -76,7 +75,9 @@ def recorded_config(path, preset):
 
 def config_options(config, preset, source):
     """A recorded config (run.json's, or an unfinished run's backup/config.json) as `train` takes it."""
-    config = renamed_options(config)  # an older version's names
+    from keras_gans import legacy
+
+    config = legacy.recorded_options(config)  # an older version's names and values
     unknown = sorted(set(config) - set(preset.declared))
     if unknown:
         raise argparse.ArgumentTypeError(

@@ -151,16 +151,6 @@ class Option:
         return dataclasses.replace(self, **changes)
 
 
-# Options that have a new name (0.1.x's on the left), so that a run recorded under the old one still
-# resumes and still serves as a --config: the same thing has one name in every tutorial.
-RENAMED_OPTIONS = {"every": "sample_every", "samples_per_class": "per_class"}
-
-
-def renamed_options(config):
-    """A recorded `config` with the options of old names under their new ones."""
-    return {RENAMED_OPTIONS.get(name, name): value for name, value in config.items()}
-
-
 def check_options(config, declared):
     """`config` with every value checked against its option's type (`declared`: name -> Option)."""
     return {name: declared[name].value_type().check(name, value) for name, value in config.items()}

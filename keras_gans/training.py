@@ -14,6 +14,9 @@ A run writes everything into its output folder:
     generator.keras the trained generator, for `keras.models.load_model`
     gan.keras       the whole GAN with its optimizers, to train on later
     run.json        the run's record; written last, it marks the run finished
+    train.log       a long run's output, where its command sends it
+                    (`... > runs/NAME/train.log`: made before the run starts)
+    .lock           held by the process training in the folder
 
 Re-running with the same folder continues an unfinished run from its last
 finished epoch. Each checkpoint is written beside the last good one and
@@ -33,8 +36,8 @@ import time
 import keras
 import numpy as np
 
+from keras_gans import legacy
 from keras_gans.callbacks import GridToTensorBoard, LossPlot, StepLosses, TensorBoard
-from keras_gans.options import renamed_options
 from keras_gans.runtime import describe_run
 
 RUN_FILE = "run.json"
@@ -217,19 +220,13 @@ def start_run_dir(output_dir, state, config, extra_names=()):
         raise OutputDirError(message) from None
 
 
-# Values older versions recorded (None: also the option did not exist yet) that mean what today's
-# value means: an unfinished run of those versions resumes as it was (no ema_decay, or null, was
-# "no moving average", today 0.0).
-LEGACY_VALUES = {"ema_decay": {None: 0.0}}
-
-
 def compare_resumed_config(previous, config, output_dir, may_change):
     """Refuses a resume whose options would change the run; returns the harmless changes.
 
     `may_change`: the options that may differ (the preset's `may_change_on_resume`).
     """
-    meant = {k: values.get(previous.get(k), previous.get(k)) for k, values in LEGACY_VALUES.items()}
-    previous = {**renamed_options(previous), **meant}
+    # An unfinished run of an older version resumes as it was.
+    previous = legacy.recorded_options(previous)
     changed = sorted(k for k in set(previous) | set(config) if previous.get(k) != config.get(k))
     refused = [k for k in changed if k not in may_change]
     if refused:
@@ -285,15 +282,7 @@ class Checkpoint(keras.callbacks.Callback):
             weights = os.path.join(folder, "state.weights.h5")
             if not folder.endswith(".tmp") and os.path.exists(weights):
                 found.append((int(os.path.basename(folder).split("_")[1]), weights))
-        # A backup of keras_gans 0.1.0 (Keras' BackupAndRestore files).
-        legacy = os.path.join(self.backup_dir, "latest.weights.h5")
-        metadata = os.path.join(self.backup_dir, "training_metadata.json")
-        if os.path.exists(legacy) and os.path.exists(metadata):
-            try:
-                with open(metadata) as file:
-                    found.append((int(json.load(file)["epoch"]), legacy))
-            except (ValueError, KeyError):
-                pass
+        found += legacy.backup_checkpoint(self.backup_dir)  # an older version's layout
         return sorted(found, reverse=True)
 
     def on_train_begin(self, logs=None):
@@ -306,9 +295,10 @@ class Checkpoint(keras.callbacks.Callback):
             self.model._initial_epoch = epoch
             self.restored_epoch = epoch
             clock = read_clock(os.path.dirname(weights))
-            self.start_clock(
-                {**clock, "sessions": clock["sessions"] + 1} if clock else new_clock(since_epoch=epoch)
-            )
+            if clock:
+                self.start_clock({**clock, "sessions": clock["sessions"] + 1})
+            else:  # a checkpoint of an older version
+                self.start_clock(legacy.clock_since(epoch))
             print(f"Resuming after epoch {epoch}, from {os.path.dirname(weights)}.")
             return
         self.start_clock(new_clock())
@@ -356,9 +346,9 @@ class Checkpoint(keras.callbacks.Callback):
         self.clock, self.mark = clock, now
 
 
-def new_clock(since_epoch=0):
+def new_clock():
     """A run's clock at its first session (see `Checkpoint`)."""
-    return {"seconds": 0.0, "sessions": 1, "since_epoch": since_epoch}
+    return {"seconds": 0.0, "sessions": 1, "since_epoch": 0}
 
 
 def read_clock(folder):
@@ -388,9 +378,11 @@ def _fsync(path):
 class StopOnNonFinite(keras.callbacks.Callback):
     """Stops training at the first step whose losses are NaN or infinite, with one message.
 
-    Keras' `TerminateOnNaN` lets `fit` end normally, and the run would then
-    save a broken generator; this raises instead, before the epoch's
-    checkpoint, so the last good one stays the newest.
+    It raises `TrainingStopped` before the epoch's checkpoint, so the last
+    good one stays the newest and no broken generator is saved. Keras'
+    `TerminateOnNaN` (which raises too with `raise_error=True`, since Keras
+    3.13) reads only the `loss` log, which these models do not write: this
+    checks every loss they log (`d_loss`, `g_loss`, ...).
     """
 
     def __init__(self, checkpoint):

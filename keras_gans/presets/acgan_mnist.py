@@ -3,7 +3,7 @@ grids are the conditional GAN's too."""
 
 import keras
 
-from keras_gans.models.acgan_mnist import ACGAN, build_acgan_discriminator, build_acgan_generator
+from keras_gans.models.acgan_mnist import ACGAN, build_discriminator, build_generator
 from keras_gans.presets import cgan_mnist
 from keras_gans.presets.base import Preset, compile_gan, label_options, register
 from keras_gans.presets.mnist import MNIST_SCORING, class_grid, labelled_mnist_data
@@ -18,8 +18,8 @@ OPTIONS = {key: value for key, value in cgan_mnist.OPTIONS.items() if key != "d_
 
 def build(config, data):
     gan = ACGAN(
-        discriminator=build_acgan_discriminator(config["num_classes"], config["d_widths"]),
-        generator=build_acgan_generator(config["latent_dim"], config["num_classes"], config["g_widths"]),
+        discriminator=build_discriminator(config["num_classes"], config["d_widths"]),
+        generator=build_generator(config["latent_dim"], config["num_classes"], config["g_widths"]),
         latent_dim=config["latent_dim"],
         num_classes=config["num_classes"],
         **label_options(config),

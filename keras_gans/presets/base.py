@@ -182,9 +182,10 @@ class Preset:
         scored_part: the part of the model the score reads and best/ keeps:
             "sampler" (the generator, or its moving average when kept), or
             DGGAN's "discriminator" (its node embeddings).
-        kind: what the tutorial generates: "images", "translation"
-            (CycleGAN) or "graph" (DGGAN); the image-only checks and the
-            benchmark take the image tutorials.
+        kind: what the tutorial generates: "images" (from latent vectors),
+            "translation" (CycleGAN: images from images of another domain)
+            or "graph" (DGGAN: node embeddings). The command line offers
+            --ema-decay to "images" tutorials only.
         check: `check(config)` raises OptionError for values the tutorial
             cannot take, before anything is read or written; or None.
         tiny: overrides that make tiny models and runs, for tests and the

@@ -3,7 +3,7 @@
 import keras
 
 from keras_gans import options as types
-from keras_gans.models.cgan_mnist import ConditionalGAN, build_cgan_discriminator, build_cgan_generator
+from keras_gans.models.cgan_mnist import ConditionalGAN, build_discriminator, build_generator
 from keras_gans.options import Option
 from keras_gans.presets.base import GAN_OPTIONS, Preset, compile_gan, label_options, register
 from keras_gans.presets.mnist import (
@@ -39,10 +39,8 @@ OPTIONS = {
 
 def build(config, data):
     gan = ConditionalGAN(
-        discriminator=build_cgan_discriminator(
-            config["num_classes"], config["d_widths"], config["d_dropout"]
-        ),
-        generator=build_cgan_generator(config["latent_dim"], config["num_classes"], config["g_widths"]),
+        discriminator=build_discriminator(config["num_classes"], config["d_widths"], config["d_dropout"]),
+        generator=build_generator(config["latent_dim"], config["num_classes"], config["g_widths"]),
         latent_dim=config["latent_dim"],
         num_classes=config["num_classes"],
         **label_options(config),

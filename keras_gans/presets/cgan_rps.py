@@ -5,7 +5,7 @@ import keras
 from keras_gans import options as types
 from keras_gans.callbacks import ClassGridMonitor
 from keras_gans.data.class_folders import class_folder_dataset, download_rps
-from keras_gans.models.cgan_rps import RpsConditionalGAN, build_rps_discriminator, build_rps_generator
+from keras_gans.models.cgan_rps import RpsConditionalGAN, build_discriminator, build_generator
 from keras_gans.options import Option
 from keras_gans.presets.base import (
     GAN_OPTIONS,
@@ -81,10 +81,10 @@ def build(config, data):
     class_names = data.class_names
     num_classes = len(class_names) if class_names else config["num_classes"]
     gan = RpsConditionalGAN(
-        discriminator=build_rps_discriminator(
+        discriminator=build_discriminator(
             num_classes, config["embedding_dim"], config["image_size"], config["d_widths"], config["dropout"]
         ),
-        generator=build_rps_generator(
+        generator=build_generator(
             config["latent_dim"],
             num_classes,
             config["embedding_dim"],

@@ -8,7 +8,7 @@ from keras_gans import options as types
 from keras_gans.callbacks import GANMonitor
 from keras_gans.data.celeba import download_celeba
 from keras_gans.data.images import image_folder_dataset
-from keras_gans.models.dcgan_celeba import build_face_discriminator, build_face_generator
+from keras_gans.models.dcgan_celeba import build_discriminator, build_generator
 from keras_gans.models.gan import GAN
 from keras_gans.options import Option
 from keras_gans.presets.base import (
@@ -62,8 +62,8 @@ def load_data(config):
 
 def build(config, data):
     gan = GAN(
-        discriminator=build_face_discriminator(config["image_size"], config["d_widths"], config["dropout"]),
-        generator=build_face_generator(
+        discriminator=build_discriminator(config["image_size"], config["d_widths"], config["dropout"]),
+        generator=build_generator(
             config["latent_dim"], config["image_size"], config["seed_channels"], config["g_widths"]
         ),
         latent_dim=config["latent_dim"],

@@ -8,7 +8,7 @@ import keras
 from keras_gans import options as types
 from keras_gans.callbacks import GANMonitor
 from keras_gans.data.mnist import array_dataset
-from keras_gans.models.dcgan_mnist import MnistDCGAN, build_mnist_discriminator, build_mnist_generator
+from keras_gans.models.dcgan_mnist import MnistDCGAN, build_discriminator, build_generator
 from keras_gans.options import Option
 from keras_gans.plotting import make_gif
 from keras_gans.presets.base import (
@@ -58,8 +58,8 @@ def load_data(config):
 
 def build(config, data):
     gan = MnistDCGAN(
-        discriminator=build_mnist_discriminator(config["d_widths"], config["dropout"]),
-        generator=build_mnist_generator(config["latent_dim"], config["g_widths"]),
+        discriminator=build_discriminator(config["d_widths"], config["dropout"]),
+        generator=build_generator(config["latent_dim"], config["g_widths"]),
         latent_dim=config["latent_dim"],
         **label_options(config),
     )

@@ -20,8 +20,8 @@ from keras_gans.data.mnist import array_dataset
 from keras_gans.models.gan import GAN
 from keras_gans.models.gan_mnist import (
     adam,
-    build_classic_discriminator,
-    build_classic_generator,
+    build_discriminator,
+    build_generator,
     composite_train_step,
     define_discriminator,
     define_gan,
@@ -91,8 +91,8 @@ def load_data(config):
 def build(config, data):
     """The `fit` way: the tutorial's networks in the base GAN, with its labels."""
     gan = GAN(
-        discriminator=build_classic_discriminator(config["d_widths"], config["dropout"]),
-        generator=build_classic_generator(config["latent_dim"], config["seed_channels"], config["g_widths"]),
+        discriminator=build_discriminator(config["d_widths"], config["dropout"]),
+        generator=build_generator(config["latent_dim"], config["seed_channels"], config["g_widths"]),
         latent_dim=config["latent_dim"],
         **label_options(config),
     )
@@ -131,9 +131,9 @@ def train_composite(config, data, monitors, paths, resuming, start, quality):
         jit = jit_compile(config)
         optimizer = lambda: adam(config["learning_rate"], config["beta_1"])  # noqa: E731
         discriminator = define_discriminator(
-            build_classic_discriminator(config["d_widths"], config["dropout"]), optimizer(), jit
+            build_discriminator(config["d_widths"], config["dropout"]), optimizer(), jit
         )
-        generator = build_classic_generator(config["latent_dim"], config["seed_channels"], config["g_widths"])
+        generator = build_generator(config["latent_dim"], config["seed_channels"], config["g_widths"])
         return generator, discriminator, define_gan(generator, discriminator, optimizer(), jit)
 
     generator, discriminator, composite = build_gan(build, config["strategy"], config["mixed_precision"])
