@@ -123,9 +123,10 @@ def main(name, argv=None, description=None):
 
 def run(preset, **options):
     """Trains `preset`; known user errors become one message and exit code 2."""
+    from keras_gans.callbacks import TrainingStopped
     from keras_gans.data.images import DataError
     from keras_gans.runner import train
-    from keras_gans.training import OutputDirError, TrainingStopped
+    from keras_gans.training import OutputDirError
 
     if isinstance(options.get("strategy"), str):
         from keras_gans.runtime import make_strategy

@@ -179,7 +179,7 @@ def test_a_run_of_either_method_trains_on_real_mnist(method, mnist_dir, tmp_path
         batch_size=8,
         steps_per_epoch=2,
         max_images=64,
-        every=1,
+        sample_every=1,
         d_widths=(4, 4),
         g_widths=(8, 8),
         seed_channels=8,

@@ -156,12 +156,10 @@ class Preset:
             outputs made after training (a GIF, a figure), or None.
         outputs: the names of the files `finish` writes in the run folder
             (--overwrite deletes them with the rest of a run).
-        train: a training loop that replaces `fit`, or None (the classic
-            GAN's composite loop): `train(config, data, monitors, paths,
-            resuming, start, quality) -> (generator, gan or None, model)`,
-            where `start()` prepares the folder once the models are built
-            and `quality` are the callbacks of the scores; it returns None
-            to let `fit` train.
+        train: `train(run) -> (generator, gan or None, model)`, the
+            tutorial's own way to train a `keras_gans.training.Run` (the
+            classic GAN's composite loop), or None: `fit_run`, as every
+            other tutorial.
         quality: `quality(config, data) -> score_fn`, where
             `score_fn(generator) -> {name: number}` (keras_gans.metrics):
             the tutorial's quality scores, computed in `fit` every

@@ -15,7 +15,7 @@ import keras
 import numpy as np
 
 from keras_gans import options as types
-from keras_gans.callbacks import SummarizePerformance
+from keras_gans.callbacks import SummarizePerformance, TrainingStopped
 from keras_gans.data.mnist import array_dataset
 from keras_gans.models.gan import GAN
 from keras_gans.models.gan_mnist import (
@@ -39,7 +39,7 @@ from keras_gans.presets.base import (
 )
 from keras_gans.presets.mnist import MNIST_OPTIONS, MNIST_SCORING, mnist_source, mnist_train
 from keras_gans.runtime import build_gan
-from keras_gans.training import TrainingStopped, run_callbacks
+from keras_gans.training import fit_run, run_callbacks
 
 METHODS = ("composite", "fit")
 
@@ -107,16 +107,18 @@ def monitors(config, data, samples_dir):
     ]
 
 
-def train_composite(config, data, monitors, paths, resuming, start, quality):
-    """The tutorial's loop (method="composite"); None lets the runner `fit` (method="fit").
+def train(run):
+    """method "fit": the base GAN's `train_step` by `fit`, as every tutorial; "composite": its own loop."""
+    return fit_run(run) if run.config["method"] == "fit" else train_composite(run)
 
-    The runner's `quality` callbacks (scores, best generator) are called as
-    `fit` would call them. Returns `(generator, gan, model)` as the runner
-    needs them: the composite loop has no single GAN model to save.
+
+def train_composite(run):
+    """The tutorial's loop of `train_on_batch` calls, driving the same callbacks as `fit` would.
+
+    Returns `(generator, None, composite)`: the composite loop has no single GAN model to save.
     """
-    if config["method"] == "fit":
-        return None
-    if resuming:
+    config, data, paths = run.config, run.data, run.paths
+    if run.resuming:
         raise OptionError(
             f"{paths['output_dir']} holds an unfinished run; the composite loop keeps no checkpoints "
             "and cannot resume it. Pass --overwrite to start again (--method fit runs resume), "
@@ -137,13 +139,13 @@ def train_composite(config, data, monitors, paths, resuming, start, quality):
         return generator, discriminator, define_gan(generator, discriminator, optimizer(), jit)
 
     generator, discriminator, composite = build_gan(build, config["strategy"], config["mixed_precision"])
-    start()
+    run.start()
     # What the run's callbacks read of a GAN (scores, best/, plots): the composite holds both networks.
     composite.generator = composite.sampler = generator
     composite.discriminator = discriminator
     # The same callbacks as every run trained by `fit`, called as `fit` calls them (no checkpoint).
     callbacks = keras.callbacks.CallbackList(
-        run_callbacks(paths["output_dir"], monitors, quality, log_every=config["log_every"]),
+        run_callbacks(paths["output_dir"], run.monitors, run.quality, log_every=config["log_every"]),
         model=composite,
         epochs=config["epochs"],
         steps=config["steps_per_epoch"],
@@ -194,7 +196,7 @@ PRESET = register(
         build=build,
         **MNIST_SCORING,
         monitors=monitors,
-        train=train_composite,
+        train=train,
         check=check,
         # The committed notebook: 3 epochs of 12,000 digits, a few minutes on a 2-core CPU.
         notebook={"epochs": 3, "max_images": 12000, "sample_every": 1},
