@@ -26,7 +26,7 @@ Python's own errors and warnings show as always.
 import os
 import sys
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 if "TF_ENABLE_ONEDNN_OPTS" not in os.environ and "tensorflow" not in sys.modules:
     os.environ["TF_ENABLE_ONEDNN_OPTS"] = "1"

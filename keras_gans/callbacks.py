@@ -1,11 +1,17 @@
 """Callbacks that do a GAN's side work while `fit` trains it."""
 
 import csv
+import glob
+import json
+import math
 import os
+import shutil
+import time
 
 import keras
 import numpy as np
 
+from keras_gans.files import describe_os_error, fsync, write_atomically, write_json
 from keras_gans.plotting import (
     image_grid,
     plot_losses,
@@ -15,6 +21,7 @@ from keras_gans.plotting import (
     to_uint8,
 )
 
+CLOCK_FILE = "clock.json"  # in each checkpoint: the time its epochs took, over how many sessions
 # The classic tutorial's plots, named by the epoch counted from 1 (the other monitors' grids: from 0).
 SUMMARY_PLOT_PREFIX = "generated_plot_e"
 
@@ -339,3 +346,215 @@ class ClassGridMonitor(GANMonitor):
             every=every,
             final_name=final_name,
         )
+
+
+# --- A run's safety: checkpoints, a stop on NaN, the best generator, a new learning rate on resume
+
+
+class TrainingStopped(RuntimeError):
+    """Training stopped before the end (non-finite losses, a full disk); the last good state is kept."""
+
+
+class Checkpoint(keras.callbacks.Callback):
+    """Keras' `BackupAndRestore`, written so that no moment of a kill loses a finished epoch.
+
+    After each epoch the whole training state (both networks, both
+    optimizers, the random state) goes into `backup/epoch_NNNN.tmp/`, is
+    flushed to disk, and only then renamed to `backup/epoch_NNNN/`; older
+    checkpoints are removed after that. A state whose weights are not all
+    finite is never saved. On `fit`'s start the newest complete checkpoint
+    is restored and training goes on from the epoch after it.
+
+    Each checkpoint also holds the run's clock (clock.json): the seconds
+    its finished epochs took, summed over every session that trained them
+    (scores and checkpoints included; an epoch a kill cut short is not
+    counted), the number of those sessions, and the epoch the clock started
+    after (0, or the epoch of a checkpoint written before the clock was).
+    """
+
+    def __init__(self, backup_dir, resuming=False):
+        super().__init__()
+        self.backup_dir = backup_dir
+        self.resuming = resuming
+        self.restored_epoch = 0
+        self.clock = None
+        self.mark = None
+
+    def checkpoints(self):
+        """Complete checkpoints, newest first: (epoch, weights file)."""
+        found = []
+        for folder in glob.glob(os.path.join(self.backup_dir, "epoch_*")):
+            weights = os.path.join(folder, "state.weights.h5")
+            if not folder.endswith(".tmp") and os.path.exists(weights):
+                found.append((int(os.path.basename(folder).split("_")[1]), weights))
+        from keras_gans import legacy  # here: legacy imports the models, which import these callbacks
+
+        found += legacy.backup_checkpoint(self.backup_dir)  # an older version's layout
+        return sorted(found, reverse=True)
+
+    def on_train_begin(self, logs=None):
+        for epoch, weights in self.checkpoints():
+            try:
+                self.model.load_weights(weights)
+            except Exception as error:  # noqa: BLE001 - any unreadable file: fall back to an older one
+                print(f"Skipping the unreadable checkpoint {weights} ({type(error).__name__}).")
+                continue
+            self.model._initial_epoch = epoch
+            self.restored_epoch = epoch
+            clock = read_clock(os.path.dirname(weights))
+            if clock:
+                self.start_clock({**clock, "sessions": clock["sessions"] + 1})
+            else:  # a checkpoint of an older version
+                from keras_gans import legacy
+
+                self.start_clock(legacy.clock_since(epoch))
+            print(f"Resuming after epoch {epoch}, from {os.path.dirname(weights)}.")
+            return
+        self.start_clock(new_clock())
+        if self.resuming:
+            print(
+                f"No epoch of the unfinished run in {self.backup_dir} was finished: starting from the first."
+            )
+
+    def start_clock(self, clock):
+        self.clock = clock
+        self.mark = time.monotonic()
+
+    def on_epoch_end(self, epoch, logs=None):
+        floats = (v for v in self.model.weights if "float" in str(v.dtype))
+        if not all(np.isfinite(keras.ops.convert_to_numpy(v)).all() for v in floats):
+            raise TrainingStopped(
+                f"the weights are not finite after epoch {epoch + 1}: not saved; the checkpoint of "
+                f"epoch {self.restored_epoch} is kept. Re-run with a lower --learning-rate to resume from it."
+            )
+        final = os.path.join(self.backup_dir, f"epoch_{epoch + 1:04d}")
+        temporary = final + ".tmp"
+        shutil.rmtree(temporary, ignore_errors=True)
+        now = time.monotonic()
+        clock = {**self.clock, "seconds": round(self.clock["seconds"] + now - self.mark, 1)}
+        try:
+            os.makedirs(temporary)
+            path = os.path.join(temporary, "state.weights.h5")
+            self.model.save_weights(path)
+            fsync(path)
+            write_json(os.path.join(temporary, CLOCK_FILE), clock)
+            if os.path.exists(final):  # a checkpoint of this epoch that could not be read: skipped at start
+                shutil.rmtree(final)
+            os.replace(temporary, final)
+            fsync(self.backup_dir)
+        except OSError as error:
+            shutil.rmtree(temporary, ignore_errors=True)
+            raise TrainingStopped(
+                f"could not write the checkpoint of epoch {epoch + 1} ({describe_os_error(error, final)}); "
+                f"the checkpoint of epoch {self.restored_epoch} is kept. Re-run the same command to resume."
+            ) from None
+        for _, older in self.checkpoints()[1:]:
+            if os.path.dirname(older) != self.backup_dir:  # a legacy file stays until the run ends
+                shutil.rmtree(os.path.dirname(older), ignore_errors=True)
+        self.restored_epoch = epoch + 1
+        self.clock, self.mark = clock, now
+
+
+def new_clock():
+    """A run's clock at its first session (see `Checkpoint`)."""
+    return {"seconds": 0.0, "sessions": 1, "since_epoch": 0}
+
+
+def read_clock(folder):
+    """The clock.json in a checkpoint folder, or None (a checkpoint older than the clock)."""
+    try:
+        with open(os.path.join(folder, CLOCK_FILE)) as file:
+            return json.load(file)
+    except (OSError, ValueError):
+        return None
+
+
+class StopOnNonFinite(keras.callbacks.Callback):
+    """Stops training at the first step whose losses are NaN or infinite, with one message.
+
+    It raises `TrainingStopped` before the epoch's checkpoint, so the last
+    good one stays the newest and no broken generator is saved. Keras'
+    `TerminateOnNaN` (which raises too with `raise_error=True`, since Keras
+    3.13) reads only the `loss` log, which these models do not write: this
+    checks every loss they log (`d_loss`, `g_loss`, ...).
+    """
+
+    def __init__(self, checkpoint):
+        super().__init__()
+        self.checkpoint = checkpoint
+        self.epoch = 0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch = epoch
+
+    def on_train_batch_end(self, batch, logs=None):
+        values = {k: float(v) for k, v in (logs or {}).items() if np.ndim(v) == 0 or np.size(v) == 1}
+        if all(math.isfinite(v) for v in values.values()):
+            return
+        shown = ", ".join(f"{k}={v:.4g}" for k, v in values.items())
+        raise TrainingStopped(
+            f"non-finite loss at epoch {self.epoch + 1}, step {batch + 1} ({shown}). Nothing of this "
+            f"epoch was saved; the checkpoint of epoch {self.checkpoint.restored_epoch} is kept. Re-run "
+            "the same command with a lower --learning-rate to resume from it."
+        )
+
+
+class KeepBest(keras.callbacks.Callback):
+    """Keeps the generator of the epoch with the best score: best/generator.keras and best/best.json.
+
+    (Or another `part` of the model: DGGAN keeps its discriminator, which
+    holds the node embeddings.)
+
+    GANs often get worse late in training, so the last generator is not
+    always the one to keep. Reads the score `key` from the epoch's logs
+    (put there by a `QualityMonitor` before it); epochs without it are
+    skipped. `mode` is "min" (a distance) or "max" (an accuracy). `require`
+    ({log key: minimum}) keeps out the epochs that do not reach every one of
+    those scores (CycleGAN's translations must read as the other domain
+    before their cycle error counts). A resumed run starts from the
+    best.json it left.
+    """
+
+    def __init__(self, best_dir, key, mode="min", part="sampler", require=None):
+        super().__init__()
+        self.best_dir = best_dir
+        self.part = part
+        self.key = key
+        self.require = dict(require or {})
+        self.better = (lambda a, b: a < b) if mode == "min" else (lambda a, b: a > b)
+        self.best = None
+
+    def on_train_begin(self, logs=None):
+        path = os.path.join(self.best_dir, "best.json")
+        if os.path.exists(path):
+            with open(path) as file:
+                self.best = json.load(file)
+
+    def on_epoch_end(self, epoch, logs=None):
+        value = (logs or {}).get(self.key)
+        if value is None or not math.isfinite(value):
+            return
+        if any(not (logs.get(name, -math.inf) >= minimum) for name, minimum in self.require.items()):
+            return
+        if self.best is not None and not self.better(value, self.best[self.key]):
+            return
+        os.makedirs(self.best_dir, exist_ok=True)
+        # The sampler is saved as what it is, a generator.
+        name = "generator" if self.part == "sampler" else self.part
+        write_atomically(os.path.join(self.best_dir, f"{name}.keras"), getattr(self.model, self.part).save)
+        self.best = {"epoch": epoch + 1, self.key: value}
+        write_json(os.path.join(self.best_dir, "best.json"), self.best)
+
+
+class SetLearningRate(keras.callbacks.Callback):
+    """Sets both optimizers' learning rate when training starts (a resume with a new --learning-rate)."""
+
+    def __init__(self, learning_rate):
+        super().__init__()
+        self.learning_rate = learning_rate
+
+    def on_train_begin(self, logs=None):
+        # A GAN's two optimizers, or all of a model that lists its own (CycleGAN's four).
+        model = self.model
+        for optimizer in getattr(model, "optimizers", None) or (model.d_optimizer, model.g_optimizer):
+            optimizer.learning_rate = self.learning_rate

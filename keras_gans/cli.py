@@ -10,9 +10,8 @@ import json
 import sys
 
 from keras_gans.options import (  # noqa: F401  (the scripts' argparse types, from here)
-    STRATEGIES,
+    Option,
     OptionError,
-    argparse_type,
     check_options,
     fraction,
     non_negative_int,
@@ -27,75 +26,27 @@ def command_line(script, argv=None):
     return " ".join([f"python scripts/{script}", *(sys.argv[1:] if argv is None else argv)])
 
 
-MNIST_PATH_HELP = (
-    "a Keras-format mnist.npz or a folder of the four IDX files (default: $KERAS_GANS_MNIST, "
-    "else Keras' download)"
-)
-
-
 def build_parser(preset, description=None):
-    """The script's parser: the preset's own options, then the common ones, with the preset's defaults."""
-    config = preset.config()
+    """The script's parser: each option the preset declares with a help text, its default shown."""
     parser = argparse.ArgumentParser(
         description=description, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-
-    def add(name, help, **kwargs):
-        default = config[name]
-        shown = "" if default is None or "default:" in help else " (default: %(default)s)"
-        kwargs.setdefault("type", argparse_type(name, default))  # keras_gans.options: the same as --config's
-        parser.add_argument(f"--{name.replace('_', '-')}", default=default, help=help + shown, **kwargs)
-
-    for name, spec in preset.options.items():
-        add(name, **({"help": spec} if isinstance(spec, str) else spec))
-    add(
-        "output_dir",
-        "folder for samples, losses, checkpoints and the saved generator; "
-        "re-running with an unfinished run's folder resumes it",
-    )
-    add("epochs", "epochs to train")
-    add("batch_size", "images per batch")
-    add("steps_per_epoch", "batches per epoch, for short runs (default: the whole dataset)")
-    add("seed", "seed for weights, data order, latent vectors and samples")
-    if preset.quality is not None:
-        add(
-            "eval_every",
-            "score the generator every N epochs and at the last (0: never); the best one is kept in best/",
-        )
-    if preset.kind == "images":
-        add(
-            "ema_decay",
-            "keep a moving average of the generator's weights with this decay (e.g. 0.999) and draw, "
-            "score and save from it; 0: off",
-        )
-    add("log_every", "steps between the points of the within-epoch loss curve and TensorBoard's")
-    parser.add_argument(
-        "--no-xla",
-        dest="xla",
-        action="store_false",
-        help="never XLA-compile the train step (by default it is compiled when a GPU is present)",
-    )
-    parser.add_argument(
-        "--overwrite",
-        action="store_true",
-        help="replace the run in --output-dir: once all else is checked, what a run wrote there is deleted "
-        "(a folder holding other files is refused)",
-    )
-    add(
-        "strategy",
-        "tf.distribute strategy: default (one device), mirrored (all local GPUs), "
-        "multiworker (machines in TF_CONFIG)",
-        choices=STRATEGIES,
-    )
-    parser.add_argument(
-        "--mixed-precision",
-        nargs="?",
-        const="float16",
-        default=config["mixed_precision"],
-        choices=("float16", "bfloat16"),
-        help="compute in float16 with loss scaling (mixed_float16; for GPUs; the default when "
-        "given alone) or in bfloat16 (mixed_bfloat16; for CPUs with AVX512_BF16 or AMX, TPUs)",
-    )
+    declared = preset.declared.items()
+    # The tutorial's own options first, then the common ones.
+    for name, option in sorted(
+        declared, key=lambda item: not isinstance(preset.options.get(item[0]), Option)
+    ):
+        if option.help is None:
+            continue
+        flag = dict(option.flag)
+        spelling = flag.pop("option", f"--{name.replace('_', '-')}")
+        shown = "" if option.default is None or "default:" in option.help else " (default: %(default)s)"
+        if "action" in flag:  # a switch: its help says what it does
+            shown = ""
+        else:  # a value to parse, checked as --config's values are
+            flag.setdefault("type", option.argparse_type())
+            flag.setdefault("choices", getattr(option.value_type(), "choices", None))
+        parser.add_argument(spelling, dest=name, default=option.default, help=option.help + shown, **flag)
     parser.add_argument(
         "--config",
         default=None,
@@ -124,8 +75,10 @@ def recorded_config(path, preset):
 
 def config_options(config, preset, source):
     """A recorded config (run.json's, or an unfinished run's backup/config.json) as `train` takes it."""
-    defaults = preset.config()
-    unknown = sorted(set(config) - set(defaults))
+    from keras_gans import legacy
+
+    config = legacy.recorded_options(config)  # an older version's names and values
+    unknown = sorted(set(config) - set(preset.declared))
     if unknown:
         raise argparse.ArgumentTypeError(
             f"{source} has options {preset.name} does not know: {', '.join(unknown)}"
@@ -133,7 +86,7 @@ def config_options(config, preset, source):
     # Whether to overwrite, and how much to print, are this command's choices.
     config = {key: value for key, value in config.items() if key not in ("overwrite", "verbose")}
     try:  # each value as the command line would take it (lists back to tuples), or one line
-        return check_options(config, defaults)
+        return check_options(config, preset.declared)
     except OptionError as error:
         raise argparse.ArgumentTypeError(f"{source}: {error}") from None
 
@@ -170,9 +123,10 @@ def main(name, argv=None, description=None):
 
 def run(preset, **options):
     """Trains `preset`; known user errors become one message and exit code 2."""
+    from keras_gans.callbacks import TrainingStopped
     from keras_gans.data.images import DataError
     from keras_gans.runner import train
-    from keras_gans.training import OutputDirError, TrainingStopped
+    from keras_gans.training import OutputDirError
 
     if isinstance(options.get("strategy"), str):
         from keras_gans.runtime import make_strategy

@@ -10,6 +10,7 @@ Nothing heavy is imported at the top: the argparse types below are used before `
 """
 
 import argparse
+import errno
 import os
 import zipfile
 
@@ -30,10 +31,17 @@ def one_line(error, limit=MESSAGE_LIMIT):
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _os_error(error, path):
-    from keras_gans.training import describe_os_error
+def describe_os_error(error, path=None):
+    """What went wrong in an `OSError`, with the path it concerns; the way out where the disk is full.
 
-    return describe_os_error(error, path)
+    Only a full disk (or quota) gets "free space": a folder where a file should be, or a file
+    left in the way, gets its own words and the path, so the user looks in the right place.
+    """
+    where = error.filename or path
+    text = f"{where}: {error.strerror or error}" if where else str(error.strerror or error)
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"{text}; the disk is full: free space"
+    return text
 
 
 # --- Reading a saved model ---------------------------------------------------------------------
@@ -64,7 +72,7 @@ def check_model_file(path):
             names = archive.namelist()
             damaged = archive.testzip()
     except OSError as error:
-        raise FileProblem(f"cannot read {_os_error(error, path)}") from None
+        raise FileProblem(f"cannot read {describe_os_error(error, path)}") from None
     except zipfile.BadZipFile:
         raise FileProblem(
             f"cannot read {path}: it is not a whole .keras archive ({size} bytes): truncated by an "
@@ -194,12 +202,22 @@ def write_atomically(path, write):
     temporary = os.path.join(folder, f".{stem}.tmp{suffix}")
     try:
         write(temporary)
+        fsync(temporary)  # on disk before the rename makes it the file
         os.replace(temporary, path)
     except BaseException:
         if os.path.lexists(temporary):
             os.remove(temporary)
         raise
     return path
+
+
+def fsync(path):
+    """Flushes a file or folder to disk, so that a rename after it never exposes lost data."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def read_json_object(path):

@@ -39,18 +39,6 @@ TINY = MODE == "tiny"
 
 # A tiny run: one epoch of two small batches, on the first images only.
 TINY_RUN = {"epochs": 1, "steps_per_epoch": 2, "batch_size": 16, "max_images": 64, "overwrite": True}
-# What a tutorial's tiny run also needs to draw the figures its notebook shows.
-TINY_EXTRA = {"gan_mnist": {"every": 1}}
-
-# The option each tutorial reads its data from, and the kind of data (the rest read MNIST).
-DATA_OPTIONS = {
-    "dcgan_celeba": ("data_dir", "celeba"),
-    "cgan_rps": ("data_dir", "rps"),
-    "dggan": ("data_dir", "dggan"),
-    "cyclegan": ("fashion_mnist_path", "fashion-mnist"),
-    "stylegan": ("data_dir", "celeba"),
-}
-
 MARKER = "# Shown from the package: "
 
 
@@ -59,15 +47,15 @@ def settings(name, **full_run):
 
     A full run: `full_run` (the notebook's choices on top of the preset's
     defaults). A short run: those, then the preset's `notebook` overrides.
-    Tiny mode ignores them: the preset's `tiny` sizes, `TINY_RUN` and the
-    tutorial's `TINY_EXTRA`. All read their data from `data_path`.
+    Tiny mode ignores them: the preset's `tiny` settings, then `TINY_RUN`.
+    All read their data from `data_path`, into the preset's `data_option`.
     """
-    option, kind = DATA_OPTIONS.get(name, ("mnist_path", "mnist"))
+    option, kind = get_preset(name).data_option
     options = {option: data_path(kind)}
     if "fashion_mnist_path" in get_preset(name).defaults:  # the stand-ins' judge reads Fashion-MNIST
         options.setdefault("fashion_mnist_path", data_path("fashion-mnist"))
     if TINY:
-        options.update({**get_preset(name).tiny, **TINY_RUN, **TINY_EXTRA.get(name, {})})
+        options.update({**get_preset(name).tiny, **TINY_RUN})
     else:
         options.update(full_run)
         if MODE == "short":

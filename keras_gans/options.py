@@ -1,13 +1,15 @@
-"""What each option's value may be, checked the same way wherever the value comes from.
+"""Each option declared once, with its default, help, type and whether a resume may change it.
 
-The command line parses text with these types (argparse calls them); a `--config` file, an
-unfinished run's recorded options and `train(...)` in Python give values, which `check_options`
-checks with the same types before anything is read, written or trained. An option not named in
-`TYPES` takes the type of its default: a whole number at least 0, a finite number at least 0, a
-tuple of whole numbers at least 1, a boolean, or text.
+`Option(default, help, type, resume)` is one option of a tutorial (its preset's `options`) or of
+all of them (`keras_gans.presets.base.COMMON_OPTIONS`). The command line parses text with its type
+(argparse calls it); a `--config` file, an unfinished run's recorded options and `train(...)` in
+Python give values, which `check_options` checks with the same type before anything is read,
+written or trained. An option without a `type` takes its default's: a whole number at least 1, a
+finite number at least 0, a tuple of whole numbers at least 1, a boolean, or text.
 """
 
 import argparse
+import dataclasses
 import json
 import math
 import os
@@ -88,82 +90,70 @@ optional_text = ValueType(str, optional=True)
 
 
 def choice(*choices, optional=False):
-    return ValueType(str, lambda v: v in choices, optional=optional, wanted="one of " + ", ".join(choices))
+    """Text that is one of `choices` (argparse lists them in --help)."""
+    kind = ValueType(str, lambda v: v in choices, optional=optional, wanted="one of " + ", ".join(choices))
+    kind.choices = choices
+    return kind
 
 
 STRATEGIES = ("default", "mirrored", "multiworker")
-# The options whose type their default does not tell (None, or a narrower range).
-TYPES = {
-    "epochs": positive_int,
-    "batch_size": positive_int,
-    "steps_per_epoch": optional_positive_int,
-    "max_images": optional_positive_int,
-    "seed": seed,
-    "latent_dim": positive_int,
-    "learning_rate": positive_float,
-    "beta_1": fraction,
-    "label_smoothing": fraction,
-    "ema_decay": fraction,
-    "real_label": number_type(float, lambda v: 0 <= v <= 1, "from 0 to 1"),
-    "eval_every": non_negative_int,
-    "log_every": positive_int,
-    "num_images": positive_int,
-    "image_size": optional_positive_int,
-    "num_nodes": optional_positive_int,
-    "sample_every": positive_int,
-    "every": positive_int,
-    "per_class": positive_int,
-    "eval_samples": positive_int,
-    "eval_real_images": positive_int,
-    "embedding_dim": positive_int,
-    "num_classes": positive_int,
-    "target_size": positive_int,
-    "w_dim": positive_int,
-    "mapping_layers": positive_int,
-    "max_filters": positive_int,
-    "gen_filters": positive_int,
-    "disc_filters": positive_int,
-    "num_residual_blocks": positive_int,
-    "d_steps": positive_int,
-    "gp_weight": positive_float,
-    "dropout": fraction,
-    "d_dropout": fraction,
-    "mixed_precision": choice("float16", "bfloat16", optional=True),
-    # A name, or (from Python) a tf.distribute strategy made already.
-    "strategy": ValueType(
-        object, lambda v: not isinstance(v, str) or v in STRATEGIES, wanted="one of " + ", ".join(STRATEGIES)
-    ),
-    "d_loss_reduction": choice("sum", "mean"),
-    "verbose": ValueType(object),  # Keras' own: "auto", 0, 1 or 2
-}
-for _name in ("data_dir", "mnist_path", "fashion_mnist_path", "domain_a", "domain_b"):
-    TYPES[_name] = optional_text
+# A name, or (from Python) a tf.distribute strategy made already.
+strategy = ValueType(
+    object, lambda v: not isinstance(v, str) or v in STRATEGIES, wanted="one of " + ", ".join(STRATEGIES)
+)
+strategy.choices = STRATEGIES
+anything = ValueType(object)
 
 
-def value_type(name, default):
-    """The type of option `name` whose default is `default`."""
-    if name in TYPES:
-        return TYPES[name]
-    if isinstance(default, bool):
-        return ValueType(bool)
-    if isinstance(default, int):
-        return non_negative_int
-    if isinstance(default, float):
-        return non_negative_float
-    if isinstance(default, tuple):
-        return widths
-    return text if isinstance(default, str) else ValueType(object)
+@dataclasses.dataclass(frozen=True)
+class Option:
+    """One option: its default, its --help text, its type, and whether a resume may change it.
+
+    Attributes:
+        default: its value unless the user sets one (None: "not set", where the help says what then).
+        help: what --help says of it; None keeps it off the command line (a network's widths:
+            set from Python or a --config file).
+        type: a `ValueType` where the default does not tell it (None as the default, a narrower
+            range: `positive_float`, `choice(...)`).
+        resume: an unfinished run may be resumed with another value (it does not change what was
+            trained: how long, how often to sample or score, where to write).
+        flag: how the command line spells it, where not `--name VALUE` (`{"action": "store_true"}`).
+    """
+
+    default: object = None
+    help: str | None = None
+    type: ValueType | None = None
+    resume: bool = False
+    flag: dict = dataclasses.field(default_factory=dict)
+
+    def value_type(self):
+        """Its type: the one declared, else the one its default tells."""
+        if self.type is not None:
+            return self.type
+        default = self.default
+        if isinstance(default, bool):
+            return ValueType(bool)
+        if isinstance(default, int):
+            return positive_int
+        if isinstance(default, float):
+            return non_negative_float
+        if isinstance(default, tuple):
+            return widths
+        return text if isinstance(default, str) else anything
+
+    def argparse_type(self):
+        """The `type` argparse parses its text with (None: the text as it is)."""
+        kind = self.value_type()
+        return kind if kind.kind in (int, float, tuple) else None
+
+    def replace(self, **changes):
+        """This option with some fields changed (a tutorial's own default for a common option)."""
+        return dataclasses.replace(self, **changes)
 
 
-def argparse_type(name, default):
-    """The `type` argparse parses option `name`'s text with (None: the text as it is)."""
-    kind = value_type(name, default)
-    return kind if kind.kind in (int, float, tuple) else None
-
-
-def check_options(config, defaults):
-    """`config` with every value checked against its option's type (from `defaults`'s values)."""
-    return {name: value_type(name, defaults.get(name)).check(name, value) for name, value in config.items()}
+def check_options(config, declared):
+    """`config` with every value checked against its option's type (`declared`: name -> Option)."""
+    return {name: declared[name].value_type().check(name, value) for name, value in config.items()}
 
 
 def check_tf_config(strategy):

@@ -14,16 +14,15 @@ import time
 
 import keras
 
+from keras_gans.callbacks import KeepBest
 from keras_gans.presets import get_preset
-from keras_gans.runtime import build_gan, describe_machine, strategy_name
+from keras_gans.runtime import describe_machine, strategy_name
 from keras_gans.training import (
-    KeepBest,
+    Run,
     RunLock,
-    TrainingStopped,
     check_output_dir,
     compare_resumed_config,
-    describe_os_error,
-    fit_gan,
+    fit_run,
     run_clock,
     run_paths,
     save_run,
@@ -49,54 +48,38 @@ def _train(preset, config):
     recorded = jsonable({**config, "strategy": strategy_name(config["strategy"])})
     started = time.time()
     output_dir = config["output_dir"]
+    # 1. The folder: new, to replace, or an unfinished run to resume with the same options.
     state = check_output_dir(output_dir, config["overwrite"], preset.outputs)
     changes = {}
     if state == "unfinished":
         previous = unfinished_config(output_dir)
         if previous is not None:
-            changes = compare_resumed_config(previous, recorded, output_dir)
+            changes = compare_resumed_config(previous, recorded, output_dir, preset.may_change_on_resume)
         for key, (old, new) in changes.items():
             print(f"Resuming with {key} {new} (was {old}).")
+    # 2. The seed, the data, and what the run shows and scores.
     if config["seed"] is not None:
         keras.utils.set_random_seed(config["seed"])
     data = preset.load_data(config)
     paths = run_paths(output_dir)
-    monitors = preset.monitors(config, data, paths["samples"])
-    resuming = state == "unfinished"
-    start = lambda: start_run_dir(output_dir, state, recorded, preset.outputs)  # noqa: E731
-    quality = quality_callbacks(preset, config, data, paths)
-    # The tutorial's own loop, where it has one and the options ask for it.
-    own_loop = preset.train(config, data, monitors, paths, resuming, start, quality) if preset.train else None
-    if own_loop is not None:
-        generator, gan, model = own_loop
-    else:
-        gan = build_gan(lambda: preset.build(config, data), config["strategy"], config["mixed_precision"])
-        start()
-        if "learning_rate" in changes:  # after the checkpoint restores the optimizers' old rate
-            monitors = [SetLearningRate(config["learning_rate"]), *monitors]
-        try:
-            fit_gan(
-                gan,
-                data.dataset,
-                output_dir,
-                epochs=config["epochs"],
-                steps_per_epoch=config["steps_per_epoch"],
-                callbacks=monitors,
-                verbose=config["verbose"],
-                resuming=resuming,
-                quality=quality,
-                log_every=config["log_every"],
-            )
-        except OSError as error:  # a log or a sample grid could not be written
-            raise TrainingStopped(
-                f"could not write in {output_dir} ({describe_os_error(error)}); the checkpoint of the last "
-                "finished epoch is kept. Re-run the same command to resume."
-            ) from None
-        generator, model = gan.sampler if hasattr(gan, "sampler") else gan.generator, gan
+    run = Run(
+        config=config,
+        data=data,
+        paths=paths,
+        monitors=preset.monitors(config, data, paths["samples"]),
+        quality=quality_callbacks(preset, config, data, paths),
+        resuming=state == "unfinished",
+        changes=changes,
+        build=lambda: preset.build(config, data),
+        start=lambda: start_run_dir(output_dir, state, recorded, preset.outputs),
+    )
+    # 3. Training: `fit`, or the tutorial's own loop (the classic GAN's composite).
+    generator, gan, model = (preset.train or fit_run)(run)
+    # 4. What the tutorial draws after training, then the models and run.json.
     extra = preset.finish(config, data, generator, paths) if preset.finish else {}
-    keep_best = next((c for c in quality if isinstance(c, KeepBest)), None)
+    keep_best = next((c for c in run.quality if isinstance(c, KeepBest)), None)
     best = keep_best.best if keep_best else None
-    record = run_record(preset, recorded, data, model, started, resuming, best, run_clock(output_dir))
+    record = run_record(preset, recorded, data, model, started, run.resuming, best, run_clock(output_dir))
     return {**save_run(output_dir, generator, gan, record), **extra}
 
 
@@ -115,24 +98,10 @@ def quality_callbacks(preset, config, data, paths):
     return [monitor, KeepBest(paths["best"], f"val_{key}", mode, part=preset.scored_part, require=require)]
 
 
-class SetLearningRate(keras.callbacks.Callback):
-    """Sets both optimizers' learning rate when training starts (a resume with a new --learning-rate)."""
-
-    def __init__(self, learning_rate):
-        super().__init__()
-        self.learning_rate = learning_rate
-
-    def on_train_begin(self, logs=None):
-        # A GAN's two optimizers, or all of a model that lists its own (CycleGAN's four).
-        model = self.model
-        for optimizer in getattr(model, "optimizers", None) or (model.d_optimizer, model.g_optimizer):
-            optimizer.learning_rate = self.learning_rate
-
-
 def run_record(preset, recorded, data, model, started, resumed, best=None, clock=None):
     """run.json: the tutorial, every option in force, what it ran on, how long it took, the best epoch.
 
-    "clock" is the checkpoints' (`keras_gans.training.Checkpoint`): the seconds the kept epochs took
+    "clock" is the checkpoints' (`keras_gans.callbacks.Checkpoint`): the seconds the kept epochs took
     over every session of a resumed run, where `fit` trained it.
     """
     return {

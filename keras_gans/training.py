@@ -14,6 +14,9 @@ A run writes everything into its output folder:
     generator.keras the trained generator, for `keras.models.load_model`
     gan.keras       the whole GAN with its optimizers, to train on later
     run.json        the run's record; written last, it marks the run finished
+    train.log       a long run's output, where its command sends it
+                    (`... > runs/NAME/train.log`: made before the run starts)
+    .lock           held by the process training in the folder
 
 Re-running with the same folder continues an unfinished run from its last
 finished epoch. Each checkpoint is written beside the last good one and
@@ -21,25 +24,32 @@ renamed into place only when complete, so a kill or a full disk at any
 moment leaves a state that loads.
 """
 
-import errno
-import glob
-import json
-import math
+import dataclasses
 import os
 import shutil
 import sys
-import time
+from collections.abc import Callable
 
 import keras
-import numpy as np
 
-from keras_gans.callbacks import GridToTensorBoard, LossPlot, StepLosses, TensorBoard
-from keras_gans.runtime import describe_run
+from keras_gans import legacy
+from keras_gans.callbacks import (
+    Checkpoint,
+    GridToTensorBoard,
+    LossPlot,
+    SetLearningRate,
+    StepLosses,
+    StopOnNonFinite,
+    TensorBoard,
+    TrainingStopped,
+    read_clock,
+)
+from keras_gans.files import describe_os_error, write_atomically, write_json
+from keras_gans.runtime import build_gan, describe_run
 
 RUN_FILE = "run.json"
 BACKUP_DIR = "backup"
 CONFIG_FILE = "config.json"  # in backup/: the options an unfinished run started with
-CLOCK_FILE = "clock.json"  # in each checkpoint: the time its epochs took, over how many sessions
 LOG_FILE = "train.log"  # where a long run's output goes: `... > runs/NAME/train.log`, made before the run
 LOCK_FILE = ".lock"  # held by the process that trains in the folder (`RunLock`)
 # What a run of the project writes at the top of its folder; --overwrite deletes these and nothing else.
@@ -60,26 +70,10 @@ RUN_NAMES = {
 }
 # What may stand in a folder a new run starts in: the log its own command opened, the lock it holds.
 STARTING_NAMES = {LOG_FILE, LOCK_FILE}
-# Options that may differ when an unfinished run is resumed: they do not change what was trained.
-RESUME_MAY_CHANGE = {
-    "epochs",
-    "verbose",
-    "overwrite",
-    "output_dir",
-    "every",
-    "sample_every",
-    "num_images",
-    "eval_every",
-    "log_every",
-}
 
 
 class OutputDirError(ValueError):
     """The output folder cannot be used as asked."""
-
-
-class TrainingStopped(RuntimeError):
-    """Training stopped before the end (non-finite losses, a full disk); the last good state is kept."""
 
 
 def check_output_dir(output_dir, overwrite=False, extra_names=()):
@@ -172,22 +166,10 @@ class RunLock:
             self.fd = None
 
 
-def describe_os_error(error, path=None):
-    """What went wrong in an `OSError`, with the path it concerns; the way out where the disk is full.
-
-    Only a full disk (or quota) gets "free space": a folder where a file should be, or a file
-    left in the way, gets its own words and the path, so the user looks in the right place.
-    """
-    where = error.filename or path
-    text = f"{where}: {error.strerror or error}" if where else str(error.strerror or error)
-    if error.errno in (errno.ENOSPC, errno.EDQUOT):
-        return f"{text}; the disk is full: free space"
-    return text
-
-
 def _temporary(name):
-    """A file an atomic write left half-done when its run was killed (".gan.tmp.keras", "run.json.tmp")."""
-    return name.endswith(".tmp") or (name.startswith(".") and name.endswith(".tmp.keras"))
+    """A file an atomic write left half-done when its run was killed (".gan.tmp.keras", ".run.tmp.json";
+    "run.json.tmp" from 0.1.x)."""
+    return name.endswith(".tmp") or (name.startswith(".") and ".tmp." in name)
 
 
 def unfinished_config(output_dir):
@@ -222,24 +204,21 @@ def start_run_dir(output_dir, state, config, extra_names=()):
                 shutil.rmtree(path) if os.path.isdir(path) else os.remove(path)
     try:
         os.makedirs(os.path.join(output_dir, BACKUP_DIR), exist_ok=True)
-        write_json_atomically(os.path.join(output_dir, BACKUP_DIR, CONFIG_FILE), config)
+        write_json(os.path.join(output_dir, BACKUP_DIR, CONFIG_FILE), config)
     except OSError as error:
         message = f"cannot write in --output-dir {output_dir}: {describe_os_error(error)}"
         raise OutputDirError(message) from None
 
 
-# Values older versions recorded (None: also the option did not exist yet) that mean what today's
-# value means: an unfinished run of those versions resumes as it was (no ema_decay, or null, was
-# "no moving average", today 0.0).
-LEGACY_VALUES = {"ema_decay": {None: 0.0}}
+def compare_resumed_config(previous, config, output_dir, may_change):
+    """Refuses a resume whose options would change the run; returns the harmless changes.
 
-
-def compare_resumed_config(previous, config, output_dir):
-    """Refuses a resume whose options would change the run; returns the harmless changes."""
-    meant = {k: values.get(previous.get(k), previous.get(k)) for k, values in LEGACY_VALUES.items()}
-    previous = {**previous, **meant}
+    `may_change`: the options that may differ (the preset's `may_change_on_resume`).
+    """
+    # An unfinished run of an older version resumes as it was.
+    previous = legacy.recorded_options(previous)
     changed = sorted(k for k in set(previous) | set(config) if previous.get(k) != config.get(k))
-    refused = [k for k in changed if k not in RESUME_MAY_CHANGE and k != "learning_rate"]
+    refused = [k for k in changed if k not in may_change]
     if refused:
         key = refused[0]
         flag = "--" + key.replace("_", "-")
@@ -251,174 +230,10 @@ def compare_resumed_config(previous, config, output_dir):
     return {k: (previous.get(k), config.get(k)) for k in changed if k != "output_dir"}
 
 
-def write_json_atomically(path, data):
-    """Writes JSON beside `path`, then renames it into place: never a half-written file."""
-    temporary = f"{path}.tmp"
-    with open(temporary, "w") as file:
-        json.dump(data, file, indent=2, allow_nan=False)
-        file.flush()
-        os.fsync(file.fileno())
-    os.replace(temporary, path)
-
-
-class Checkpoint(keras.callbacks.Callback):
-    """Keras' `BackupAndRestore`, written so that no moment of a kill loses a finished epoch.
-
-    After each epoch the whole training state (both networks, both
-    optimizers, the random state) goes into `backup/epoch_NNNN.tmp/`, is
-    flushed to disk, and only then renamed to `backup/epoch_NNNN/`; older
-    checkpoints are removed after that. A state whose weights are not all
-    finite is never saved. On `fit`'s start the newest complete checkpoint
-    is restored and training goes on from the epoch after it.
-
-    Each checkpoint also holds the run's clock (clock.json): the seconds
-    its finished epochs took, summed over every session that trained them
-    (scores and checkpoints included; an epoch a kill cut short is not
-    counted), the number of those sessions, and the epoch the clock started
-    after (0, or the epoch of a checkpoint written before the clock was).
-    """
-
-    def __init__(self, backup_dir, resuming=False):
-        super().__init__()
-        self.backup_dir = backup_dir
-        self.resuming = resuming
-        self.restored_epoch = 0
-        self.clock = None
-        self.mark = None
-
-    def checkpoints(self):
-        """Complete checkpoints, newest first: (epoch, weights file)."""
-        found = []
-        for folder in glob.glob(os.path.join(self.backup_dir, "epoch_*")):
-            weights = os.path.join(folder, "state.weights.h5")
-            if not folder.endswith(".tmp") and os.path.exists(weights):
-                found.append((int(os.path.basename(folder).split("_")[1]), weights))
-        # A backup of keras_gans 0.1.0 (Keras' BackupAndRestore files).
-        legacy = os.path.join(self.backup_dir, "latest.weights.h5")
-        metadata = os.path.join(self.backup_dir, "training_metadata.json")
-        if os.path.exists(legacy) and os.path.exists(metadata):
-            try:
-                with open(metadata) as file:
-                    found.append((int(json.load(file)["epoch"]), legacy))
-            except (ValueError, KeyError):
-                pass
-        return sorted(found, reverse=True)
-
-    def on_train_begin(self, logs=None):
-        for epoch, weights in self.checkpoints():
-            try:
-                self.model.load_weights(weights)
-            except Exception as error:  # noqa: BLE001 - any unreadable file: fall back to an older one
-                print(f"Skipping the unreadable checkpoint {weights} ({type(error).__name__}).")
-                continue
-            self.model._initial_epoch = epoch
-            self.restored_epoch = epoch
-            clock = read_clock(os.path.dirname(weights))
-            self.start_clock(
-                {**clock, "sessions": clock["sessions"] + 1} if clock else new_clock(since_epoch=epoch)
-            )
-            print(f"Resuming after epoch {epoch}, from {os.path.dirname(weights)}.")
-            return
-        self.start_clock(new_clock())
-        if self.resuming:
-            print(
-                f"No epoch of the unfinished run in {self.backup_dir} was finished: starting from the first."
-            )
-
-    def start_clock(self, clock):
-        self.clock = clock
-        self.mark = time.monotonic()
-
-    def on_epoch_end(self, epoch, logs=None):
-        floats = (v for v in self.model.weights if "float" in str(v.dtype))
-        if not all(np.isfinite(keras.ops.convert_to_numpy(v)).all() for v in floats):
-            raise TrainingStopped(
-                f"the weights are not finite after epoch {epoch + 1}: not saved; the checkpoint of "
-                f"epoch {self.restored_epoch} is kept. Re-run with a lower --learning-rate to resume from it."
-            )
-        final = os.path.join(self.backup_dir, f"epoch_{epoch + 1:04d}")
-        temporary = final + ".tmp"
-        shutil.rmtree(temporary, ignore_errors=True)
-        now = time.monotonic()
-        clock = {**self.clock, "seconds": round(self.clock["seconds"] + now - self.mark, 1)}
-        try:
-            os.makedirs(temporary)
-            path = os.path.join(temporary, "state.weights.h5")
-            self.model.save_weights(path)
-            _fsync(path)
-            write_json_atomically(os.path.join(temporary, CLOCK_FILE), clock)
-            if os.path.exists(final):  # a checkpoint of this epoch that could not be read: skipped at start
-                shutil.rmtree(final)
-            os.replace(temporary, final)
-            _fsync(self.backup_dir)
-        except OSError as error:
-            shutil.rmtree(temporary, ignore_errors=True)
-            raise TrainingStopped(
-                f"could not write the checkpoint of epoch {epoch + 1} ({describe_os_error(error, final)}); "
-                f"the checkpoint of epoch {self.restored_epoch} is kept. Re-run the same command to resume."
-            ) from None
-        for _, older in self.checkpoints()[1:]:
-            if os.path.dirname(older) != self.backup_dir:  # a legacy file stays until the run ends
-                shutil.rmtree(os.path.dirname(older), ignore_errors=True)
-        self.restored_epoch = epoch + 1
-        self.clock, self.mark = clock, now
-
-
-def new_clock(since_epoch=0):
-    """A run's clock at its first session (see `Checkpoint`)."""
-    return {"seconds": 0.0, "sessions": 1, "since_epoch": since_epoch}
-
-
-def read_clock(folder):
-    """The clock.json in a checkpoint folder, or None (a checkpoint older than the clock)."""
-    try:
-        with open(os.path.join(folder, CLOCK_FILE)) as file:
-            return json.load(file)
-    except (OSError, ValueError):
-        return None
-
-
 def run_clock(output_dir):
     """The clock of an unfinished run's newest checkpoint (read before the backup goes), or None."""
     newest = Checkpoint(os.path.join(output_dir, BACKUP_DIR)).checkpoints()
     return read_clock(os.path.dirname(newest[0][1])) if newest else None
-
-
-def _fsync(path):
-    """Flushes a file or folder to disk, so that a rename after it never exposes lost data."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-class StopOnNonFinite(keras.callbacks.Callback):
-    """Stops training at the first step whose losses are NaN or infinite, with one message.
-
-    Keras' `TerminateOnNaN` lets `fit` end normally, and the run would then
-    save a broken generator; this raises instead, before the epoch's
-    checkpoint, so the last good one stays the newest.
-    """
-
-    def __init__(self, checkpoint):
-        super().__init__()
-        self.checkpoint = checkpoint
-        self.epoch = 0
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self.epoch = epoch
-
-    def on_train_batch_end(self, batch, logs=None):
-        values = {k: float(v) for k, v in (logs or {}).items() if np.ndim(v) == 0 or np.size(v) == 1}
-        if all(math.isfinite(v) for v in values.values()):
-            return
-        shown = ", ".join(f"{k}={v:.4g}" for k, v in values.items())
-        raise TrainingStopped(
-            f"non-finite loss at epoch {self.epoch + 1}, step {batch + 1} ({shown}). Nothing of this "
-            f"epoch was saved; the checkpoint of epoch {self.checkpoint.restored_epoch} is kept. Re-run "
-            "the same command with a lower --learning-rate to resume from it."
-        )
 
 
 def run_paths(output_dir):
@@ -438,59 +253,61 @@ def run_paths(output_dir):
     }
 
 
-class KeepBest(keras.callbacks.Callback):
-    """Keeps the generator of the epoch with the best score: best/generator.keras and best/best.json.
+@dataclasses.dataclass
+class Run:
+    """One run as `keras_gans.runner.train` prepared it, for `fit_run` or a tutorial's own loop.
 
-    (Or another `part` of the model: DGGAN keeps its discriminator, which
-    holds the node embeddings.)
-
-    GANs often get worse late in training, so the last generator is not
-    always the one to keep. Reads the score `key` from the epoch's logs
-    (put there by a `QualityMonitor` before it); epochs without it are
-    skipped. `mode` is "min" (a distance) or "max" (an accuracy). `require`
-    ({log key: minimum}) keeps out the epochs that do not reach every one of
-    those scores (CycleGAN's translations must read as the other domain
-    before their cycle error counts). A resumed run starts from the
-    best.json it left.
+    Attributes:
+        config: every option in force.
+        data: the tutorial's `TrainingData`.
+        paths: the files of the run folder (`run_paths`).
+        monitors: the tutorial's callbacks (sample grids...).
+        quality: the scores' callbacks (`QualityMonitor`, `KeepBest`), or [].
+        resuming: whether an unfinished run goes on.
+        changes: the options a resume changed, {name: (old, new)}.
+        build: builds and compiles the tutorial's GAN.
+        start: prepares the folder, once the models are built.
     """
 
-    def __init__(self, best_dir, key, mode="min", part="sampler", require=None):
-        super().__init__()
-        self.best_dir = best_dir
-        self.part = part
-        self.key = key
-        self.require = dict(require or {})
-        self.better = (lambda a, b: a < b) if mode == "min" else (lambda a, b: a > b)
-        self.best = None
-
-    def on_train_begin(self, logs=None):
-        path = os.path.join(self.best_dir, "best.json")
-        if os.path.exists(path):
-            with open(path) as file:
-                self.best = json.load(file)
-
-    def on_epoch_end(self, epoch, logs=None):
-        value = (logs or {}).get(self.key)
-        if value is None or not math.isfinite(value):
-            return
-        if any(not (logs.get(name, -math.inf) >= minimum) for name, minimum in self.require.items()):
-            return
-        if self.best is not None and not self.better(value, self.best[self.key]):
-            return
-        os.makedirs(self.best_dir, exist_ok=True)
-        # The sampler is saved as what it is, a generator.
-        name = "generator" if self.part == "sampler" else self.part
-        save_model_atomically(getattr(self.model, self.part), os.path.join(self.best_dir, f"{name}.keras"))
-        self.best = {"epoch": epoch + 1, self.key: value}
-        write_json_atomically(os.path.join(self.best_dir, "best.json"), self.best)
+    config: dict
+    data: object
+    paths: dict
+    monitors: list
+    quality: list
+    resuming: bool
+    changes: dict
+    build: Callable
+    start: Callable
 
 
-def save_model_atomically(model, path):
-    """`model.save(path)`, written beside `path` and renamed into place."""
-    folder, name = os.path.split(path)
-    temporary = os.path.join(folder, f".{name[: -len('.keras')]}.tmp.keras")
-    model.save(temporary)
-    os.replace(temporary, path)
+def fit_run(run):
+    """How every tutorial trains: its GAN built under the strategy and precision asked for, then
+    `fit_gan`. Returns `(generator, gan, model)`: what draws samples, what is saved, what was trained."""
+    config = run.config
+    gan = build_gan(run.build, config["strategy"], config["mixed_precision"])
+    run.start()
+    monitors = run.monitors
+    if "learning_rate" in run.changes:  # set after the checkpoint restores the optimizers' old rate
+        monitors = [SetLearningRate(config["learning_rate"]), *monitors]
+    try:
+        fit_gan(
+            gan,
+            run.data.dataset,
+            run.paths["output_dir"],
+            epochs=config["epochs"],
+            steps_per_epoch=config["steps_per_epoch"],
+            callbacks=monitors,
+            verbose=config["verbose"],
+            resuming=run.resuming,
+            quality=run.quality,
+            log_every=config["log_every"],
+        )
+    except OSError as error:  # a log or a sample grid could not be written
+        raise TrainingStopped(
+            f"could not write in {run.paths['output_dir']} ({describe_os_error(error)}); the checkpoint of "
+            "the last finished epoch is kept. Re-run the same command to resume."
+        ) from None
+    return (gan.sampler if hasattr(gan, "sampler") else gan.generator), gan, gan
 
 
 def fit_gan(
@@ -573,8 +390,8 @@ def save_run(output_dir, generator, gan, record):
             if model is None:
                 del paths[name]
                 continue
-            save_model_atomically(model, paths[name])
-        write_json_atomically(paths["run"], record)
+            write_atomically(paths[name], model.save)
+        write_json(paths["run"], record)
     except OSError as error:
         raise TrainingStopped(
             f"could not save the trained models in {output_dir} ({describe_os_error(error)}); the "

@@ -18,9 +18,10 @@ import argparse
 import os
 import sys
 
-from keras_gans.cli import MNIST_PATH_HELP, command_line, positive_int
+from keras_gans.cli import command_line, positive_int
 from keras_gans.files import check_output_folder, output_file
 from keras_gans.options import seed
+from keras_gans.presets.mnist import MNIST_OPTIONS
 
 
 def parse_args(argv=None):
@@ -28,7 +29,7 @@ def parse_args(argv=None):
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--generator", required=True, help="a saved generator (.keras)")
-    parser.add_argument("--mnist-path", default=None, help=MNIST_PATH_HELP)
+    parser.add_argument("--mnist-path", default=None, help=MNIST_OPTIONS["mnist_path"].help)
     parser.add_argument(
         "--classifier",
         default=None,

@@ -384,10 +384,10 @@ def rewrite_readme(readme, table):
 def main(argv=None):
     args = parse_args(argv)
     from keras_gans.data.images import DataError
-    from keras_gans.files import FileProblem, check_output_folder
+    from keras_gans.files import FileProblem, check_output_folder, describe_os_error
     from keras_gans.options import OptionError
     from keras_gans.presets import PRESETS
-    from keras_gans.training import OutputDirError, describe_os_error
+    from keras_gans.training import OutputDirError
 
     names = args.only or list(PRESETS)
     unknown = sorted(set(names) - set(PRESETS))

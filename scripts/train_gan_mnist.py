@@ -2,9 +2,9 @@
 
 python scripts/train_gan_mnist.py                     # the tutorial's composite model and settings
 python scripts/train_gan_mnist.py --method fit        # the same networks, train_step + fit
-python scripts/train_gan_mnist.py --mnist-path data/mnist.npz --epochs 10 --every 2
+python scripts/train_gan_mnist.py --mnist-path data/mnist.npz --epochs 10 --sample-every 2
 
-Every --every epochs: the discriminator's accuracy on real and fake images,
+Every --sample-every epochs: the discriminator's accuracy on real and fake images,
 samples/generated_plot_eNNN.png (10x10) and samples/generator_model_NNN.keras.
 """
 

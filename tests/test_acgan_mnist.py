@@ -110,7 +110,7 @@ def test_train_step_losses_are_the_papers():
 
 
 @pytest.mark.slow
-def test_recipe_trains_with_the_tutorial_batch_size(tmp_path, mnist_dir):
+def test_a_run_trains_with_the_tutorial_batch_size(tmp_path, mnist_dir):
     paths = train(
         "acgan_mnist",
         mnist_path=mnist_dir,

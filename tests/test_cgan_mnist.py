@@ -1,4 +1,4 @@
-"""The MLP conditional GAN of the "CGAN on MNIST" tutorial: architecture, train step, recipe."""
+"""The MLP conditional GAN of the "CGAN on MNIST" tutorial: architecture, train step, a run."""
 
 import json
 
@@ -10,7 +10,7 @@ from model_checks import check_gan, check_tutorial_settings
 from PIL import Image
 
 from keras_gans.data.mnist import array_dataset
-from keras_gans.models.cgan_mnist import ConditionalGAN, build_cgan_discriminator, build_cgan_generator
+from keras_gans.models.cgan_mnist import ConditionalGAN, build_discriminator, build_generator
 from keras_gans.presets import get_preset
 from keras_gans.runner import train
 
@@ -58,15 +58,13 @@ def test_discriminator_matches_the_tutorial(tutorial_gan):
 
 
 def test_small_models_through_constructor_arguments():
-    g = build_cgan_generator(latent_dim=4, num_classes=3, widths=(8,), activation="relu")
+    g = build_generator(latent_dim=4, num_classes=3, widths=(8,), activation="relu")
     assert [layer.activation for layer in g.layers if isinstance(layer, keras.layers.Activation)] == [
         keras.activations.relu,
         keras.activations.tanh,
     ]
     assert g.count_params() == (7 * 8 + 8) + (8 * 784 + 784)
-    assert (
-        build_cgan_discriminator(num_classes=3, widths=(8,), dropout=0.3).count_params() == (787 * 8 + 8) + 9
-    )
+    assert build_discriminator(num_classes=3, widths=(8,), dropout=0.3).count_params() == (787 * 8 + 8) + 9
 
 
 def test_gan_shared_checks(tmp_path):
@@ -151,7 +149,7 @@ def test_class_grid_rows_are_classes_columns_share_z():
 
 
 @pytest.mark.slow
-def test_recipe_writes_a_class_grid_per_epoch(tmp_path, mnist_dir):
+def test_a_run_writes_a_class_grid_per_epoch(tmp_path, mnist_dir):
     paths = train(
         "cgan_mnist",
         mnist_path=mnist_dir,

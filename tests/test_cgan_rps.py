@@ -16,7 +16,7 @@ TINY = dict(latent_dim=8, embedding_dim=4, image_size=32, g_widths=(8, 8, 8, 8),
 CLASSES = ["paper", "rock", "scissors"]
 
 
-def build_rps_cgan(class_names=None, **overrides):
+def preset_gan(class_names=None, **overrides):
     """The tutorial's GAN from its preset, with the classes a dataset would give."""
     return PRESET.build_gan(TrainingData(class_names=class_names), **overrides)
 
@@ -32,7 +32,7 @@ def _shapes(model, kind):
 @pytest.fixture(scope="module")
 def tutorial_gan():
     """The tutorial's networks at their own size (128x128, three classes), built from the preset."""
-    return build_rps_cgan()
+    return preset_gan()
 
 
 @pytest.fixture(scope="module")
@@ -105,16 +105,16 @@ def test_transposed_convolution_equals_pytorch_padding_one():
 
 
 def test_smaller_image_size_keeps_the_layers():
-    small = build_rps_cgan(image_size=32)
+    small = preset_gan(image_size=32)
     g, d = small.generator, small.discriminator
     # The generator starts at 32 / 32 = 1 instead of 4; the discriminator's maps shrink.
     assert _shapes(g, keras.layers.Conv2DTranspose)[-1] == (32, 32, 3)
     assert sorted(_shapes(g, keras.layers.Reshape)) == [(1, 1, 1), (1, 1, 512)]
     assert _shapes(d, keras.layers.Conv2D) == [(16, 16, 64), (6, 6, 128), (3, 3, 256), (2, 2, 512)]
     assert _shapes(d, keras.layers.Flatten) == [(2048,)]
-    assert len(g.layers) == len(build_rps_cgan(image_size=64).generator.layers)
+    assert len(g.layers) == len(preset_gan(image_size=64).generator.layers)
     with pytest.raises(ValueError, match="multiple of 32"):
-        build_rps_cgan(image_size=48)
+        preset_gan(image_size=48)
 
 
 def test_initialisation_statistics(generator, discriminator):
@@ -143,7 +143,7 @@ def test_initialisation_statistics(generator, discriminator):
 
 
 def test_tutorial_training_settings():
-    gan = build_rps_cgan(**TINY)
+    gan = preset_gan(**TINY)
     # The tutorial's labels: real 1, fake 0, no noise, the mean of the two losses.
     check_tutorial_settings(gan, 2e-4, 0.5, (1.0, 0.0, 0.0, "mean"))
     assert gan.loss_fn.get_config()["from_logits"] is False
@@ -166,7 +166,7 @@ def _batch(n=6, size=32, seed=0):
 
 
 def test_gan_shared_checks(tmp_path):
-    gan = build_rps_cgan(class_names=CLASSES, seed=0, **TINY)
+    gan = preset_gan(class_names=CLASSES, seed=0, **TINY)
     z = np.random.default_rng(1).standard_normal((3, 8)).astype("float32")
     logs = check_gan(gan, _batch(), [z, np.arange(3, dtype="int32")], tmp_path)
     assert set(logs) == {"d_loss", "g_loss"}
@@ -174,7 +174,7 @@ def test_gan_shared_checks(tmp_path):
 
 def test_label_changes_the_output():
     keras.utils.set_random_seed(0)
-    gan = build_rps_cgan(**TINY)
+    gan = preset_gan(**TINY)
     # At 32x32 the generator's label map is one number per label (Embedding -> Dense -> 1x1x1), and
     # random draws can make two labels' numbers nearly equal (seen when other tests ran first):
     # the label path is set to give labels 0, 1, 2 the numbers 1, 2, 3.
@@ -198,12 +198,12 @@ def test_label_changes_the_output():
 
 
 def test_class_order_round_trips_with_the_saved_model(tmp_path):
-    gan = build_rps_cgan(class_names=CLASSES, **TINY)
+    gan = preset_gan(class_names=CLASSES, **TINY)
     gan.save(tmp_path / "gan.keras")
     reloaded = keras.models.load_model(tmp_path / "gan.keras")
     assert isinstance(reloaded, RpsConditionalGAN)
     assert reloaded.class_names == CLASSES
-    two = build_rps_cgan(class_names=["cats", "dogs"], **TINY)
+    two = preset_gan(class_names=["cats", "dogs"], **TINY)
     embedding = next(x for x in two.generator.layers if isinstance(x, keras.layers.Embedding))
     assert embedding.input_dim == 2
 
@@ -222,7 +222,7 @@ def test_training_run_and_interpolation(fashion_mnist_dir, tmp_path):
         epochs=1,
         batch_size=4,
         steps_per_epoch=2,
-        samples_per_class=4,
+        per_class=4,
         sample_every=10,
         seed=0,
         verbose=0,
@@ -258,7 +258,7 @@ def test_interpolation_figure_has_a_row_per_class_and_ten_steps():
     from keras_gans.interpolation import interpolate_classes, interpolation_figure
 
     keras.utils.set_random_seed(0)
-    gan = build_rps_cgan(**TINY)
+    gan = preset_gan(**TINY)
     images = interpolate_classes(gan.generator, steps=10, seed=0)
     assert images.shape == (3, 10, 32, 32, 3)
     # Rows: the same path with another label; columns: moving along the path.
@@ -332,7 +332,7 @@ def test_a_best_generator_knows_its_runs_class_names(tmp_path):
     from keras_gans.sampling import load_generator
 
     (tmp_path / "best").mkdir()
-    build_rps_cgan(CLASSES, **TINY).generator.save(tmp_path / "best" / "generator.keras")
+    preset_gan(CLASSES, **TINY).generator.save(tmp_path / "best" / "generator.keras")
     assert load_generator(tmp_path / "best" / "generator.keras")[1] is None
     (tmp_path / "run.json").write_text(json.dumps({"data": {"class_names": CLASSES}}))
     assert load_generator(tmp_path / "best" / "generator.keras")[1] == CLASSES

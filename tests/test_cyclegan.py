@@ -8,6 +8,7 @@ import pytest
 from conftest import require_data
 from PIL import Image
 
+from keras_gans.callbacks import SetLearningRate
 from keras_gans.cli import main as cli_main
 from keras_gans.data import unpaired
 from keras_gans.data.images import DataError
@@ -23,7 +24,7 @@ from keras_gans.models.cyclegan import (
 from keras_gans.presets import OptionError, get_preset
 from keras_gans.presets.base import TrainingData
 from keras_gans.presets.cyclegan import TRANSLATED, judge_images, translation_score_fn
-from keras_gans.runner import SetLearningRate, train
+from keras_gans.runner import train
 
 PRESET = get_preset("cyclegan")
 TINY = dict(image_size=16, gen_filters=4, disc_filters=4, num_residual_blocks=1)
@@ -337,7 +338,7 @@ def test_horse2zebra_unzipped_by_hand_is_not_downloaded(tmp_path, monkeypatch):
         ({"domain_a": "a"}, "go together"),
         ({"domain_a": "a", "domain_b": "b", "dataset": "sneaker2boot"}, "replace --dataset"),
         ({"image_size": 30}, "multiple of 4"),
-        ({"dataset": "apple2orange"}, "unknown dataset"),
+        ({"dataset": "apple2orange"}, "--dataset: must be one of horse2zebra, sneaker2boot"),
         ({"ema_decay": 0.99}, "no moving average"),
     ],
 )

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from model_checks import check_gan, check_tutorial_settings
 
-from keras_gans.models.dcgan_celeba import build_face_discriminator, build_face_generator
+from keras_gans.models.dcgan_celeba import build_discriminator, build_generator
 from keras_gans.presets import get_preset
 
 PRESET = get_preset("dcgan_celeba")
@@ -39,9 +39,9 @@ def test_generator_matches_the_tutorial_summary(tutorial_gan):
 
 
 def test_small_models_through_constructor_arguments():
-    g = build_face_generator(latent_dim=16, image_size=32, seed_channels=8, widths=(8, 8))
+    g = build_generator(latent_dim=16, image_size=32, seed_channels=8, widths=(8, 8))
     assert g.output_shape == (None, 32, 32, 3)
-    assert build_face_discriminator(image_size=32, widths=(4, 4), dropout=0.2).output_shape == (None, 1)
+    assert build_discriminator(image_size=32, widths=(4, 4), dropout=0.2).output_shape == (None, 1)
 
 
 def test_gan_shared_checks(tmp_path):

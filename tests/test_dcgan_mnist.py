@@ -100,7 +100,7 @@ def test_real_mnist_loads_offline_from_both_forms(mnist_dir):
 
 
 @pytest.mark.slow
-def test_recipe_writes_grids_checkpoints_and_gif(mnist_dir, tmp_path):
+def test_a_run_writes_grids_checkpoints_and_gif(mnist_dir, tmp_path):
     out = tmp_path / "run"
     paths = train(
         "dcgan_mnist",

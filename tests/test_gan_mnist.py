@@ -10,8 +10,8 @@ from keras_gans.callbacks import SummarizePerformance
 from keras_gans.models.gan import GAN
 from keras_gans.models.gan_mnist import (
     adam,
-    build_classic_discriminator,
-    build_classic_generator,
+    build_discriminator,
+    build_generator,
     composite_train_step,
     define_discriminator,
     define_gan,
@@ -38,10 +38,8 @@ def _changed(before, model):
 
 
 def _small_networks():
-    discriminator = define_discriminator(
-        build_classic_discriminator(widths=(4, 4), dropout=0.4), adam(2e-4, 0.5)
-    )
-    generator = build_classic_generator(latent_dim=8, seed_channels=8, widths=(8, 8))
+    discriminator = define_discriminator(build_discriminator(widths=(4, 4), dropout=0.4), adam(2e-4, 0.5))
+    generator = build_generator(latent_dim=8, seed_channels=8, widths=(8, 8))
     return generator, discriminator, define_gan(generator, discriminator, adam(2e-4, 0.5))
 
 
@@ -170,7 +168,7 @@ def test_summarize_performance_every_n_epochs(tmp_path, capsys):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("method", ["composite", "fit"])
-def test_recipe_trains_on_real_mnist(method, mnist_dir, tmp_path):
+def test_a_run_of_either_method_trains_on_real_mnist(method, mnist_dir, tmp_path):
     out = tmp_path / method
     paths = train(
         "gan_mnist",
@@ -181,7 +179,7 @@ def test_recipe_trains_on_real_mnist(method, mnist_dir, tmp_path):
         batch_size=8,
         steps_per_epoch=2,
         max_images=64,
-        every=1,
+        sample_every=1,
         d_widths=(4, 4),
         g_widths=(8, 8),
         seed_channels=8,

@@ -9,7 +9,7 @@ from conftest import load_script
 
 from keras_gans import metrics
 from keras_gans.data.mnist import load_mnist
-from keras_gans.models.cgan_mnist import build_cgan_generator
+from keras_gans.models import cgan_mnist
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +99,7 @@ def test_real_digits_through_the_same_path_score_over_99_percent(classifier, mni
 def test_untrained_generator_is_near_chance(classifier):
     keras.utils.set_random_seed(0)
     result = metrics.conditional_accuracy(
-        build_cgan_generator(latent_dim=100, num_classes=10, widths=(256, 512, 1024)),
+        cgan_mnist.build_generator(latent_dim=100, num_classes=10, widths=(256, 512, 1024)),
         classifier,
         n_per_class=50,
     )
@@ -140,7 +140,7 @@ def test_frechet_distance_of_any_mnist_generator(classifier, mnist_test):
     unconditional = keras.Model(z, image)
     assert metrics.output_range(unconditional) == (0.0, 1.0)
     assert not metrics.is_conditional(unconditional)
-    conditional = build_cgan_generator(latent_dim=16, num_classes=10, widths=(8,))
+    conditional = cgan_mnist.build_generator(latent_dim=16, num_classes=10, widths=(8,))
     assert metrics.output_range(conditional) == (-1.0, 1.0)
     assert metrics.is_conditional(conditional)
     for generator in (unconditional, conditional):
@@ -164,7 +164,7 @@ def test_class_spread_reads_real_digits_as_named_and_evenly_spread_noise_as_neit
 @pytest.mark.slow
 def test_evaluate_script_prints_and_writes_both(classifier_file, mnist_dir, tmp_path, capsys):
     script = load_script("evaluate_mnist")
-    build_cgan_generator(latent_dim=8, num_classes=10, widths=(8,)).save(tmp_path / "generator.keras")
+    cgan_mnist.build_generator(latent_dim=8, num_classes=10, widths=(8,)).save(tmp_path / "generator.keras")
     code = script.main(
         [
             "--generator",

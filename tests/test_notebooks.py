@@ -53,7 +53,7 @@ def test_calls_name_no_option_that_settings_sets(path):
     # `settings` adds `verbose` and `overwrite` (and the preset's short and tiny sizes) by the mode;
     # a call that names one beside `**options` fails in that mode only ("got multiple values for
     # keyword argument"): cgan_mnist's and acgan_mnist's `train(..., verbose=2, **options)` did.
-    from keras_gans.notebook import TINY_EXTRA, TINY_RUN
+    from keras_gans.notebook import TINY_RUN
     from keras_gans.presets import get_preset
 
     preset = get_preset(path.stem)
@@ -63,7 +63,6 @@ def test_calls_name_no_option_that_settings_sets(path):
         *preset.notebook,
         *preset.tiny,
         *TINY_RUN,
-        *TINY_EXTRA.get(path.stem, {}),
     }
     calls = [
         call for source in code_cells(path) for call in re.findall(r"\(([^()]*\*\*options[^()]*)\)", source)

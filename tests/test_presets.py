@@ -114,3 +114,20 @@ def test_bad_label_conventions_are_refused():
         POINTS.build_gan(TrainingData(), real_label=0.5)
     with pytest.raises(ValueError, match="--d-loss-reduction: must be one of sum, mean, got 'max'"):
         POINTS.build_gan(TrainingData(), d_loss_reduction="max")
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new"),
+    [("gan_mnist", "every", "sample_every"), ("cgan_rps", "samples_per_class", "per_class")],
+)
+def test_a_run_json_of_0_1_reads_with_todays_option_names(name, old, new):
+    # The committed results' run.json were written by 0.1.x, before the rename.
+    from conftest import ROOT
+
+    from keras_gans.cli import recorded_config
+
+    path = ROOT / "docs" / "results" / name / "run.json"
+    recorded = json.loads(path.read_text())["config"]
+    options = recorded_config(path, get_preset(name))
+    assert old in recorded and old not in options and options[new] == recorded[old]
+    get_preset(name).config(**options)  # every value a run takes

@@ -15,7 +15,8 @@ FACE = get_preset("dcgan_celeba")
 TINY = dict(FACE.tiny, latent_dim=8, dropout=0.0)
 
 
-def build_face_gan(**overrides):
+def tiny_face_gan(**overrides):
+    """The face tutorial's GAN at a tiny size, without Dropout."""
     return FACE.build_gan(**TINY, **overrides)
 
 
@@ -27,7 +28,7 @@ def two_cpu_strategy():
 
 
 def train_one_step(strategy, initial_weights, images):
-    gan = build_gan(lambda: build_face_gan(seed=123), strategy)
+    gan = build_gan(lambda: tiny_face_gan(seed=123), strategy)
     gan.set_weights(initial_weights)
     dataset = tf.data.Dataset.from_tensor_slices(images).batch(len(images))
     history = gan.fit(dataset, epochs=1, verbose=0, shuffle=False)
@@ -36,7 +37,7 @@ def train_one_step(strategy, initial_weights, images):
 
 def test_a_mirrored_step_equals_a_single_device_step_on_the_global_batch():
     strategy = two_cpu_strategy()
-    initial = build_face_gan(seed=123).get_weights()
+    initial = tiny_face_gan(seed=123).get_weights()
     images = np.random.default_rng(0).uniform(-1, 1, (8, 16, 16, 3)).astype("float32")
 
     single, single_logs = train_one_step(tf.distribute.get_strategy(), initial, images)
@@ -54,7 +55,7 @@ def test_a_mirrored_step_equals_a_single_device_step_on_the_global_batch():
 
 def test_latent_vectors_differ_between_replicas():
     strategy = two_cpu_strategy()
-    gan = build_gan(lambda: build_face_gan(seed=5), strategy)
+    gan = build_gan(lambda: tiny_face_gan(seed=5), strategy)
     per_replica = strategy.run(tf.function(lambda: gan.sample_latent(4)))
     first, second = (t.numpy() for t in strategy.experimental_local_results(per_replica))
     assert first.shape == second.shape == (4, 8)
@@ -80,7 +81,7 @@ def train_briefly(gan):
 
 
 def test_mixed_precision_trains_with_loss_scaling_and_float32_outputs():
-    gan = build_gan(lambda: build_face_gan(), mixed_precision=True)
+    gan = build_gan(lambda: tiny_face_gan(), mixed_precision=True)
     check_mixed_policy(gan, "float16")
     assert isinstance(gan.d_optimizer, keras.optimizers.LossScaleOptimizer)
     assert isinstance(gan.g_optimizer, keras.optimizers.LossScaleOptimizer)
@@ -93,7 +94,7 @@ def test_mixed_precision_trains_with_loss_scaling_and_float32_outputs():
 
 
 def test_bfloat16_mixed_precision_trains_without_loss_scaling():
-    gan = build_gan(lambda: build_face_gan(), mixed_precision="bfloat16")
+    gan = build_gan(lambda: tiny_face_gan(), mixed_precision="bfloat16")
     check_mixed_policy(gan, "bfloat16")
     assert gan.dtype_policy.name == "mixed_bfloat16"
     assert not isinstance(gan.g_optimizer, keras.optimizers.LossScaleOptimizer)

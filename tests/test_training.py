@@ -142,9 +142,18 @@ def test_a_checkpoint_older_than_the_clock_resumes_with_a_clock_from_its_epoch(t
 def test_a_resume_reads_an_older_versions_values_as_they_meant():
     # keras_gans recorded ema_decay null ("no moving average") before its default became 0.0.
     old = {"epochs": 50, "ema_decay": None, "seed": 0}
-    assert compare_resumed_config(old, {"epochs": 50, "ema_decay": 0.0, "seed": 0}, "runs/x") == {}
+    may_change = {"epochs"}
+    assert (
+        compare_resumed_config(old, {"epochs": 50, "ema_decay": 0.0, "seed": 0}, "runs/x", may_change) == {}
+    )
     with pytest.raises(OutputDirError, match="--ema-decay 0.0; this command asks for 0.999"):
-        compare_resumed_config(old, {"epochs": 50, "ema_decay": 0.999, "seed": 0}, "runs/x")
+        compare_resumed_config(old, {"epochs": 50, "ema_decay": 0.999, "seed": 0}, "runs/x", may_change)
+    # gan_mnist's `every` is `sample_every` since 0.2.0, as in every other tutorial.
+    old = {"epochs": 50, "every": 10, "ema_decay": 0.0}
+    new = {"epochs": 60, "sample_every": 10, "ema_decay": 0.0}
+    assert compare_resumed_config(old, new, "runs/x", may_change) == {"epochs": (50, 60)}
+    with pytest.raises(OutputDirError, match="--seed"):
+        compare_resumed_config(old, {**new, "seed": 1}, "runs/x", may_change)
 
 
 def test_output_dir_refusals(tmp_path):

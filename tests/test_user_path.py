@@ -30,7 +30,7 @@ FACES = "--data-dir {data} --batch-size 4 --eval-samples 16 --num-images 4"
 ARGS = {
     "dcgan_celeba": FACES,
     "dcgan_mnist": MNIST,
-    "gan_mnist": MNIST + " --every 1",  # the tutorial plots every 10 epochs
+    "gan_mnist": MNIST + " --sample-every 1",  # the tutorial plots every 10 epochs
     "cgan_mnist": MNIST,
     "acgan_mnist": MNIST,
     "cgan_rps": "--data-dir {data} --image-size 32 --batch-size 4 --eval-samples 30",

@@ -10,10 +10,12 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from keras_gans import options
 from keras_gans.data.images import DataError
 from keras_gans.models.gan import GAN
+from keras_gans.options import Option
 from keras_gans.presets import Preset, TrainingData
-from keras_gans.presets.base import compile_gan, label_options
+from keras_gans.presets.base import GAN_OPTIONS, compile_gan, label_options
 
 
 def build_point_generator(latent_dim, width):
@@ -71,23 +73,22 @@ def point_plot(config, data, samples_dir):
 POINTS = Preset(
     name="points_ring",
     title="a toy GAN on points of a ring",
-    defaults={
-        "data_dir": None,
+    options={
+        "data_dir": Option(None, "a folder that must exist", options.optional_text),
         "epochs": 2,
         "batch_size": 32,
-        "latent_dim": 4,
+        "latent_dim": Option(4, "size of z"),
         "width": 16,
-        "learning_rate": 1e-3,
+        "learning_rate": Option(1e-3, "Adam's", options.positive_float, resume=True),
         "beta_1": 0.5,
         "real_label": 1.0,
-        "label_noise": 0.0,
         "label_smoothing": 0.1,
         "d_loss_reduction": "mean",
     },
+    shared_options=(GAN_OPTIONS,),
     load_data=ring_points,
     build=build_points_gan,
     monitors=point_plot,
-    options={"data_dir": "a folder that must exist", "latent_dim": "size of z", "learning_rate": "Adam's"},
 )
 
 

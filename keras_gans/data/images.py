@@ -137,8 +137,8 @@ def decode_and_resize(path, image_size):
 
 def image_folder_dataset(
     data_dir,
-    image_size=64,
-    batch_size=32,
+    image_size,
+    batch_size,
     shuffle=True,
     seed=None,
     max_images=None,

@@ -19,10 +19,12 @@ import keras
 import tensorflow as tf
 from keras import layers
 
-from keras_gans.models.cgan_mnist import ConditionalGAN, build_cgan_generator
+from keras_gans.models import cgan_mnist
+from keras_gans.models.cgan_mnist import ConditionalGAN
+from keras_gans.models.gan import apply_update
 
 
-def build_acgan_generator(latent_dim, num_classes, widths):
+def build_generator(latent_dim, num_classes, widths):
     """[z, one-hot label] -> image (28, 28, 1) in [-1, 1]. 562,192 parameters at the tutorial's size.
 
     The tutorial's: Dense(256) ReLU, Dense(512) ReLU, Dense(784) tanh; the
@@ -30,10 +32,10 @@ def build_acgan_generator(latent_dim, num_classes, widths):
     tutorial's ReLU kept: the class loss gives this generator a gradient that
     the plain conditional GAN's lacked (it trains well so, see docs/acgan_mnist.md).
     """
-    return build_cgan_generator(latent_dim, num_classes, widths, activation="relu")
+    return cgan_mnist.build_generator(latent_dim, num_classes, widths, activation="relu")
 
 
-def build_acgan_discriminator(num_classes, widths):
+def build_discriminator(num_classes, widths):
     """Image -> [probability that it is real, class probabilities]. 536,075 parameters at the tutorial's size.
 
     The tutorial's code gives no usable discriminator, so this is the dense
@@ -87,7 +89,7 @@ class ACGAN(ConditionalGAN):
                 + self.class_loss_fn(real_labels, real_predicted)
                 + self.class_loss_fn(fake_labels, fake_predicted)
             )
-        self._apply(self.d_optimizer, tape, d_loss, self.discriminator)
+        apply_update(self.d_optimizer, tape, d_loss, self.discriminator.trainable_variables)
 
         # Generator: fakes called real, and of the class they were drawn for.
         fake_labels = self.sample_labels(batch_size)
@@ -95,6 +97,7 @@ class ACGAN(ConditionalGAN):
             fake_images = self.generator([self.sample_latent(batch_size), fake_labels], training=True)
             fake_source, fake_predicted = self.discriminator(fake_images, training=True)
             g_loss = self.generator_loss(fake_source) + self.class_loss_fn(fake_labels, fake_predicted)
-        self._apply(self.g_optimizer, tape, g_loss, self.generator)
+        apply_update(self.g_optimizer, tape, g_loss, self.generator.trainable_variables)
+        self.update_ema_generator()
 
         return self._track(d_loss=d_loss, g_loss=g_loss)

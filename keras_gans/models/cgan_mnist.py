@@ -12,7 +12,7 @@ import keras
 import tensorflow as tf
 from keras import layers
 
-from keras_gans.models.gan import GAN
+from keras_gans.models.gan import GAN, apply_update
 
 
 def _activation(name):
@@ -25,7 +25,7 @@ def _activation(name):
 # The tutorial's hidden layers use ReLU; trained so, the generator collapsed
 # here to one speckled image for every z and label (dead ReLUs, it seems) within 800
 # steps. Fixed: LeakyReLU(0.2), as usual in GANs; no parameter changes.
-def build_cgan_generator(latent_dim, num_classes, widths, activation="leaky_relu"):
+def build_generator(latent_dim, num_classes, widths, activation="leaky_relu"):
     """[z, one-hot label] -> image (28, 28, 1) in [-1, 1]. 1,488,912 parameters at the tutorial's size."""
     z = keras.Input(shape=(latent_dim,), name="z")
     label = keras.Input(shape=(num_classes,), name="label")
@@ -39,7 +39,7 @@ def build_cgan_generator(latent_dim, num_classes, widths, activation="leaky_relu
     return keras.Model([z, label], outputs, name="generator")
 
 
-def build_cgan_discriminator(num_classes, widths, dropout, activation="leaky_relu"):
+def build_discriminator(num_classes, widths, dropout, activation="leaky_relu"):
     """[image, one-hot label] -> probability that the image is a real digit of that class.
 
     538,625 parameters at the tutorial's size.
@@ -109,7 +109,7 @@ class ConditionalGAN(GAN):
             outputs = self.discriminator([images, tf.concat([fake_labels, real_labels], 0)], training=True)
             fake_output, real_output = tf.split(outputs, 2, axis=0)
             d_loss = self.discriminator_loss(real_output, fake_output)
-        self._apply(self.d_optimizer, tape, d_loss, self.discriminator)
+        apply_update(self.d_optimizer, tape, d_loss, self.discriminator.trainable_variables)
 
         # Generator: fresh z and labels; the tutorial's never-defined
         # "combined model" is this tape (fixed: the discriminator is not updated here).
@@ -118,6 +118,7 @@ class ConditionalGAN(GAN):
             fake_images = self.generator([self.sample_latent(batch_size), fake_labels], training=True)
             fake_output = self.discriminator([fake_images, fake_labels], training=True)
             g_loss = self.generator_loss(fake_output)
-        self._apply(self.g_optimizer, tape, g_loss, self.generator)
+        apply_update(self.g_optimizer, tape, g_loss, self.generator.trainable_variables)
+        self.update_ema_generator()
 
         return self._track(d_loss=d_loss, g_loss=g_loss)

@@ -33,7 +33,7 @@ import keras
 import tensorflow as tf
 from keras import layers
 
-from keras_gans.models.gan import GAN
+from keras_gans.models.gan import GAN, apply_update
 
 
 # A new initializer for each layer, made when the model is built: one made at import draws its seed
@@ -79,7 +79,7 @@ def _label_map(labels, num_classes, embedding_dim, size, channels):
     return layers.Reshape((size, size, channels))(x)
 
 
-def build_rps_generator(latent_dim, num_classes, embedding_dim, image_size, widths):
+def build_generator(latent_dim, num_classes, embedding_dim, image_size, widths):
     """[noise, label] -> RGB image in [-1, 1]. 7,789,308 trainable parameters at the tutorial's size."""
     # Each of the len(widths) + 1 transposed convolutions doubles the size.
     start = image_size // 2 ** (len(widths) + 1)
@@ -106,7 +106,7 @@ def build_rps_generator(latent_dim, num_classes, embedding_dim, image_size, widt
     return keras.Model([noise, labels], outputs, name="generator")
 
 
-def build_rps_discriminator(num_classes, embedding_dim, image_size, widths, dropout):
+def build_discriminator(num_classes, embedding_dim, image_size, widths, dropout):
     """[image, label] -> probability that the image is real.
 
     7,729,709 trainable parameters at the tutorial's size.
@@ -177,12 +177,13 @@ class RpsConditionalGAN(GAN):
             # `.detach()` in the tutorial: no gradient into the generator here.
             fake_output = self.discriminator([tf.stop_gradient(fake_images), labels], training=True)
             d_loss = self.discriminator_loss(real_output, fake_output)
-        self._apply(self.d_optimizer, d_tape, d_loss, self.discriminator)
+        apply_update(self.d_optimizer, d_tape, d_loss, self.discriminator.trainable_variables)
 
         with g_tape:  # resume recording: same fakes, updated discriminator
             fake_output = self.discriminator([fake_images, labels], training=True)
             g_loss = self.generator_loss(fake_output)
-        self._apply(self.g_optimizer, g_tape, g_loss, self.generator)
+        apply_update(self.g_optimizer, g_tape, g_loss, self.generator.trainable_variables)
+        self.update_ema_generator()
 
         return self._track(d_loss=d_loss, g_loss=g_loss)
 

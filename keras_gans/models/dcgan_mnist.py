@@ -1,29 +1,36 @@
 """DCGAN on MNIST digits: the TensorFlow tutorial "Deep Convolutional Generative Adversarial Network".
 
-Same layers and shapes as the tutorial. The sizes are arguments, with the
-tutorial's values in the preset (`keras_gans/presets/dcgan_mnist.py`), so
-that tests can build small models through the same code.
+The tutorial's layers and shapes, as tensorflow.org's code builds them (its
+text's code does not build as written, and gives the transposed convolutions
+a bias: see `build_generator`), with the tanh as a layer of its own. The
+sizes are arguments, with the tutorial's values in the preset
+(`keras_gans/presets/dcgan_mnist.py`), so that tests can build small models
+through the same code.
 """
 
 import keras
 import tensorflow as tf
 from keras import layers
 
-from keras_gans.models.gan import GAN
+from keras_gans.models.gan import GAN, apply_update
 
 
-def build_mnist_generator(latent_dim, widths):
+def build_generator(latent_dim, widths):
     """Noise -> 28x28x1 image in [-1, 1]. 2,330,944 parameters at the tutorial's size."""
     seed_width, middle_width, last_width = widths
     inputs = keras.Input(shape=(latent_dim,))
-    # The tutorial's text writes use_bias="False", a non-empty string and so
-    # true; fixed: no bias (BatchNorm's beta does its job), as it intends.
+    # The tutorial's text writes Dense(input_dim=7*7*256, ...) and
+    # Reshape(input_shape=(7, 7, 256)): no units and no target shape, which
+    # neither layer builds without; tensorflow.org's code has these sizes.
     x = layers.Dense(7 * 7 * seed_width, use_bias=False)(inputs)
     x = layers.BatchNormalization()(x)
     x = layers.LeakyReLU()(x)
     x = layers.Reshape((7, 7, seed_width))(x)
     assert tuple(x.shape[1:]) == (7, 7, seed_width)  # the tutorial's shape checks
 
+    # The text writes use_bias="False" for the three transposed convolutions,
+    # a non-empty string and so true; fixed: no bias, as it intends and as
+    # tensorflow.org's code has (BatchNorm's beta does the first two's job).
     x = layers.Conv2DTranspose(middle_width, 5, strides=1, padding="same", use_bias=False)(x)
     assert tuple(x.shape[1:]) == (7, 7, middle_width)
     x = layers.BatchNormalization()(x)
@@ -36,12 +43,13 @@ def build_mnist_generator(latent_dim, widths):
 
     x = layers.Conv2DTranspose(1, 5, strides=2, padding="same", use_bias=False)(x)
     assert tuple(x.shape[1:]) == (28, 28, 1)
-    # float32 output even under mixed precision, for a stable loss.
+    # The tutorial's activation="tanh" of the last convolution, as a layer of its
+    # own: float32 output even under mixed precision, for a stable loss.
     outputs = layers.Activation("tanh", dtype="float32")(x)
     return keras.Model(inputs, outputs, name="generator")
 
 
-def build_mnist_discriminator(widths, dropout):
+def build_discriminator(widths, dropout):
     """28x28x1 image -> one logit, positive for "real". 212,865 parameters at the tutorial's size."""
     inputs = keras.Input(shape=(28, 28, 1))
     x = inputs
@@ -77,6 +85,7 @@ class MnistDCGAN(GAN):
             fake_output = self.discriminator(generated_images, training=True)
             g_loss = self.generator_loss(fake_output)
             d_loss = self.discriminator_loss(real_output, fake_output)
-        self._apply(self.g_optimizer, gen_tape, g_loss, self.generator)
-        self._apply(self.d_optimizer, disc_tape, d_loss, self.discriminator)
+        apply_update(self.g_optimizer, gen_tape, g_loss, self.generator.trainable_variables)
+        self.update_ema_generator()
+        apply_update(self.d_optimizer, disc_tape, d_loss, self.discriminator.trainable_variables)
         return self._track(d_loss=d_loss, g_loss=g_loss)

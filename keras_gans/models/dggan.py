@@ -45,7 +45,7 @@ import numpy as np
 import tensorflow as tf
 
 from keras_gans.data.graphs import D_PHASE
-from keras_gans.models.gan import TwoNetworkModel
+from keras_gans.models.gan import TwoNetworkModel, apply_update
 
 PAIRINGS = ("all_pairs", "per_edge")
 
@@ -328,18 +328,19 @@ class DGGAN(TwoNetworkModel):
             fakes.append([tf.stop_gradient(f) for f in self.generate(ids[:, k], column_noise)])
         with tf.GradientTape() as tape:
             losses = self.discriminator_losses(ids, fakes)
-        self._apply(self.d_optimizer, tape, losses["d_loss"], self.discriminator)
-        self._track(losses)
+        apply_update(self.d_optimizer, tape, losses["d_loss"], self.discriminator.trainable_variables)
+        self._track(**losses)
 
     def _generator_step(self, ids, noise=None):
         nodes = ids[:, 0]
         noise = self.sample_noise(tf.shape(nodes)[0]) if noise is None else noise[0]
         with tf.GradientTape() as tape:
             losses = self.generator_losses(nodes, noise)
-        self._apply(self.g_optimizer, tape, losses["g_loss"], self.generator)
-        self._track(losses)
+        apply_update(self.g_optimizer, tape, losses["g_loss"], self.generator.trainable_variables)
+        self._track(**losses)
 
-    def _track(self, losses):
+    def _track(self, **losses):
+        """Updates the loss trackers named in `losses`."""
         for name, value in losses.items():
             self.trackers[name].update_state(value)
 

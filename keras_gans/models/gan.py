@@ -25,21 +25,20 @@ def apply_update(optimizer, tape, loss, variables):
 
 
 class TwoNetworkModel(keras.Model):
-    """A discriminator and a generator with an optimizer each: what every model here updates and saves alike.
+    """A discriminator and a generator with an optimizer each, saved with them: base of GAN, DGGAN, StyleGAN.
 
-    A subclass sets `self.discriminator` and `self.generator` (Keras models)
-    in its constructor and `self.d_optimizer`, `self.g_optimizer` in
-    `compile`, and names the other constructor arguments that its config
-    holds (`CONFIG_KEYS`) and the other objects that `compile` takes
-    (`COMPILE_KEYS`).
+    A subclass gives `self.discriminator` and `self.generator` (Keras
+    models): set in its constructor (GAN, DGGAN) or properties (StyleGAN's
+    views at the current resolution); it sets `self.d_optimizer`,
+    `self.g_optimizer` in `compile`, and names the other constructor
+    arguments that its config holds (`CONFIG_KEYS`) and the other objects
+    that `compile` takes (`COMPILE_KEYS`). The config holds the two
+    networks; a subclass that rebuilds them from its sizes (StyleGAN)
+    overrides `get_config` and `from_config`.
     """
 
     CONFIG_KEYS = ()
     COMPILE_KEYS = ("d_optimizer", "g_optimizer")
-
-    def _apply(self, optimizer, tape, loss, model):
-        """One optimizer update of `model` from `loss` recorded on `tape`."""
-        apply_update(optimizer, tape, loss, model.trainable_variables)
 
     def get_config(self):
         config = super().get_config()
@@ -75,13 +74,17 @@ class TwoNetworkModel(keras.Model):
 class GAN(TwoNetworkModel):
     """A generator and a discriminator trained against each other by `fit`.
 
-    The defaults are the Keras example "DCGAN to generate face images", so
-    `GAN(discriminator, generator, latent_dim)` behaves exactly as its class:
-    the discriminator outputs the probability that an image is *fake* (label
-    1 for fake, 0 for real), its labels get `label_noise * uniform` added (a
-    trick the example uses to soften the discriminator), and its loss is one
-    cross-entropy over fakes and reals together. The generator then gets
-    fresh latent vectors and "misleading" labels (all real).
+    The defaults are the conventions of the Keras example "DCGAN to generate
+    face images", whose `GAN` class this step follows: the discriminator
+    outputs the probability that an image is *fake* (label 1 for fake, 0 for
+    real), its labels get `label_noise * uniform` added (a trick the example
+    uses to soften the discriminator), and its loss is one cross-entropy over
+    fakes and reals together. The generator then gets fresh latent vectors
+    and "misleading" labels (all real). Two things differ from the example's
+    class: both networks run with `training=True`, so the discriminator's
+    Dropout drops (the example's calls leave it in inference mode), and the
+    label noise, like the latent vectors, comes from the model's seeded
+    generator (`seed`), so a seeded run repeats.
 
     Args:
         discriminator: model mapping images to one output each.
@@ -264,26 +267,27 @@ class GAN(TwoNetworkModel):
             outputs = self.discriminator(images, training=True)
             fake_output, real_output = tf.split(outputs, 2, axis=0)
             d_loss = self.discriminator_loss(real_output, fake_output)
-        self._apply(self.d_optimizer, tape, d_loss, self.discriminator)
+        apply_update(self.d_optimizer, tape, d_loss, self.discriminator.trainable_variables)
 
         # Generator: fresh latent vectors, discriminator weights left alone.
         with tf.GradientTape() as tape:
             fake_images = self.generator(self.sample_latent(batch_size), training=True)
             fake_output = self.discriminator(fake_images, training=True)
             g_loss = self.generator_loss(fake_output)
-        self._apply(self.g_optimizer, tape, g_loss, self.generator)
+        apply_update(self.g_optimizer, tape, g_loss, self.generator.trainable_variables)
+        self.update_ema_generator()
 
         return self._track(d_loss=d_loss, g_loss=g_loss)
 
-    def _apply(self, optimizer, tape, loss, model):
-        super()._apply(optimizer, tape, loss, model)
-        if model is self.generator and self.ema_generator is not None:
-            # After each generator step: average <- decay * average + (1 - decay) * weights
-            # (BatchNorm's moving statistics too).
-            for average, weight in zip(self.ema_generator.weights, self.generator.weights, strict=True):
-                average.assign(
-                    self.ema_decay * average + (1.0 - self.ema_decay) * tf.cast(weight, average.dtype)
-                )
+    def update_ema_generator(self):
+        """After each generator update: average <- decay * average + (1 - decay) * weights, if on.
+
+        Every weight is averaged, BatchNorm's moving statistics too.
+        """
+        if self.ema_generator is None:
+            return
+        for average, weight in zip(self.ema_generator.weights, self.generator.weights, strict=True):
+            average.assign(self.ema_decay * average + (1.0 - self.ema_decay) * tf.cast(weight, average.dtype))
 
     def _track(self, **losses):
         """Updates the loss trackers and returns their current values.
@@ -308,31 +312,10 @@ class GAN(TwoNetworkModel):
     @classmethod
     def from_config(cls, config):
         if "real_label" not in config:  # saved before the label conventions were options
+            from keras_gans.legacy import LEGACY_CONVENTIONS  # here: keras_gans.legacy imports this module
+
             config = {**config, **LEGACY_CONVENTIONS.get(cls.__name__, {})}
         return super().from_config(config)
-
-
-# The label conventions that files saved before they were options (keras_gans
-# 0.1.0) mean: each class then hard-coded its tutorial's.
-_REAL_IS_1 = {"real_label": 1.0, "label_noise": 0.0}
-LEGACY_CONVENTIONS = {
-    "MnistDCGAN": {**_REAL_IS_1, "d_loss_reduction": "sum"},
-    "ClassicGAN": _REAL_IS_1,
-    "ConditionalGAN": {**_REAL_IS_1, "d_loss_reduction": "sum"},
-    "ACGAN": {**_REAL_IS_1, "d_loss_reduction": "sum"},
-    "RpsConditionalGAN": _REAL_IS_1,
-}
-
-
-class _ClassicGANFile:
-    """Reads a `ClassicGAN` saved by keras_gans 0.1.0: that class is now a `GAN` whose real label is 1."""
-
-    @staticmethod
-    def from_config(config):
-        return GAN.from_config({**config, **LEGACY_CONVENTIONS["ClassicGAN"]})
-
-
-keras.saving.get_custom_objects()["keras_gans>ClassicGAN"] = _ClassicGANFile
 
 
 def _loss_scaled(optimizer):

@@ -14,7 +14,7 @@ import numpy as np
 from keras import layers
 
 
-def build_classic_discriminator(widths, dropout, in_shape=(28, 28, 1)):
+def build_discriminator(widths, dropout, in_shape=(28, 28, 1)):
     """Image in [0, 1] -> probability that it is real. 40,705 parameters at the tutorial's size."""
     inputs = keras.Input(shape=in_shape)
     x = inputs
@@ -27,7 +27,7 @@ def build_classic_discriminator(widths, dropout, in_shape=(28, 28, 1)):
     return keras.Model(inputs, outputs, name="discriminator")
 
 
-def build_classic_generator(latent_dim, seed_channels, widths):
+def build_generator(latent_dim, seed_channels, widths):
     """Latent point -> 28x28x1 image in [0, 1]. 1,164,289 parameters at the tutorial's size."""
     inputs = keras.Input(shape=(latent_dim,))
     # Foundation for a 7x7 image; two transposed convolutions upsample to 28x28.

@@ -327,12 +327,6 @@ class SeededNoise(layers.Layer):
         return {**super().get_config(), "size": self.size, "seed": self.seed}
 
 
-@keras.saving.register_keras_serializable(package="keras_gans", name="ConstantNoise")
-class SavedConstantNoise(SeededNoise):
-    """The name a generator.keras saved before `SeededNoise` gives the sampler's noise: such a file
-    loads with a noise map per image (the fix), its weights unchanged."""
-
-
 @keras.saving.register_keras_serializable(package="keras_gans")
 class FadeIn(layers.Layer):
     """`[new, old]` -> `alpha * new + (1 - alpha) * old` (keras.io's `fade_in`).

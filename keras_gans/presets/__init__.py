@@ -13,7 +13,7 @@ calls `register(Preset(...))`, named in TUTORIALS.
 import importlib
 
 from keras_gans.presets.base import (  # noqa: F401
-    COMMON_DEFAULTS,
+    COMMON_OPTIONS,
     PRESETS,
     OptionError,
     Preset,

@@ -7,31 +7,106 @@ does the rest the same way for every tutorial.
 """
 
 import dataclasses
+import functools
 from collections.abc import Callable
 
 import keras
 
-from keras_gans.options import OptionError, check_options, check_tf_config
+from keras_gans import options as types
+from keras_gans.options import Option, OptionError, check_options, check_tf_config
 
-# Options every tutorial has, with their defaults; a preset adds its own and
-# may change these (every preset sets `epochs` and `batch_size`).
-COMMON_DEFAULTS = {
-    "epochs": None,
-    "batch_size": None,
-    "steps_per_epoch": None,  # None: the whole dataset
-    "max_images": None,  # None: all of them
-    "seed": None,
-    "xla": True,  # XLA where Keras' "auto" says so (GPUs), never when False
-    "strategy": "default",
-    "mixed_precision": None,
-    "overwrite": False,
-    "verbose": "auto",
-    # The image GANs' moving average of the generator's weights (its decay; 0: off).
-    "ema_decay": 0.0,
-    # Score the generator every N epochs (and at the end), where the tutorial has a score; 0: never.
-    "eval_every": 1,
-    "log_every": 50,  # steps between the points of the within-epoch loss curve and TensorBoard's
+# The options every tutorial has: each declared once, here. A preset adds its own and may give these
+# defaults of its own (every preset sets `epochs` and `batch_size`), keeping the help and type.
+COMMON_OPTIONS = {
+    "output_dir": Option(
+        None,  # runs/<tutorial> (`Preset.declared`)
+        "folder for samples, losses, checkpoints and the saved generator; re-running with an unfinished "
+        "run's folder resumes it",
+        types.text,
+        resume=True,
+    ),
+    "epochs": Option(None, "epochs to train", types.positive_int, resume=True),
+    "batch_size": Option(None, "images per batch", types.positive_int),
+    "steps_per_epoch": Option(
+        None, "batches per epoch, for short runs (default: the whole dataset)", types.optional_positive_int
+    ),
+    "max_images": Option(
+        None, "train on the first N images only (default: all)", types.optional_positive_int
+    ),
+    "seed": Option(None, "seed for weights, data order, latent vectors and samples", types.seed),
+    "eval_every": Option(
+        1,
+        "score the generator every N epochs and at the last (0: never); the best one is kept in best/",
+        types.non_negative_int,
+        resume=True,
+    ),
+    "ema_decay": Option(
+        0.0,
+        "keep a moving average of the generator's weights with this decay (e.g. 0.999) and draw, score and "
+        "save from it; 0: off",
+        types.fraction,
+    ),
+    "log_every": Option(
+        50, "steps between the points of the within-epoch loss curve and TensorBoard's", resume=True
+    ),
+    "xla": Option(
+        True,  # where Keras' "auto" says so (GPUs); never when False
+        "never XLA-compile the train step (by default it is compiled when a GPU is present)",
+        flag={"option": "--no-xla", "action": "store_false"},
+    ),
+    "overwrite": Option(
+        False,
+        "replace the run in --output-dir: once all else is checked, what a run wrote there is deleted "
+        "(a folder holding other files is refused)",
+        resume=True,
+        flag={"action": "store_true"},
+    ),
+    "strategy": Option(
+        "default",
+        "tf.distribute strategy: default (one device), mirrored (all local GPUs), multiworker (machines in "
+        "TF_CONFIG)",
+        types.strategy,
+    ),
+    "mixed_precision": Option(
+        None,
+        "compute in float16 with loss scaling (mixed_float16; for GPUs; the default when given alone) or in "
+        "bfloat16 (mixed_bfloat16; for CPUs with AVX512_BF16 or AMX, TPUs)",
+        types.choice("float16", "bfloat16", optional=True),
+        flag={"nargs": "?", "const": "float16"},
+    ),
+    "verbose": Option("auto", type=types.anything, resume=True),  # Keras' own: "auto", 0, 1 or 2
 }
+# What the base GAN's train step is told by its tutorial (its labels and loss), declared once here
+# and given a default by each preset that builds on it.
+GAN_OPTIONS = {
+    "learning_rate": Option(None, "Adam learning rate of both networks", types.positive_float, resume=True),
+    "beta_1": Option(None, type=types.fraction),  # Adam's
+    "real_label": Option(None, type=types.number_type(float, lambda v: 0 <= v <= 1, "from 0 to 1")),
+    "label_noise": Option(0.0),  # U(0, label_noise) added to every label
+    "label_smoothing": Option(
+        0.0, "one-sided label smoothing of the discriminator's real labels", types.fraction
+    ),
+    "d_loss_reduction": Option(
+        None, type=types.choice("sum", "mean")
+    ),  # the real and fake losses' sum or mean
+}
+
+
+def declare(options, base=None):
+    """`options` (name -> Option, or a plain default) as Options, on top of `base`'s.
+
+    A plain value is a default: for an option of `base`, it keeps `base`'s help and type; for a new
+    one, it is an option off the command line whose type its default tells.
+    """
+    declared = dict(base or {})
+    for name, spec in options.items():
+        if isinstance(spec, Option):
+            declared[name] = spec
+        elif name in declared:
+            declared[name] = declared[name].replace(default=spec)
+        else:
+            declared[name] = Option(spec)
+    return declared
 
 
 @dataclasses.dataclass
@@ -64,8 +139,14 @@ class Preset:
             script (`train_<name>.py`), notebook, run folder, benchmark
             entry and docs page.
         title: one line saying what it is.
-        defaults: the tutorial's own options and their defaults, on top of
-            `COMMON_DEFAULTS`.
+        options: the tutorial's own options, name -> `Option` (default,
+            help, type, resume), or a plain default (an option off the
+            command line, or a new default for a common option), on top of
+            `COMMON_OPTIONS` (`declared` holds them all).
+        shared_options: the sets of options it shares with other tutorials
+            (`GAN_OPTIONS`, `MNIST_OPTIONS`), on top of `COMMON_OPTIONS`.
+        data_option: the option its data is read from, and the kind of data
+            (`keras_gans.notebook.data_path`): ("data_dir", "celeba").
         load_data: `load_data(config) -> TrainingData`.
         build: `build(config, data) -> compiled GAN`, called inside the
             strategy and precision scope.
@@ -75,12 +156,10 @@ class Preset:
             outputs made after training (a GIF, a figure), or None.
         outputs: the names of the files `finish` writes in the run folder
             (--overwrite deletes them with the rest of a run).
-        train: a training loop that replaces `fit`, or None (the classic
-            GAN's composite loop): `train(config, data, monitors, paths,
-            resuming, start, quality) -> (generator, gan or None, model)`,
-            where `start()` prepares the folder once the models are built
-            and `quality` are the callbacks of the scores; it returns None
-            to let `fit` train.
+        train: `train(run) -> (generator, gan or None, model)`, the
+            tutorial's own way to train a `keras_gans.training.Run` (the
+            classic GAN's composite loop), or None: `fit_run`, as every
+            other tutorial.
         quality: `quality(config, data) -> score_fn`, where
             `score_fn(generator) -> {name: number}` (keras_gans.metrics):
             the tutorial's quality scores, computed in `fit` every
@@ -101,12 +180,12 @@ class Preset:
         scored_part: the part of the model the score reads and best/ keeps:
             "sampler" (the generator, or its moving average when kept), or
             DGGAN's "discriminator" (its node embeddings).
-        kind: what the tutorial generates: "images", or "graph" (DGGAN);
-            the image-only checks and the benchmark take the image tutorials.
+        kind: what the tutorial generates: "images" (from latent vectors),
+            "translation" (CycleGAN: images from images of another domain)
+            or "graph" (DGGAN: node embeddings). The command line offers
+            --ema-decay to "images" tutorials only.
         check: `check(config)` raises OptionError for values the tutorial
             cannot take, before anything is read or written; or None.
-        options: the tutorial's own command-line options, name -> help text
-            (the common ones are in `keras_gans.cli`).
         tiny: overrides that make tiny models and runs, for tests and the
             notebooks' tiny mode.
         notebook: overrides that make the notebook's short run, the one its
@@ -118,7 +197,7 @@ class Preset:
 
     name: str
     title: str
-    defaults: dict
+    options: dict
     load_data: Callable
     build: Callable
     monitors: Callable
@@ -132,19 +211,45 @@ class Preset:
     scored_part: str = "sampler"
     kind: str = "images"
     check: Callable | None = None
-    options: dict = dataclasses.field(default_factory=dict)
+    shared_options: tuple = ()
+    data_option: tuple = ("mnist_path", "mnist")
     tiny: dict = dataclasses.field(default_factory=dict)
     notebook: dict = dataclasses.field(default_factory=dict)
     benchmark: dict = dataclasses.field(default_factory=dict)
 
+    @functools.cached_property
+    def declared(self):
+        """Every option of this tutorial, name -> Option: the common ones, the shared ones, then its own."""
+        common = {
+            **COMMON_OPTIONS,
+            "output_dir": COMMON_OPTIONS["output_dir"].replace(default=f"runs/{self.name}"),
+        }
+        for shared in self.shared_options:
+            common.update(shared)
+        declared = declare(self.options, common)
+        if self.quality is None:  # nothing to score: no --eval-every to offer
+            declared["eval_every"] = declared["eval_every"].replace(help=None)
+        if self.kind != "images":  # the moving average is the image GANs' (keras_gans.models.gan)
+            declared["ema_decay"] = declared["ema_decay"].replace(help=None)
+        return declared
+
+    @property
+    def defaults(self):
+        """Every option's default: name -> value."""
+        return {name: option.default for name, option in self.declared.items()}
+
+    @property
+    def may_change_on_resume(self):
+        """The options an unfinished run may be resumed with other values of."""
+        return {name for name, option in self.declared.items() if option.resume}
+
     def config(self, **overrides):
         """The resolved options: common defaults, this tutorial's, then `overrides`."""
-        defaults = {**COMMON_DEFAULTS, "output_dir": f"runs/{self.name}", **self.defaults}
-        unknown = sorted(set(overrides) - set(defaults))
+        unknown = sorted(set(overrides) - set(self.declared))
         if unknown:
             raise OptionError(f"{self.name} has no option {', '.join(unknown)}")
         # Each value checked by its type (keras_gans.options), as the command line checks its text.
-        config = check_options({**defaults, **overrides}, defaults)
+        config = check_options({**self.defaults, **overrides}, self.declared)
         check_tf_config(config["strategy"])
         if self.check:
             self.check(config)

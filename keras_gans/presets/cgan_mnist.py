@@ -2,8 +2,10 @@
 
 import keras
 
-from keras_gans.models.cgan_mnist import ConditionalGAN, build_cgan_discriminator, build_cgan_generator
-from keras_gans.presets.base import Preset, compile_gan, label_options, register
+from keras_gans import options as types
+from keras_gans.models.cgan_mnist import ConditionalGAN, build_discriminator, build_generator
+from keras_gans.options import Option
+from keras_gans.presets.base import GAN_OPTIONS, Preset, compile_gan, label_options, register
 from keras_gans.presets.mnist import (
     MNIST_OPTIONS,
     MNIST_SCORING,
@@ -11,12 +13,10 @@ from keras_gans.presets.mnist import (
     labelled_mnist_data,
 )
 
-DEFAULTS = {
-    "mnist_path": None,
-    "eval_samples": 10000,  # digits scored at each evaluation
+# The tutorial's values; those with a help text are on the command line.
+OPTIONS = {
     "epochs": 50,
     "batch_size": 128,
-    "latent_dim": 100,
     "num_classes": 10,
     # The tutorial names no optimizer settings: Adam(2e-4, beta_1=0.5), the
     # DCGAN paper's, which most GAN tutorials use.
@@ -24,12 +24,10 @@ DEFAULTS = {
     "beta_1": 0.5,
     "g_widths": (256, 512, 1024),
     "d_widths": (512, 256),
-    "d_dropout": 0.3,
-    "per_class": 10,
+    "d_dropout": Option(0.3, type=types.fraction),
+    "per_class": Option(10, "digits of each class in each epoch's grid (one row per class)"),
     # The tutorial's labels: real 1, fake 0, no noise; real_loss + fake_loss.
     "real_label": 1.0,
-    "label_noise": 0.0,
-    "label_smoothing": 0.0,
     "d_loss_reduction": "sum",
     # Not the tutorial's: samples, scores and the saved generator come from a moving average of the
     # generator's weights (keras.io's GAN-ADA keeps one). Training is unchanged; on seeds 0 and 1 the
@@ -41,10 +39,8 @@ DEFAULTS = {
 
 def build(config, data):
     gan = ConditionalGAN(
-        discriminator=build_cgan_discriminator(
-            config["num_classes"], config["d_widths"], config["d_dropout"]
-        ),
-        generator=build_cgan_generator(config["latent_dim"], config["num_classes"], config["g_widths"]),
+        discriminator=build_discriminator(config["num_classes"], config["d_widths"], config["d_dropout"]),
+        generator=build_generator(config["latent_dim"], config["num_classes"], config["g_widths"]),
         latent_dim=config["latent_dim"],
         num_classes=config["num_classes"],
         **label_options(config),
@@ -52,22 +48,16 @@ def build(config, data):
     return compile_gan(gan, config, keras.losses.BinaryCrossentropy())
 
 
-OPTIONS = {
-    **MNIST_OPTIONS,
-    "learning_rate": "Adam learning rate of both networks",
-    "per_class": "digits of each class in each epoch's grid (one row per class)",
-}
-
 PRESET = register(
     Preset(
         name="cgan_mnist",
         title="MLP conditional GAN on MNIST",
-        defaults=DEFAULTS,
         load_data=labelled_mnist_data,
         build=build,
         **MNIST_SCORING,
         monitors=class_grid,
         options=OPTIONS,
+        shared_options=(GAN_OPTIONS, MNIST_OPTIONS),
         # The committed notebook: 5 epochs, about 2 minutes on a 2-core CPU.
         notebook={"epochs": 5},
         tiny={"eval_every": 0, "g_widths": (16,), "d_widths": (16,), "latent_dim": 16},

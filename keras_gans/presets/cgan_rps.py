@@ -2,32 +2,57 @@
 
 import keras
 
+from keras_gans import options as types
 from keras_gans.callbacks import ClassGridMonitor
 from keras_gans.data.class_folders import class_folder_dataset, download_rps
-from keras_gans.models.cgan_rps import RpsConditionalGAN, build_rps_discriminator, build_rps_generator
-from keras_gans.presets.base import OptionError, Preset, TrainingData, compile_gan, label_options, register
+from keras_gans.models.cgan_rps import RpsConditionalGAN, build_discriminator, build_generator
+from keras_gans.options import Option
+from keras_gans.presets.base import (
+    GAN_OPTIONS,
+    OptionError,
+    Preset,
+    TrainingData,
+    compile_gan,
+    label_options,
+    register,
+)
 
-DEFAULTS = {
-    "data_dir": None,  # None: download rock-paper-scissors into data/, as the tutorial does
+# The tutorial's values; those with a help text are on the command line.
+OPTIONS = {
+    "data_dir": Option(
+        None,  # download rock-paper-scissors into data/, as the tutorial does
+        "folder of class sub-folders of images; labels follow the sorted folder names (default: download "
+        "rock-paper-scissors into data/)",
+        types.optional_text,
+    ),
     "epochs": 100,
     "batch_size": 128,
     "latent_dim": 100,
     "num_classes": 3,  # until the data's class folders say otherwise
     "learning_rate": 2e-4,
     "beta_1": 0.5,
-    "image_size": 128,
+    "image_size": Option(
+        128, "side of the square images, a multiple of 32; the same layers, with smaller feature maps"
+    ),
     "embedding_dim": 100,
     "g_widths": (512, 256, 128, 64),
     "d_widths": (64, 128, 256, 512),
-    "dropout": 0.4,
-    "samples_per_class": 8,
-    "sample_every": 10,
-    "eval_samples": 3000,  # pictures generated for each evaluation (the stand-in's score)
-    "fashion_mnist_path": None,  # the stand-in's judge: $KERAS_GANS_FASHION_MNIST, else Keras' download
+    "dropout": Option(0.4, type=types.fraction),
+    "max_images": Option(
+        None, "train on N images, evenly spread over the classes (default: all)", types.optional_positive_int
+    ),
+    "per_class": 8,  # samples of each class in a grid (one row per class)
+    "sample_every": Option(10, "save a grid of samples (one row per class) every N epochs", resume=True),
+    "eval_samples": Option(3000, "pictures generated for each evaluation"),  # the stand-in's score
+    "fashion_mnist_path": Option(
+        None,
+        "Fashion-MNIST's folder of four IDX files, the stand-in's judge (default: $KERAS_GANS_FASHION_MNIST, "
+        "else Keras' download)",
+        types.optional_text,
+    ),
     # The tutorial's labels: real 1, fake 0, no noise; the mean of the two losses.
     "real_label": 1.0,
-    "label_noise": 0.0,
-    "label_smoothing": 0.0,
+    "d_loss_reduction": "mean",
 }
 
 
@@ -56,10 +81,10 @@ def build(config, data):
     class_names = data.class_names
     num_classes = len(class_names) if class_names else config["num_classes"]
     gan = RpsConditionalGAN(
-        discriminator=build_rps_discriminator(
+        discriminator=build_discriminator(
             num_classes, config["embedding_dim"], config["image_size"], config["d_widths"], config["dropout"]
         ),
-        generator=build_rps_generator(
+        generator=build_generator(
             config["latent_dim"],
             num_classes,
             config["embedding_dim"],
@@ -160,7 +185,7 @@ def monitors(config, data, samples_dir):
     return [
         ClassGridMonitor(
             num_classes=len(data.class_names),
-            per_class=config["samples_per_class"],
+            per_class=config["per_class"],
             latent_dim=config["latent_dim"],
             save_dir=samples_dir,
             seed=config["seed"],
@@ -176,7 +201,9 @@ PRESET = register(
     Preset(
         name="cgan_rps",
         title="conditional DCGAN on rock-paper-scissors hands, 128x128, latent interpolation",
-        defaults=DEFAULTS,
+        options=OPTIONS,
+        shared_options=(GAN_OPTIONS,),
+        data_option=("data_dir", "rps"),
         load_data=load_data,
         build=build,
         monitors=monitors,
@@ -186,19 +213,6 @@ PRESET = register(
         floor=floor,
         best=("accuracy", "max"),
         check=check,
-        options={
-            "data_dir": "folder of class sub-folders of images; labels follow the sorted folder names "
-            "(default: download rock-paper-scissors into data/)",
-            "image_size": "side of the square images, a multiple of 32; the same layers, with smaller "
-            "feature maps",
-            "learning_rate": "Adam learning rate of both networks",
-            "label_smoothing": "one-sided label smoothing of the discriminator's real labels",
-            "max_images": "train on N images, evenly spread over the classes (default: all)",
-            "sample_every": "save a grid of samples (one row per class) every N epochs",
-            "eval_samples": "pictures generated for each evaluation",
-            "fashion_mnist_path": "Fashion-MNIST's folder of four IDX files, the stand-in's judge "
-            "(default: $KERAS_GANS_FASHION_MNIST, else Keras' download)",
-        },
         # The committed notebook: the stand-in at 32x32, 20 epochs (the classes appear after about
         # 15), about 5 minutes on a 2-core CPU.
         notebook={"image_size": 32, "epochs": 20, "eval_every": 5, "sample_every": 5},

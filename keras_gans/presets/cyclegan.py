@@ -11,6 +11,7 @@ import os
 
 import numpy as np
 
+from keras_gans import options as types
 from keras_gans.data.unpaired import (
     DEFAULT_DATA_DIR,
     STANDIN_CLASSES,
@@ -32,6 +33,7 @@ from keras_gans.models.cyclegan import (
     translate,
     translation_rows,
 )
+from keras_gans.options import Option
 from keras_gans.presets.base import OptionError, Preset, TrainingData, jit_compile, register
 
 DATASETS = ("horse2zebra", "sneaker2boot")
@@ -40,26 +42,61 @@ DATASETS = ("horse2zebra", "sneaker2boot")
 # is the one with the lowest cycle error among those that reach it.
 TRANSLATED = 0.8
 
-# keras.io's settings.
-DEFAULTS = {
-    "dataset": "horse2zebra",
-    "data_dir": None,  # horse2zebra's folder; None: download it into data/
-    "domain_a": None,  # two folders of images, in place of --dataset
-    "domain_b": None,
-    "fashion_mnist_path": None,  # the stand-in: $KERAS_GANS_FASHION_MNIST, the shared copy, else Keras'
+# keras.io's settings; those with a help text are on the command line.
+OPTIONS = {
+    "dataset": Option(
+        "horse2zebra",
+        "horse2zebra (keras.io's, downloaded into data/) or sneaker2boot (the Fashion-MNIST stand-in: "
+        "sneakers <-> ankle boots, 32x32, judged by the project's classifier)",
+        types.choice(*DATASETS),
+    ),
+    "data_dir": Option(
+        None,  # download horse2zebra into data/
+        "horse2zebra's folder, holding trainA/ (horses), trainB/ (zebras), testA/ and testB/ (default: "
+        "download it into data/)",
+        types.optional_text,
+    ),
+    "domain_a": Option(
+        None,
+        "a folder of images of domain X; with --domain-b, trains on these two folders instead of --dataset",
+        types.optional_text,
+    ),
+    "domain_b": Option(None, "a folder of images of domain Y", types.optional_text),
+    "fashion_mnist_path": Option(
+        None,
+        "the stand-in's Fashion-MNIST folder of four IDX files (default: $KERAS_GANS_FASHION_MNIST, else "
+        "$KERAS_GANS_SHARED_DATA/fashion-mnist, else Keras' download)",
+        types.optional_text,
+    ),
     "epochs": 90,  # keras.io's shown weights were trained 90 epochs (its fit runs 1)
     "batch_size": 1,
-    "image_size": None,  # None: keras.io's 256, or 32 for the stand-in
-    "learning_rate": 2e-4,  # all four Adams
-    "beta_1": 0.5,
-    "lambda_cycle": 10.0,
-    "lambda_identity": 0.5,
+    "image_size": Option(
+        None,  # keras.io's 256, or 32 for the stand-in
+        "side of the square images, a multiple of 4 (default: keras.io's 256; 32 for the stand-in); the same "
+        "layers, with smaller feature maps",
+        types.optional_positive_int,
+    ),
+    "learning_rate": Option(
+        2e-4, "Adam learning rate of all four networks", types.positive_float, resume=True
+    ),
+    "beta_1": Option(0.5, type=types.fraction),
+    "lambda_cycle": Option(10.0, "weight of the cycle loss"),
+    "lambda_identity": Option(0.5, "weight of the identity loss, times --lambda-cycle"),
     "gen_filters": 64,
     "disc_filters": 64,
-    "num_residual_blocks": 9,
-    "num_images": 4,  # test images of each domain in the monitor's figure (keras.io draws 4 horses)
-    "sample_every": 1,
-    "eval_samples": 500,  # test images of each domain translated for each score
+    "num_residual_blocks": Option(9, "residual blocks of each generator"),
+    "max_images": Option(
+        None, "train on the first N images of each domain (default: all)", types.optional_positive_int
+    ),
+    "num_images": Option(
+        4,  # keras.io draws 4 horses
+        "test images of each domain in the figure drawn every --sample-every epochs",
+        resume=True,
+    ),
+    "sample_every": Option(
+        1, "draw the figure (inputs, translations, reconstructions) every N epochs", resume=True
+    ),
+    "eval_samples": Option(500, "test images of each domain translated for each score"),
 }
 
 
@@ -242,7 +279,8 @@ PRESET = register(
     Preset(
         name="cyclegan",
         title="CycleGAN: unpaired image-to-image translation (Zhu et al., 2017), horse2zebra at 256x256",
-        defaults=DEFAULTS,
+        options=OPTIONS,
+        data_option=("fashion_mnist_path", "fashion-mnist"),
         load_data=load_data,
         build=build,
         monitors=monitors,
@@ -254,30 +292,6 @@ PRESET = register(
         scored_part="translators",
         kind="translation",
         check=check,
-        options={
-            "dataset": {
-                "help": "horse2zebra (keras.io's, downloaded into data/) or sneaker2boot (the Fashion-MNIST "
-                "stand-in: sneakers <-> ankle boots, 32x32, judged by the project's classifier)",
-                "choices": DATASETS,
-            },
-            "data_dir": "horse2zebra's folder, holding trainA/ (horses), trainB/ (zebras), testA/ and testB/ "
-            "(default: download it into data/)",
-            "domain_a": "a folder of images of domain X; with --domain-b, trains on these two folders "
-            "instead of --dataset",
-            "domain_b": "a folder of images of domain Y",
-            "fashion_mnist_path": "the stand-in's Fashion-MNIST folder of four IDX files (default: "
-            "$KERAS_GANS_FASHION_MNIST, else $KERAS_GANS_SHARED_DATA/fashion-mnist, else Keras' download)",
-            "image_size": "side of the square images, a multiple of 4 (default: keras.io's 256; 32 for the "
-            "stand-in); the same layers, with smaller feature maps",
-            "learning_rate": "Adam learning rate of all four networks",
-            "lambda_cycle": "weight of the cycle loss",
-            "lambda_identity": "weight of the identity loss, times --lambda-cycle",
-            "num_residual_blocks": "residual blocks of each generator",
-            "max_images": "train on the first N images of each domain (default: all)",
-            "num_images": "test images of each domain in the figure drawn every --sample-every epochs",
-            "sample_every": "draw the figure (inputs, translations, reconstructions) every N epochs",
-            "eval_samples": "test images of each domain translated for each score",
-        },
         # The notebook's short run: 300 steps of the stand-in at batch 1, about 4 minutes on a 2-core CPU.
         notebook={"epochs": 3, "steps_per_epoch": 100, "eval_samples": 200},
         tiny={

@@ -4,32 +4,47 @@ import functools
 
 import keras
 
+from keras_gans import options as types
 from keras_gans.callbacks import GANMonitor
 from keras_gans.data.celeba import download_celeba
 from keras_gans.data.images import image_folder_dataset
-from keras_gans.models.dcgan_celeba import build_face_discriminator, build_face_generator
+from keras_gans.models.dcgan_celeba import build_discriminator, build_generator
 from keras_gans.models.gan import GAN
-from keras_gans.presets.base import Preset, TrainingData, compile_gan, label_options, register
+from keras_gans.options import Option
+from keras_gans.presets.base import (
+    GAN_OPTIONS,
+    Preset,
+    TrainingData,
+    compile_gan,
+    label_options,
+    register,
+)
 
-DEFAULTS = {
-    "data_dir": None,  # None: download CelebA into data/celeba_gan/, as the example does
+# keras.io's values; those with a help text are on the command line.
+OPTIONS = {
+    "data_dir": Option(
+        None,  # download CelebA into data/celeba_gan/, as the example does
+        "folder of training images, searched recursively (default: download CelebA into data/celeba_gan/)",
+        types.optional_text,
+    ),
     "epochs": 1,
     "batch_size": 32,
-    "latent_dim": 128,
+    "latent_dim": Option(128, "size of z"),
     "learning_rate": 1e-4,
     "beta_1": 0.9,  # Keras' default Adam, as the example's
-    "num_images": 10,
-    "eval_samples": 1000,  # faces generated at each evaluation
+    "num_images": Option(10, "sample images saved each epoch", resume=True),
+    "eval_samples": Option(1000, "faces generated for each evaluation"),
     "eval_real_images": 2000,  # training faces they are compared with
     "image_size": 64,
     "d_widths": (64, 128, 128),
     "g_widths": (128, 256, 512),
     "seed_channels": 128,
-    "dropout": 0.2,
-    # The example's labels: fakes 1, reals 0, U(0, 0.05) noise added to every label.
+    "dropout": Option(0.2, type=types.fraction),
+    # The example's labels: fakes 1, reals 0, U(0, 0.05) noise added to every label; the mean of
+    # the real and fake losses (one BCE over both halves of the batch).
     "real_label": 0.0,
     "label_noise": 0.05,
-    "label_smoothing": 0.0,
+    "d_loss_reduction": "mean",
 }
 
 
@@ -47,8 +62,8 @@ def load_data(config):
 
 def build(config, data):
     gan = GAN(
-        discriminator=build_face_discriminator(config["image_size"], config["d_widths"], config["dropout"]),
-        generator=build_face_generator(
+        discriminator=build_discriminator(config["image_size"], config["d_widths"], config["dropout"]),
+        generator=build_generator(
             config["latent_dim"], config["image_size"], config["seed_channels"], config["g_widths"]
         ),
         latent_dim=config["latent_dim"],
@@ -130,7 +145,9 @@ PRESET = register(
     Preset(
         name="dcgan_celeba",
         title="DCGAN on CelebA faces, 64x64 (keras.io, 'overriding train_step')",
-        defaults=DEFAULTS,
+        options=OPTIONS,
+        shared_options=(GAN_OPTIONS,),
+        data_option=("data_dir", "celeba"),
         load_data=load_data,
         build=build,
         monitors=monitors,
@@ -138,16 +155,6 @@ PRESET = register(
         floor=floor,
         references=references,
         best=("swd", "min"),
-        options={
-            "eval_samples": "faces generated for each evaluation",
-            "data_dir": "folder of training images, searched recursively "
-            "(default: download CelebA into data/celeba_gan/)",
-            "latent_dim": "size of z",
-            "learning_rate": "Adam learning rate of both networks",
-            "label_smoothing": "one-sided label smoothing of the discriminator's real labels",
-            "max_images": "train on the first N images only (default: all)",
-            "num_images": "sample images saved each epoch",
-        },
         # The committed notebook: 2 epochs of 40 steps on the 3,000 faces, a few minutes on a 2-core CPU.
         notebook={"epochs": 2, "steps_per_epoch": 40, "eval_samples": 200},
         tiny={

@@ -5,18 +5,26 @@ import os
 
 import keras
 
+from keras_gans import options as types
 from keras_gans.callbacks import GANMonitor
 from keras_gans.data.mnist import array_dataset
-from keras_gans.models.dcgan_mnist import MnistDCGAN, build_mnist_discriminator, build_mnist_generator
+from keras_gans.models.dcgan_mnist import MnistDCGAN, build_discriminator, build_generator
+from keras_gans.options import Option
 from keras_gans.plotting import make_gif
-from keras_gans.presets.base import Preset, TrainingData, compile_gan, label_options, register
+from keras_gans.presets.base import (
+    GAN_OPTIONS,
+    Preset,
+    TrainingData,
+    compile_gan,
+    label_options,
+    register,
+)
 from keras_gans.presets.mnist import MNIST_OPTIONS, MNIST_SCORING, mnist_source, mnist_train
 
 GRID_NAME = "image_at_epoch_{epoch:04d}.png"
 
-DEFAULTS = {
-    "mnist_path": None,
-    "eval_samples": 10000,  # digits scored at each evaluation
+# The tutorial's values; those with a help text are on the command line.
+OPTIONS = {
     "epochs": 50,
     "batch_size": 256,
     "shuffle_buffer": 60000,
@@ -26,11 +34,9 @@ DEFAULTS = {
     "num_examples": 16,  # the tutorial's num_examples_to_generate
     "g_widths": (256, 128, 64),
     "d_widths": (64, 128),
-    "dropout": 0.3,
+    "dropout": Option(0.3, type=types.fraction),
     # The tutorial's labels: real 1, fake 0, no noise; real_loss + fake_loss.
     "real_label": 1.0,
-    "label_noise": 0.0,
-    "label_smoothing": 0.0,
     "d_loss_reduction": "sum",
 }
 
@@ -52,8 +58,8 @@ def load_data(config):
 
 def build(config, data):
     gan = MnistDCGAN(
-        discriminator=build_mnist_discriminator(config["d_widths"], config["dropout"]),
-        generator=build_mnist_generator(config["latent_dim"], config["g_widths"]),
+        discriminator=build_discriminator(config["d_widths"], config["dropout"]),
+        generator=build_generator(config["latent_dim"], config["g_widths"]),
         latent_dim=config["latent_dim"],
         **label_options(config),
     )
@@ -86,14 +92,14 @@ PRESET = register(
     Preset(
         name="dcgan_mnist",
         title="DCGAN on MNIST, with a GIF of progress (TensorFlow tutorial)",
-        defaults=DEFAULTS,
+        options=OPTIONS,
+        shared_options=(GAN_OPTIONS, MNIST_OPTIONS),
         load_data=load_data,
         build=build,
         **MNIST_SCORING,
         monitors=monitors,
         finish=finish,
         outputs=("dcgan.gif",),
-        options={**MNIST_OPTIONS, "learning_rate": "Adam learning rate of both networks"},
         # The committed notebook: 5 epochs of 6,000 digits (the full 60,000 took 9 minutes), about a minute.
         notebook={"epochs": 5, "max_images": 6000},
         tiny={"eval_every": 0, "g_widths": (8, 8, 4), "d_widths": (4, 8), "latent_dim": 16},

@@ -11,28 +11,44 @@ import os
 
 import numpy as np
 
+from keras_gans import options as types
 from keras_gans.data.graphs import DirectedGraph, dggan_dataset, download_graph, read_test_sets
 from keras_gans.models.dggan import build_dggan, discriminator_embeddings, embeddings_auc
+from keras_gans.options import Option
 from keras_gans.presets.base import OptionError, Preset, TrainingData, register
 
 DATASETS = ("cora", "google")
 
-# The reference's code/config.py.
-DEFAULTS = {
-    "data_dir": None,  # None: download the reference's split of `dataset` into data/dggan/
-    "dataset": "cora",
-    "num_nodes": None,  # None: from the data
+# The reference's values (its code/config.py); those with a help text are on the command line.
+OPTIONS = {
+    "data_dir": Option(
+        None,  # download the reference's split of `dataset` into data/dggan/
+        "a folder holding train_0.5 and test_0.5_{0,50,100} (default: download the reference's split of "
+        "--dataset into data/dggan/)",
+        types.optional_text,
+    ),
+    "dataset": Option("cora", "the reference's graph to download", types.choice(*DATASETS)),
+    "num_nodes": Option(None, type=types.optional_positive_int),  # None: from the data
     "epochs": 5,  # outer epochs
-    "d_epochs": 15,
-    "g_epochs": 5,
+    "d_epochs": Option(15, "discriminator passes over the edges in each (outer) epoch"),
+    "g_epochs": Option(5, "generator passes over the nodes in each (outer) epoch"),
     "batch_size": 128,  # both phases'
-    "embedding_dim": 128,
-    "learning_rate": 1e-4,  # both optimizers'
+    "max_images": Option(None, "train on the first N edges only (default: all)", types.optional_positive_int),
+    "embedding_dim": Option(128, "size of each node's source and target vectors"),
+    "learning_rate": Option(1e-4, "Adam learning rate of both networks", types.positive_float, resume=True),
     "noise_sigma": 1.0,
     "g_l2": 1e-5,
     "d_l2": 0.0,  # the reference's lambda_dis is never used
-    "label_smoothing": 0.0,  # a training tip of the face tutorial; the reference applies it to G's labels
-    "pairing": "all_pairs",  # the reference's; "per_edge" scores each edge with its own target
+    # A training tip of the face tutorial; the reference applies it to G's labels.
+    "label_smoothing": Option(
+        0.0, "label smoothing of the generator's labels, as the reference applies it", types.fraction
+    ),
+    "pairing": Option(
+        "all_pairs",
+        "all_pairs: the reference's discriminator, every source of a batch against every target; per_edge: "
+        "each edge against its own target",
+        types.choice("all_pairs", "per_edge"),
+    ),
 }
 
 
@@ -116,7 +132,8 @@ PRESET = register(
     Preset(
         name="dggan",
         title="DGGAN: adversarial directed graph embedding (Zhu et al., AAAI 2021) on Cora or Google",
-        defaults=DEFAULTS,
+        options=OPTIONS,
+        data_option=("data_dir", "dggan"),
         load_data=load_data,
         build=build,
         monitors=monitors,
@@ -127,21 +144,6 @@ PRESET = register(
         finish=finish,
         outputs=("embeddings.npz",),
         check=check,
-        options={
-            "data_dir": "a folder holding train_0.5 and test_0.5_{0,50,100} "
-            "(default: download the reference's split of --dataset into data/dggan/)",
-            "dataset": {"help": "the reference's graph to download", "choices": DATASETS},
-            "d_epochs": "discriminator passes over the edges in each (outer) epoch",
-            "g_epochs": "generator passes over the nodes in each (outer) epoch",
-            "embedding_dim": "size of each node's source and target vectors",
-            "learning_rate": "Adam learning rate of both networks",
-            "label_smoothing": "label smoothing of the generator's labels, as the reference applies it",
-            "pairing": {
-                "help": "all_pairs: the reference's discriminator, every source of a batch against every "
-                "target; per_edge: each edge against its own target",
-                "choices": ("all_pairs", "per_edge"),
-            },
-        },
         # The committed notebook: one outer epoch on Cora, about 3 minutes on a 2-core CPU.
         notebook={"epochs": 1},
         tiny={"eval_every": 1, "embedding_dim": 8, "d_epochs": 1, "g_epochs": 1, "num_nodes": 64},

@@ -5,7 +5,7 @@
   discriminator), as GANs were trained before `train_step` existed;
 - method="fit": the same two networks as the base `GAN` driven by `fit`.
 
-Both evaluate every `every` epochs with one `SummarizePerformance`, and both
+Both evaluate every `sample_every` epochs with one `SummarizePerformance`, and both
 write the run folder through the same code.
 """
 
@@ -14,18 +14,21 @@ import time
 import keras
 import numpy as np
 
-from keras_gans.callbacks import SummarizePerformance
+from keras_gans import options as types
+from keras_gans.callbacks import SummarizePerformance, TrainingStopped
 from keras_gans.data.mnist import array_dataset
 from keras_gans.models.gan import GAN
 from keras_gans.models.gan_mnist import (
     adam,
-    build_classic_discriminator,
-    build_classic_generator,
+    build_discriminator,
+    build_generator,
     composite_train_step,
     define_discriminator,
     define_gan,
 )
+from keras_gans.options import Option
 from keras_gans.presets.base import (
+    GAN_OPTIONS,
     OptionError,
     Preset,
     TrainingData,
@@ -36,28 +39,32 @@ from keras_gans.presets.base import (
 )
 from keras_gans.presets.mnist import MNIST_OPTIONS, MNIST_SCORING, mnist_source, mnist_train
 from keras_gans.runtime import build_gan
-from keras_gans.training import TrainingStopped, run_callbacks
+from keras_gans.training import fit_run, run_callbacks
 
 METHODS = ("composite", "fit")
 
-DEFAULTS = {
-    "method": "composite",
-    "mnist_path": None,
-    "eval_samples": 10000,  # digits scored at each evaluation
+# The tutorial's values; those with a help text are on the command line.
+OPTIONS = {
+    "method": Option(
+        "composite",
+        "composite: the tutorial's train_on_batch loop with a frozen discriminator; fit: the base GAN's "
+        "train_step driven by model.fit",
+        types.choice(*METHODS),
+    ),
     "epochs": 100,
     "batch_size": 256,  # half real, half fake for the discriminator
-    "latent_dim": 100,
     "learning_rate": 2e-4,
     "beta_1": 0.5,
-    "every": 10,
+    "sample_every": Option(
+        10, "print the discriminator's accuracy and save a sample plot every N epochs", resume=True
+    ),
     "d_widths": (64, 64),
     "g_widths": (128, 128),
     "seed_channels": 128,
-    "dropout": 0.4,
+    "dropout": Option(0.4, type=types.fraction),
     # The tutorial's labels: real 1, fake 0, no noise, one BCE over the batch.
     "real_label": 1.0,
-    "label_noise": 0.0,
-    "label_smoothing": 0.0,
+    "d_loss_reduction": "mean",
 }
 
 
@@ -84,8 +91,8 @@ def load_data(config):
 def build(config, data):
     """The `fit` way: the tutorial's networks in the base GAN, with its labels."""
     gan = GAN(
-        discriminator=build_classic_discriminator(config["d_widths"], config["dropout"]),
-        generator=build_classic_generator(config["latent_dim"], config["seed_channels"], config["g_widths"]),
+        discriminator=build_discriminator(config["d_widths"], config["dropout"]),
+        generator=build_generator(config["latent_dim"], config["seed_channels"], config["g_widths"]),
         latent_dim=config["latent_dim"],
         **label_options(config),
     )
@@ -95,21 +102,23 @@ def build(config, data):
 def monitors(config, data, samples_dir):
     return [
         SummarizePerformance(
-            data.images, config["latent_dim"], samples_dir, every=config["every"], seed=config["seed"]
+            data.images, config["latent_dim"], samples_dir, every=config["sample_every"], seed=config["seed"]
         )
     ]
 
 
-def train_composite(config, data, monitors, paths, resuming, start, quality):
-    """The tutorial's loop (method="composite"); None lets the runner `fit` (method="fit").
+def train(run):
+    """method "fit": the base GAN's `train_step` by `fit`, as every tutorial; "composite": its own loop."""
+    return fit_run(run) if run.config["method"] == "fit" else train_composite(run)
 
-    The runner's `quality` callbacks (scores, best generator) are called as
-    `fit` would call them. Returns `(generator, gan, model)` as the runner
-    needs them: the composite loop has no single GAN model to save.
+
+def train_composite(run):
+    """The tutorial's loop of `train_on_batch` calls, driving the same callbacks as `fit` would.
+
+    Returns `(generator, None, composite)`: the composite loop has no single GAN model to save.
     """
-    if config["method"] == "fit":
-        return None
-    if resuming:
+    config, data, paths = run.config, run.data, run.paths
+    if run.resuming:
         raise OptionError(
             f"{paths['output_dir']} holds an unfinished run; the composite loop keeps no checkpoints "
             "and cannot resume it. Pass --overwrite to start again (--method fit runs resume), "
@@ -124,19 +133,19 @@ def train_composite(config, data, monitors, paths, resuming, start, quality):
         jit = jit_compile(config)
         optimizer = lambda: adam(config["learning_rate"], config["beta_1"])  # noqa: E731
         discriminator = define_discriminator(
-            build_classic_discriminator(config["d_widths"], config["dropout"]), optimizer(), jit
+            build_discriminator(config["d_widths"], config["dropout"]), optimizer(), jit
         )
-        generator = build_classic_generator(config["latent_dim"], config["seed_channels"], config["g_widths"])
+        generator = build_generator(config["latent_dim"], config["seed_channels"], config["g_widths"])
         return generator, discriminator, define_gan(generator, discriminator, optimizer(), jit)
 
     generator, discriminator, composite = build_gan(build, config["strategy"], config["mixed_precision"])
-    start()
+    run.start()
     # What the run's callbacks read of a GAN (scores, best/, plots): the composite holds both networks.
     composite.generator = composite.sampler = generator
     composite.discriminator = discriminator
     # The same callbacks as every run trained by `fit`, called as `fit` calls them (no checkpoint).
     callbacks = keras.callbacks.CallbackList(
-        run_callbacks(paths["output_dir"], monitors, quality, log_every=config["log_every"]),
+        run_callbacks(paths["output_dir"], run.monitors, run.quality, log_every=config["log_every"]),
         model=composite,
         epochs=config["epochs"],
         steps=config["steps_per_epoch"],
@@ -181,25 +190,25 @@ PRESET = register(
     Preset(
         name="gan_mnist",
         title="basic conv GAN on MNIST, composite model with a frozen discriminator",
-        defaults=DEFAULTS,
+        options=OPTIONS,
+        shared_options=(GAN_OPTIONS, MNIST_OPTIONS),
         load_data=load_data,
         build=build,
         **MNIST_SCORING,
         monitors=monitors,
-        train=train_composite,
+        train=train,
         check=check,
-        options={
-            "method": {
-                "help": "composite: the tutorial's train_on_batch loop with a frozen discriminator; "
-                "fit: the base GAN's train_step driven by model.fit",
-                "choices": METHODS,
-            },
-            **MNIST_OPTIONS,
-            "every": "print the discriminator's accuracy and save a sample plot every N epochs",
-        },
         # The committed notebook: 3 epochs of 12,000 digits, a few minutes on a 2-core CPU.
-        notebook={"epochs": 3, "max_images": 12000, "every": 1},
-        tiny={"eval_every": 0, "d_widths": (4, 4), "g_widths": (8, 8), "seed_channels": 8, "latent_dim": 8},
+        notebook={"epochs": 3, "max_images": 12000, "sample_every": 1},
+        # Its notebook's figures need a sample plot at each of the tiny run's epochs.
+        tiny={
+            "eval_every": 0,
+            "d_widths": (4, 4),
+            "g_widths": (8, 8),
+            "seed_channels": 8,
+            "latent_dim": 8,
+            "sample_every": 1,
+        },
         # fit's batches are the real half of the tutorial's 256.
         benchmark={"steps": 20, "method": "fit", "batch_size": 128},
     )

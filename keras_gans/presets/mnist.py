@@ -2,16 +2,23 @@
 
 import os
 
-from keras_gans.cli import MNIST_PATH_HELP
+from keras_gans import options as types
 from keras_gans.data.mnist import load_mnist
+from keras_gans.options import Option
 
-# The command-line options every MNIST tutorial has, with their help texts.
+# The options every MNIST tutorial has (their presets give them their defaults).
 MNIST_OPTIONS = {
-    "mnist_path": MNIST_PATH_HELP,
-    "latent_dim": "size of z, the latent vector",
-    "label_smoothing": "one-sided label smoothing of the discriminator's real labels",
-    "max_images": "train on the first N digits only (default: all)",
-    "eval_samples": "digits generated for each evaluation",
+    "mnist_path": Option(
+        None,
+        "a Keras-format mnist.npz or a folder of the four IDX files (default: $KERAS_GANS_MNIST, else "
+        "Keras' download)",
+        types.optional_text,
+    ),
+    "latent_dim": Option(100, "size of z, the latent vector"),
+    "max_images": Option(
+        None, "train on the first N digits only (default: all)", types.optional_positive_int
+    ),
+    "eval_samples": Option(10000, "digits generated for each evaluation"),
 }
 
 

@@ -12,6 +12,7 @@ import os
 
 import numpy as np
 
+from keras_gans import options as types
 from keras_gans.callbacks import GANMonitor
 from keras_gans.models.stylegan import (
     ProgressiveGrowth,
@@ -22,27 +23,37 @@ from keras_gans.models.stylegan import (
     style_mixing_grid,
     truncation_grid,
 )
+from keras_gans.options import Option
 from keras_gans.presets import dcgan_celeba
 from keras_gans.presets.base import OptionError, Preset, jit_compile, register
 from keras_gans.runtime import strategy_name
 
 # keras.io's values (its `train(start_res=4, target_res=64, steps_per_epoch=100)` call).
-DEFAULTS = {
-    "data_dir": None,  # None: download CelebA into data/celeba_gan/, as keras.io does
-    "target_size": 64,
+OPTIONS = {
+    "data_dir": dcgan_celeba.OPTIONS["data_dir"],  # the same faces, or any folder of images
+    "target_size": Option(
+        64,
+        "the last resolution of the progressive growth, a power of two (keras.io: 64); the schedule takes "
+        "11 epochs to 16, 19 to 32, 29 to 64",
+    ),
     "epochs": 29,  # keras.io's schedule to 64x64; to 32x32 it is 19 (more: a longer last phase)
     "steps_per_epoch": 100,  # keras.io's closing call (its train() default: 5,000); phases are multiples
     "batch_size": 128,  # at 4x4 to 16x16; halved at each doubling from 32x32, as keras.io's table
-    "latent_dim": 512,
-    "w_dim": 512,
-    "mapping_layers": 8,
-    "max_filters": 512,
-    "learning_rate": 1e-3,  # at 4x4 and 8x8; halved at each doubling beyond, at least 2e-5
-    "gp_weight": 10.0,
+    "latent_dim": Option(512, "size of z"),
+    "w_dim": Option(512, "size of the styles w (the mapping network's width)"),
+    "mapping_layers": Option(8, "dense layers of the mapping network"),
+    "max_filters": Option(512, "cap on keras.io's filters per resolution (512: keras.io's)"),
+    "learning_rate": Option(
+        1e-3,  # at least 2e-5
+        "Adam rate of both networks at 4x4 and 8x8, halved at each doubling beyond",
+        types.positive_float,
+        resume=True,
+    ),
+    "gp_weight": Option(10.0, "weight of the gradient penalty", types.positive_float),
     "drift_weight": 0.001,
-    "d_steps": 1,
-    "num_images": 16,  # keras.io's val_batch_size
-    "eval_samples": 1000,  # faces generated at each evaluation
+    "d_steps": Option(1, "discriminator updates per generator update"),
+    "num_images": Option(16, "sample images saved each epoch", resume=True),  # keras.io's val_batch_size
+    "eval_samples": Option(1000, "faces generated for each evaluation"),
     "eval_real_images": 2000,  # training faces they are compared with
 }
 START_SIZE = 4  # keras.io's START_RES
@@ -159,7 +170,8 @@ PRESET = register(
     Preset(
         name="stylegan",
         title="StyleGAN on CelebA faces, progressive growth to 64x64 (keras.io, WGAN-GP)",
-        defaults=DEFAULTS,
+        options=OPTIONS,
+        data_option=("data_dir", "celeba"),
         load_data=load_data,
         build=build,
         monitors=monitors,
@@ -170,22 +182,6 @@ PRESET = register(
         references=references,
         best=("swd", "min"),
         check=check,
-        options={
-            "data_dir": "folder of training images, searched recursively "
-            "(default: download CelebA into data/celeba_gan/)",
-            "target_size": "the last resolution of the progressive growth, a power of two (keras.io: 64); "
-            "the schedule takes 11 epochs to 16, 19 to 32, 29 to 64",
-            "latent_dim": "size of z",
-            "w_dim": "size of the styles w (the mapping network's width)",
-            "mapping_layers": "dense layers of the mapping network",
-            "max_filters": "cap on keras.io's filters per resolution (512: keras.io's)",
-            "learning_rate": "Adam rate of both networks at 4x4 and 8x8, halved at each doubling beyond",
-            "gp_weight": "weight of the gradient penalty",
-            "d_steps": "discriminator updates per generator update",
-            "max_images": "train on the first N images only (default: all)",
-            "num_images": "sample images saved each epoch",
-            "eval_samples": "faces generated for each evaluation",
-        },
         tiny={
             "eval_every": 0,
             "target_size": 8,
