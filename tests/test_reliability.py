@@ -45,9 +45,19 @@ def run_toy(args):
 
 
 def toy_process(args, before=""):
-    """Starts the toy GAN's command line in a new process, to be killed."""
+    """Starts the toy GAN's command line in a new process, to be killed.
+
+    Ctrl+C acts as in a terminal, wherever pytest runs: a shell starts a background job (`make test &`,
+    a CI runner's) with SIGINT ignored, a child inherits that, and Python then installs no
+    KeyboardInterrupt handler (the interrupted run went on to its end).
+    """
     return subprocess.Popen(
-        toy_command(args, before), env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        toy_command(args, before),
+        env=ENV,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
 
 
