@@ -7,17 +7,27 @@ checkpoints), on the shared data, one run after another. Only its first epoch ru
 which every later epoch repeats. StyleGAN grows through its resolutions by epochs, so it runs its
 whole schedule at one step an epoch, to reach its last (largest) resolution and score there; it is
 scored at its first epoch and its last only (`--eval-every` its epoch count): every evaluation holds
-the same memory at its resolution, and 29 of them took over an hour.
+the same memory at its resolution, and 29 of them took over an hour. Its whole schedule still
+takes hours on 2 cores (each new phase builds and compiles anew: 4-5 minutes an epoch at 16x16 on
+the AVX2 EPYC).
 
     python scripts/peak_memory.py --shared ../shared/data --json docs/results/memory.json
 
+With `--seed`, each run's last losses and scores (also recorded) can be compared between two
+settings of the environment; those that change memory (TF_NUM_INTEROP_THREADS,
+TF_ONEDNN_USE_SYSTEM_ALLOCATOR) are shown in the command they were measured with:
+
+    TF_NUM_INTEROP_THREADS=0 python scripts/peak_memory.py --shared ../shared/data --json before.json \
+        --only dcgan_celeba --seed 0
+
 Writes, per tutorial: the command, the peak resident memory (`Maximum resident set size`), the
-wall time, one evaluation's time (the last one, as the run printed it) and the training steps' time
-per step; with the machine. Beside the JSON, the same as a table (memory.md), which docs/speed.md
-links. Needs GNU time (`apt-get install time`).
+wall time, one evaluation's time (the last one, as the run printed it), the training steps' time
+per step and the last epoch's losses and scores; with the machine. Beside the JSON, the same as a
+table (memory.md), which docs/speed.md links. Needs GNU time (`apt-get install time`).
 """
 
 import argparse
+import csv
 import json
 import os
 import re
@@ -41,10 +51,13 @@ RUNS = {
     "dggan": "--data-dir {shared}/dggan/cora",
 }
 WHOLE_SCHEDULE = {"stylegan": 29}  # every epoch (of its default 29), at one step each
+MEMORY_SETTINGS = ("TF_NUM_INTEROP_THREADS", "TF_ONEDNN_USE_SYSTEM_ALLOCATOR")
 
 
-def command(name, shared, standin, steps, output_dir):
+def command(name, shared, standin, steps, output_dir, seed=None):
     args = RUNS[name].format(shared=shared, standin=standin).split()
+    if seed is not None:
+        args += ["--seed", str(seed)]
     if name in WHOLE_SCHEDULE:
         args += ["--steps-per-epoch", "1", "--eval-every", str(WHOLE_SCHEDULE[name])]
     else:
@@ -52,9 +65,9 @@ def command(name, shared, standin, steps, output_dir):
     return [sys.executable, f"scripts/train_{name}.py", *args, "--output-dir", output_dir]
 
 
-def measure(name, shared, standin, steps, folder):
+def measure(name, shared, standin, steps, folder, seed=None):
     output_dir = os.path.join(folder, name)
-    argv = command(name, shared, standin, steps, output_dir)
+    argv = command(name, shared, standin, steps, output_dir, seed)
     began = time.time()
     result = subprocess.run(
         ["/usr/bin/time", "-v", *argv], cwd=ROOT, capture_output=True, text=True, env=os.environ
@@ -69,6 +82,11 @@ def measure(name, shared, standin, steps, folder):
     trained = record["clock"]["seconds"] - sum(float(s) for s in scored) if record.get("clock") else None
     total_steps = steps if name not in WHOLE_SCHEDULE else record["config"]["epochs"]
     shown = " ".join(["python", *argv[1:]]).replace(output_dir, f"runs/memory/{name}")
+    # The environment's choices that change memory, shown as part of the command.
+    settings = [f"{key}={os.environ[key]}" for key in MEMORY_SETTINGS if key in os.environ]
+    shown = " ".join([*settings, shown])
+    with open(os.path.join(output_dir, "losses.csv")) as file:
+        last = list(csv.DictReader(file))[-1]
     return {
         "command": shown.replace(shared, "../shared/data").replace(standin, "data/rps_standin"),
         "peak_rss_mib": round(peak_kb / 1024),
@@ -78,6 +96,8 @@ def measure(name, shared, standin, steps, folder):
         "step_s": round(trained / total_steps, 2) if trained is not None else None,
         "steps": total_steps,
         "date": time.strftime("%Y-%m-%d"),
+        # The last epoch's losses and scores: with --seed, the same whatever memory setting is in force.
+        "last_epoch": {key: float(value) for key, value in last.items() if value not in ("", "NA")},
     }
 
 
@@ -112,6 +132,7 @@ def main(argv=None):
     parser.add_argument("--json", required=True, help="file to write the measurements into")
     parser.add_argument("--steps", type=int, default=20, help="steps of the first epoch (default: 20)")
     parser.add_argument("--only", nargs="+", choices=RUNS, default=list(RUNS), help="tutorials to measure")
+    parser.add_argument("--seed", type=int, default=None, help="each run's --seed (default: none)")
     args = parser.parse_args(argv)
     if not os.path.exists("/usr/bin/time"):
         parser.error("needs GNU time at /usr/bin/time (apt-get install time)")
@@ -158,7 +179,8 @@ def main(argv=None):
                 check=True,
             )
         for name in args.only:
-            results[name] = {**measure(name, shared, standin, args.steps, folder), "cpu": machine["cpu"]}
+            measured = measure(name, shared, standin, args.steps, folder, args.seed)
+            results[name] = {**measured, "cpu": machine["cpu"]}
             print(name, json.dumps(results[name]), flush=True)
             record = {"machine": machine, "runs": results}
             with open(args.json, "w") as file:

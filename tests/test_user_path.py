@@ -34,7 +34,8 @@ ARGS = {
     "cgan_mnist": MNIST,
     "acgan_mnist": MNIST,
     "cgan_rps": "--data-dir {data} --image-size 32 --batch-size 4 --eval-samples 30",
-    "cyclegan": "--dataset sneaker2boot --batch-size 1 --eval-samples 16 --num-images 2",
+    "cyclegan": "--dataset sneaker2boot --batch-size 1 --eval-samples 16 --num-images 2"
+    " --num-residual-blocks 1",
     "stylegan": FACES + " --target-size 8 --max-filters 8 --latent-dim 8 --w-dim 8",
     "dggan": "--data-dir {data} --d-epochs 1 --g-epochs 1 --embedding-dim 8",
 }
@@ -174,6 +175,7 @@ def test_the_script_with_its_defaults_writes_what_a_user_looks_at(name, tmp_path
     assert record["tutorial"] == name and record["config"]["epochs"] == EPOCHS
     assert record["config"]["eval_every"] == 1 and record["config"]["log_every"] == 50
     assert record["resumed"] is False
+    assert record["machine"]["inter_op_threads"] == 1  # no GPU here: one operation at a time (docs/speed.md)
     assert not (out / "backup").exists()  # the finished run's checkpoint is removed
 
     # The saved generator in a fresh interpreter that never imports keras_gans, as the README says.
