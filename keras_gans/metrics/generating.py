@@ -36,9 +36,9 @@ def latent_vectors(generator, count, latent_dim=None, seed=0):
 
 
 # Images per generator call. Memory, not speed, sets it: the face DCGAN's last layers hold two
-# 64x64x512 activations, 17 MB per image, so 500 images at once needed 10 GB; 32 need about 0.5 GB,
-# and generate as fast (measured in docs/speed.md, "Memory").
-GENERATE_BATCH = 32
+# 64x64x512 activations, 17 MB per image, so 500 images at once needed 10 GB and 32 held 1.1 GB,
+# above training's own peak; 8 hold a quarter of that and generate as fast (docs/speed.md, "Memory").
+GENERATE_BATCH = 8
 
 
 def generate(
