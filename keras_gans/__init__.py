@@ -12,13 +12,11 @@ order). TensorFlow reads the setting once, when it is imported, so:
 - set TF_ENABLE_ONEDNN_OPTS=0 (or 1) yourself to choose; the package then
   leaves it alone. `keras_gans.runtime.speed_settings()` says what is in force.
 
-On a machine without a GPU it also has TensorFlow run the operations of a
-training step one at a time (one inter-op thread), where TensorFlow would run
-independent ones side by side. The two halves of a GAN step are independent
-until the generator's update: side by side, both generator passes hold their
-activations at once (the face DCGAN's peak memory: docs/speed.md, "Memory"),
-and each operation already uses every core. Set TF_NUM_INTEROP_THREADS
-yourself to choose (0: TensorFlow's own default); `speed_settings()` says which.
+It also has oneDNN take its memory from the system's allocator
+(TF_ONEDNN_USE_SYSTEM_ALLOCATOR=1, unless you set it): oneDNN's own pool keeps
+what a training step used for the rest of the process, where the evaluation's
+arrays cannot reuse it, so a scored face run needed 2.3 GiB; given back between
+steps, the same run fits in less, at the same speed (docs/speed.md, "Memory").
 
 It also loads TensorFlow quietly. While it loads, and at its first operation,
 TensorFlow's C++ code prints lines such as "failed call to cuInit: ... UNKNOWN
@@ -36,14 +34,15 @@ import sys
 
 __version__ = "0.2.0"
 
-TENSORFLOW_WAS_IMPORTED = "tensorflow" in sys.modules  # before keras_gans: its defaults stay
-if "TF_ENABLE_ONEDNN_OPTS" not in os.environ and not TENSORFLOW_WAS_IMPORTED:
+if "TF_ENABLE_ONEDNN_OPTS" not in os.environ and "tensorflow" not in sys.modules:
     os.environ["TF_ENABLE_ONEDNN_OPTS"] = "1"
     ONEDNN_SET_BY_KERAS_GANS = True
 else:
     ONEDNN_SET_BY_KERAS_GANS = False
+if "TF_ONEDNN_USE_SYSTEM_ALLOCATOR" not in os.environ and "tensorflow" not in sys.modules:
+    os.environ["TF_ONEDNN_USE_SYSTEM_ALLOCATOR"] = "1"
 
-QUIET_TENSORFLOW = os.environ.get("TF_CPP_MIN_LOG_LEVEL", "3") != "0" and not TENSORFLOW_WAS_IMPORTED
+QUIET_TENSORFLOW = os.environ.get("TF_CPP_MIN_LOG_LEVEL", "3") != "0" and "tensorflow" not in sys.modules
 
 
 def _load_tensorflow_muted():
@@ -69,18 +68,3 @@ def _load_tensorflow_muted():
 if QUIET_TENSORFLOW:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     _load_tensorflow_muted()
-
-
-def _one_op_at_a_time_on_cpu():
-    """Whether keras_gans set TensorFlow to run one operation of a graph at a time (see above)."""
-    import tensorflow as tf
-
-    if TENSORFLOW_WAS_IMPORTED or "TF_NUM_INTEROP_THREADS" in os.environ:
-        return False
-    if tf.config.list_physical_devices("GPU"):  # a GPU runs one kernel at a time anyway
-        return False
-    tf.config.threading.set_inter_op_parallelism_threads(1)
-    return True
-
-
-INTER_OP_SET_BY_KERAS_GANS = _one_op_at_a_time_on_cpu()

@@ -25,9 +25,8 @@ CONFIGS = {
     "keras_gans": {"env": {}},
     "keras_gans+xla": {"env": {}, "jit_compile": True},
     "keras_gans+bf16": {"env": {}, "mixed_precision": "bfloat16"},
-    # TensorFlow's own inter-op threads (independent operations side by side), which keras_gans
-    # sets to one on a CPU for memory: what that costs in speed.
-    "keras_gans+parallel_ops": {"env": {"TF_NUM_INTEROP_THREADS": "0"}},
+    # oneDNN's own memory pool, where keras_gans sets the system's allocator: what that costs.
+    "keras_gans+onednn_pool": {"env": {"TF_ONEDNN_USE_SYSTEM_ALLOCATOR": "0"}},
 }
 
 
@@ -122,7 +121,7 @@ def measure(model, config, warmup=5, steps=10):
     """Runs one (model, config) measurement in a fresh Python process."""
     spec = CONFIGS[config]
     # A user's own settings of these would decide for every configuration.
-    ours = ("TF_ENABLE_ONEDNN_OPTS", "TF_ONEDNN_USE_SYSTEM_ALLOCATOR", "TF_NUM_INTEROP_THREADS")
+    ours = ("TF_ENABLE_ONEDNN_OPTS", "TF_ONEDNN_USE_SYSTEM_ALLOCATOR")
     env = {k: v for k, v in os.environ.items() if k not in ours}
     env.update(TF_CPP_MIN_LOG_LEVEL="2", **spec["env"])
     options = (spec.get("jit_compile", "auto"), warmup, steps, spec.get("mixed_precision"))

@@ -82,23 +82,13 @@ def speed_settings():
         source = "TensorFlow's default (tensorflow was imported before keras_gans)"
     else:
         source = f"TF_ENABLE_ONEDNN_OPTS={env} from the environment"
-    # TensorFlow reads TF_NUM_INTEROP_THREADS itself (0: its default); its API reports only its own.
-    inter_op = os.environ.get("TF_NUM_INTEROP_THREADS")
-    if keras_gans.INTER_OP_SET_BY_KERAS_GANS:
-        inter_op_source = "set by keras_gans"
-    elif inter_op is None:
-        inter_op_source = "TensorFlow's default"
-    else:
-        inter_op_source = f"TF_NUM_INTEROP_THREADS={inter_op} from the environment"
-    inter_op_env = int(inter_op) if inter_op and inter_op.isdigit() else 0
     return {
         "onednn": bool(_pywrap_util_port.IsMklEnabled()),
         "onednn_source": source,
         "onednn_system_allocator": os.environ.get("TF_ONEDNN_USE_SYSTEM_ALLOCATOR") in ("1", "true", "True"),
         "gpus": len(tf.config.list_physical_devices("GPU")),
         "intra_op_threads": tf.config.threading.get_intra_op_parallelism_threads() or "all cores",
-        "inter_op_threads": tf.config.threading.get_inter_op_parallelism_threads() or inter_op_env or "auto",
-        "inter_op_source": inter_op_source,
+        "inter_op_threads": tf.config.threading.get_inter_op_parallelism_threads() or "auto",
         "cpu_bfloat16": cpu_has_bfloat16(),
     }
 
@@ -166,5 +156,5 @@ def describe_machine():
         "cpu_bfloat16": s["cpu_bfloat16"],
         "gpus": [gpu.name for gpu in tf.config.list_physical_devices("GPU")],
         "onednn": s["onednn"],
-        "inter_op_threads": s["inter_op_threads"],
+        "onednn_system_allocator": s["onednn_system_allocator"],
     }

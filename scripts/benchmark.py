@@ -6,9 +6,8 @@
 Configurations: plain (plain Keras 3 defaults: TensorFlow's own choice of
 kernels for this CPU), onednn_off (TensorFlow's Eigen kernels), keras_gans
 (the project's defaults), keras_gans+xla (XLA forced on), keras_gans+bf16
-(`--mixed-precision bfloat16`), keras_gans+parallel_ops (TensorFlow's own
-inter-op threads, where keras_gans runs one operation at a time on a CPU),
-and, on request, pytorch_eager and
+(`--mixed-precision bfloat16`), keras_gans+onednn_pool (oneDNN's own memory
+pool, where keras_gans has it use the system's allocator), and, on request, pytorch_eager and
 pytorch_eager+bf16: the face and MNIST DCGANs in PyTorch eager, in float32
 or under bfloat16 autocast (scripts/pytorch_reference.py; needs
 `pip install torch`). Each

@@ -14,11 +14,11 @@ the AVX2 EPYC).
     python scripts/peak_memory.py --shared ../shared/data --json docs/results/memory.json
 
 With `--seed`, each run's last losses and scores (also recorded) can be compared between two
-settings of the environment; those that change memory (TF_NUM_INTEROP_THREADS,
-TF_ONEDNN_USE_SYSTEM_ALLOCATOR) are shown in the command they were measured with:
+settings of the environment; one that changes memory (TF_ONEDNN_USE_SYSTEM_ALLOCATOR) is shown
+in the command it was measured with:
 
-    TF_NUM_INTEROP_THREADS=0 python scripts/peak_memory.py --shared ../shared/data --json before.json \
-        --only dcgan_celeba --seed 0
+    TF_ONEDNN_USE_SYSTEM_ALLOCATOR=0 python scripts/peak_memory.py --shared ../shared/data \
+        --json before.json --only dcgan_celeba --seed 0
 
 Writes, per tutorial: the command, the peak resident memory (`Maximum resident set size`), the
 wall time, one evaluation's time (the last one, as the run printed it), the training steps' time
@@ -51,7 +51,7 @@ RUNS = {
     "dggan": "--data-dir {shared}/dggan/cora",
 }
 WHOLE_SCHEDULE = {"stylegan": 29}  # every epoch (of its default 29), at one step each
-MEMORY_SETTINGS = ("TF_NUM_INTEROP_THREADS", "TF_ONEDNN_USE_SYSTEM_ALLOCATOR")
+MEMORY_SETTINGS = ("TF_ONEDNN_USE_SYSTEM_ALLOCATOR",)
 
 
 def command(name, shared, standin, steps, output_dir, seed=None):

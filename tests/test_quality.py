@@ -147,6 +147,30 @@ def test_score_functions_use_fixed_inputs(mnist, mnist_classifier):
 # --- Sliced Wasserstein distance -----------------------------------------------------
 
 
+def test_generators_draw_as_many_images_per_call_as_their_largest_activation_allows():
+    from keras_gans.metrics import generating
+
+    face = get_preset("dcgan_celeba")
+    # 64x64x512 float32 outputs, 8 MiB an image: 8 in the 64 MiB budget; MNIST's are small (the cap).
+    assert generating.generate_batch(face.build_gan().generator) == 8
+    assert generating.generate_batch(get_preset("dcgan_mnist").build_gan().generator) == 256
+
+    class Subclassed(keras.Model):  # its layers have no known output shapes
+        def __init__(self):
+            super().__init__()
+            self.dense = keras.layers.Dense(4)
+
+        def call(self, z):
+            return self.dense(z)
+
+    assert generating.generate_batch(Subclassed()) == generating.UNKNOWN_SHAPES_BATCH
+    # However many per call, the same images (the same weights and latent vectors).
+    generator = face.build_gan(**face.tiny).generator
+    z = generating.latent_vectors(generator, 10)
+    three_at_a_time = generating.generate(generator, n=10, z=z, batch_size=3)
+    np.testing.assert_allclose(three_at_a_time, generating.generate(generator, n=10, z=z), atol=1e-6)
+
+
 def test_laplacian_pyramid_reconstructs_the_images():
     images = np.random.default_rng(0).standard_normal((2, 32, 32, 3)).astype("float32")
     pyramid = swd.laplacian_pyramid(images, 2)

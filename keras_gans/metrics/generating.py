@@ -35,16 +35,36 @@ def latent_vectors(generator, count, latent_dim=None, seed=0):
     return np.random.default_rng(seed).standard_normal((count, latent_dim)).astype("float32")
 
 
-# Images per generator call. Memory, not speed, sets it: the face DCGAN's last layers hold two
-# 64x64x512 activations, 17 MB per image, so 500 images at once needed 10 GB and 32 held 1.1 GB,
-# above training's own peak; 8 hold a quarter of that and generate as fast (docs/speed.md, "Memory").
-GENERATE_BATCH = 8
+# Images per generator call: as many as keep its largest layer output within ACTIVATION_BUDGET bytes,
+# from 1 to MAX_GENERATE_BATCH. Memory, not speed, sets it: the face DCGAN's 64x64x512 layers take
+# 8 MiB an image, so it draws 8 at a time (500 needed 10 GB; 32 held 1.1 GB, above training's own
+# peak: docs/speed.md, "Memory"); the MNIST generators draw 256, as fast as ever.
+ACTIVATION_BUDGET = 64 * 2**20
+MAX_GENERATE_BATCH = 256
+UNKNOWN_SHAPES_BATCH = 8  # a generator whose layers' output shapes are not known
+
+
+def generate_batch(generator):
+    """Images per call of `generator` (see ACTIVATION_BUDGET)."""
+    try:
+        largest = max(int(np.prod(layer.output.shape[1:])) * 4 for layer in _all_layers(generator))
+    except (AttributeError, ValueError, TypeError):  # a subclassed model's layers have no output
+        return UNKNOWN_SHAPES_BATCH
+    return int(np.clip(ACTIVATION_BUDGET // max(largest, 1), 1, MAX_GENERATE_BATCH))
+
+
+def _all_layers(model):
+    """The layers of `model` and of the models inside it."""
+    for layer in model.layers:
+        yield layer
+        if hasattr(layer, "layers"):
+            yield from _all_layers(layer)
 
 
 def generate(
-    generator, labels=None, n=None, latent_dim=None, num_classes=10, seed=0, batch_size=GENERATE_BATCH, z=None
+    generator, labels=None, n=None, latent_dim=None, num_classes=10, seed=0, batch_size=None, z=None
 ):
-    """Generated images, in the generator's own range, `batch_size` at a time.
+    """Generated images, in the generator's own range, `batch_size` at a time (None: `generate_batch`).
 
     A conditional generator (inputs `[z, one-hot]`) draws one image per entry
     of `labels`; an unconditional one draws `n` images. The latent vectors
@@ -57,6 +77,7 @@ def generate(
         inputs = [z, np.eye(num_classes, dtype="float32")[np.asarray(labels)]]
     else:
         inputs = z
+    batch_size = batch_size or generate_batch(generator)
     batches = []
     for start in range(0, count, batch_size):
         batch = keras.tree.map_structure(lambda a, s=start: a[s : s + batch_size], inputs)
