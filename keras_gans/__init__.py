@@ -15,8 +15,8 @@ order). TensorFlow reads the setting once, when it is imported, so:
 It also has oneDNN take its memory from the system's allocator
 (TF_ONEDNN_USE_SYSTEM_ALLOCATOR=1, unless you set it): oneDNN's own pool keeps
 what a training step used for the rest of the process, where the evaluation's
-arrays cannot reuse it, so a scored face run needed 2.3 GiB; given back between
-steps, the same run fits in less, at the same speed (docs/speed.md, "Memory").
+arrays cannot reuse it; given back between steps, it serves them, at the same
+speed where measured (docs/speed.md, "Memory").
 
 It also loads TensorFlow quietly. While it loads, and at its first operation,
 TensorFlow's C++ code prints lines such as "failed call to cuInit: ... UNKNOWN

@@ -107,18 +107,20 @@ def table(record):
     lines = [
         "# Peak memory of each tutorial's default run",
         "",
-        f"Written by `python scripts/peak_memory.py` from [memory.json](memory.json): {machine['cpu']}, "
-        f"{machine['cpu_count']} cores, TensorFlow {machine['tensorflow']}, Keras {machine['keras']}. "
-        "What each run did and why its memory is what it is: [docs/speed.md](../speed.md#memory).",
+        f"Written by `python scripts/peak_memory.py` from [memory.json](memory.json); last run on "
+        f"{machine['cpu']}, {machine['cpu_count']} cores, TensorFlow {machine['tensorflow']}, Keras "
+        f"{machine['keras']} (each row's CPU and date beside it). What each run did and why its memory is "
+        "what it is: [docs/speed.md](../speed.md#memory).",
         "",
-        "| tutorial | peak resident memory | one evaluation | one training step | date | command |",
-        "| --- | ---: | ---: | ---: | --- | --- |",
+        "| tutorial | peak resident memory | one evaluation | one training step | CPU | date | command |",
+        "| --- | ---: | ---: | ---: | --- | --- | --- |",
     ]
     for name, run in record["runs"].items():
         evaluation = f"{run['evaluation_s']:.0f} s" if run["evaluation_s"] is not None else "-"
         step = f"{run['step_s']:.2f} s" if run["step_s"] is not None else "-"
         lines.append(
-            f"| {name} | {run['peak_rss_mib']:,} MiB | {evaluation} | {step} | {run['date']} | "
+            f"| {name} | {run['peak_rss_mib']:,} MiB | {evaluation} | {step} | {run.get('cpu', '?')} | "
+            f"{run['date']} | "
             f"`{run['command']}` |"
         )
     return "\n".join(lines) + "\n"

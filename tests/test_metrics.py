@@ -87,12 +87,14 @@ def test_classifier_is_cached_not_retrained(classifier_file, classifier, monkeyp
 @pytest.mark.slow
 def test_real_digits_through_the_same_path_score_over_99_percent(classifier, mnist_test):
     x_test, y_test = mnist_test
+    # 500 a class: at the classifier's 99.2%, 800 digits (80 a class) expect 6.4 errors, and 9 or
+    # more (below 99%) one run in five; 5,000 put 99% 1.5 standard deviations below.
     result = metrics.conditional_accuracy(
-        RealDigits(x_test, y_test), classifier, n_per_class=80, latent_dim=4, value_range=(-1.0, 1.0)
+        RealDigits(x_test, y_test), classifier, n_per_class=500, latent_dim=4, value_range=(-1.0, 1.0)
     )
     assert result["accuracy"] >= 0.99, result
     assert result["per_class"].shape == (10,)
-    np.testing.assert_array_equal(result["requested"], np.repeat(np.arange(10), 80))
+    np.testing.assert_array_equal(result["requested"], np.repeat(np.arange(10), 500))
 
 
 @pytest.mark.slow
