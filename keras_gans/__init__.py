@@ -34,15 +34,13 @@ import sys
 
 __version__ = "0.2.0"
 
-if "TF_ENABLE_ONEDNN_OPTS" not in os.environ and "tensorflow" not in sys.modules:
-    os.environ["TF_ENABLE_ONEDNN_OPTS"] = "1"
-    ONEDNN_SET_BY_KERAS_GANS = True
-else:
-    ONEDNN_SET_BY_KERAS_GANS = False
-if "TF_ONEDNN_USE_SYSTEM_ALLOCATOR" not in os.environ and "tensorflow" not in sys.modules:
-    os.environ["TF_ONEDNN_USE_SYSTEM_ALLOCATOR"] = "1"
+TENSORFLOW_FIRST = "tensorflow" in sys.modules  # imported before keras_gans: its own settings stay
+ONEDNN_SET_BY_KERAS_GANS = "TF_ENABLE_ONEDNN_OPTS" not in os.environ and not TENSORFLOW_FIRST
+if not TENSORFLOW_FIRST:
+    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")
+    os.environ.setdefault("TF_ONEDNN_USE_SYSTEM_ALLOCATOR", "1")
 
-QUIET_TENSORFLOW = os.environ.get("TF_CPP_MIN_LOG_LEVEL", "3") != "0" and "tensorflow" not in sys.modules
+QUIET_TENSORFLOW = os.environ.get("TF_CPP_MIN_LOG_LEVEL", "3") != "0" and not TENSORFLOW_FIRST
 
 
 def _load_tensorflow_muted():

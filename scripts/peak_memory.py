@@ -119,7 +119,7 @@ def table(record):
         evaluation = f"{run['evaluation_s']:.0f} s" if run["evaluation_s"] is not None else "-"
         step = f"{run['step_s']:.2f} s" if run["step_s"] is not None else "-"
         lines.append(
-            f"| {name} | {run['peak_rss_mib']:,} MiB | {evaluation} | {step} | {run.get('cpu', '?')} | "
+            f"| {name} | {run['peak_rss_mib']:,} MiB | {evaluation} | {step} | {run['cpu']} | "
             f"{run['date']} | "
             f"`{run['command']}` |"
         )
