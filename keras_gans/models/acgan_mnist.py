@@ -76,7 +76,8 @@ class ACGAN(ConditionalGAN):
         batch_size = tf.shape(real_images)[0]
         real_labels = self.one_hot(labels)
 
-        # Discriminator: real/fake and class of both reals and fakes.
+        # Discriminator: real/fake and class of both reals and fakes. The fakes' labels are drawn at
+        # random (the text gives them the real batch's labels: the same distribution on MNIST).
         fake_labels = self.sample_labels(batch_size)
         fake_images = self.generator([self.sample_latent(batch_size), fake_labels], training=True)
         images = tf.concat([fake_images, tf.cast(real_images, fake_images.dtype)], 0)
@@ -91,7 +92,9 @@ class ACGAN(ConditionalGAN):
             )
         apply_update(self.d_optimizer, tape, d_loss, self.discriminator.trainable_variables)
 
-        # Generator: fakes called real, and of the class they were drawn for.
+        # Generator: fakes called real, and of the class they were drawn for. Fresh ones, drawn inside
+        # the tape: the text reuses the discriminator step's `.detach()`ed fakes, so no gradient
+        # reaches its generator and it never trains (fixed).
         fake_labels = self.sample_labels(batch_size)
         with tf.GradientTape() as tape:
             fake_images = self.generator([self.sample_latent(batch_size), fake_labels], training=True)

@@ -31,7 +31,8 @@ OPTIONS = {
     "batch_size": 32,
     "latent_dim": Option(128, "size of z"),
     "learning_rate": 1e-4,
-    "beta_1": 0.9,  # Keras' default Adam, as the example's
+    # keras.io's Adam(1e-4); the tutorial text's is Adam(2e-4, beta_1=0.5) (docs/dcgan_celeba.md).
+    "beta_1": 0.9,
     "num_images": Option(10, "sample images saved each epoch", resume=True),
     "eval_samples": Option(1000, "faces generated for each evaluation"),
     "eval_real_images": 2000,  # training faces they are compared with
@@ -130,7 +131,8 @@ def references(config, data, score_fn):
 
 
 def monitors(config, data, samples_dir):
-    # As the example: `num_images` images from fixed latent vectors every epoch (and one grid).
+    # `num_images` images every epoch, as the example, but from fixed latent vectors (keras.io draws
+    # new ones each epoch), so that epochs can be compared; and one grid of them.
     return [
         GANMonitor(
             num_img=config["num_images"],

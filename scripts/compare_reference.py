@@ -1,0 +1,359 @@
+"""A tutorial's port against its original code, on the same data, budget and judge (issue #27).
+
+    python scripts/compare_reference.py cgan_mnist \
+        --reference runs/reference/cgan_mnist/text_seed0 runs/reference/cgan_mnist/text_seed1 \
+        --port runs/reference/cgan_mnist/port_seed0 runs/reference/cgan_mnist/port_seed1
+
+A reference run folder is what a script of scripts/reference/ writes: `run.json` (its settings,
+`generator_output_range`, CPU), `losses.json` (one entry per epoch) and the generator after each
+epoch (`generator_epoch_NNNN.keras`). A port run folder is a training run of the tutorial's
+script (`run.json`, `losses.csv` with the scores of every epoch, `generator.keras`).
+
+The judge is the port's own, built once from the first port run's options (`preset.quality`: the
+same score function, the same fixed latent vectors and labels, the same real images as the
+scores in the port's `losses.csv`), and run here on every saved reference generator, read in the
+range its training data had. The scores of a reference generator are kept beside it
+(`scores.json`) and reused while the judge is the same. The real-data floor is the port's
+(`preset.floor`).
+
+Writes `docs/results/<name>/comparison.json` (every run's scores at every epoch, each side's mean
+and spread, the gap per epoch, the verdict at the last and at the best epoch), `comparison.md`
+(the tables, from the JSON) and `comparison.png` (the score curves of both sides, and each side's
+last generator drawn from the same inputs). No number is typed by hand.
+"""
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+
+# Which way each score is better.
+LOWER_IS_BETTER = {"fd": True, "swd": True, "fid": True, "kid": True, "accuracy": False}
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("name", help="the tutorial (e.g. cgan_mnist)")
+    parser.add_argument("--reference", nargs="+", required=True, type=Path, help="reference run folders")
+    parser.add_argument("--port", nargs="+", required=True, type=Path, help="the port's run folders")
+    parser.add_argument("--out", type=Path, default=None, help="default: docs/results/<name>")
+    return parser.parse_args(argv)
+
+
+# --- Reading the runs --------------------------------------------------------------------------
+
+
+def peak_memory_mib(folder):
+    """The largest "Maximum resident set size" in /usr/bin/time -v's report beside the run folder
+    (<folder>.time.txt, as scripts/reference/run_*.sh write it), if any."""
+    path = folder.with_name(folder.name + ".time.txt")
+    if not path.is_file():
+        return None
+    sizes = [int(m) for m in re.findall(r"Maximum resident set size \(kbytes\): (\d+)", path.read_text())]
+    return round(max(sizes) / 1024) if sizes else None
+
+
+def reference_run(folder, judge, judge_id):
+    """A reference run: its settings and the judge's scores of each epoch's generator."""
+    import keras
+
+    record = json.loads((folder / "run.json").read_text())
+    losses = json.loads((folder / "losses.json").read_text())
+    cache_path = folder / "scores.json"
+    cache = json.loads(cache_path.read_text()) if cache_path.is_file() else {}
+    if cache.get("judge") != judge_id:
+        cache = {"judge": judge_id, "epochs": {}}
+    per_epoch = []
+    for entry in losses:
+        key = f"{entry['epoch']:04d}"
+        if key not in cache["epochs"]:
+            generator = keras.models.load_model(folder / f"generator_epoch_{key}.keras", compile=False)
+            # Read as its training data was: the judge maps this range to the real images' own.
+            generator.value_range = tuple(record["generator_output_range"])
+            cache["epochs"][key] = {k: float(v) for k, v in judge(generator).items()}
+            cache_path.write_text(json.dumps(cache, indent=1) + "\n")
+            print(f"scored {folder.name} epoch {entry['epoch']}: {cache['epochs'][key]}", flush=True)
+        per_epoch.append(cache["epochs"][key])
+    args = record["args"]
+    return {
+        "side": "reference",
+        "seed": args["seed"],
+        "source": record["source"],
+        "folder": str(folder),
+        "batch_size": args["batch_size"],
+        "steps_per_epoch": record["steps_per_epoch"],
+        "epochs": len(per_epoch),
+        "finished": bool(record.get("finished")),
+        "per_epoch": per_epoch,
+        "losses": losses,
+        "wall_time_s": record.get("wall_time_s") or (losses[-1]["seconds"] if losses else None),
+        "peak_memory_mib": peak_memory_mib(folder),
+        "cpu": record["cpu"],
+    }
+
+
+def port_record(folder):
+    """A port run's run.json; for a run still training, its options (backup/config.json) alone."""
+    if (folder / "run.json").is_file():
+        return json.loads((folder / "run.json").read_text())
+    config = json.loads((folder / "backup" / "config.json").read_text())
+    return {"config": config, "finished": False, "wall_time_s": None, "machine": {"cpu": "?"}}
+
+
+def port_run(folder):
+    """A port run: its scores at each epoch, from its losses.csv."""
+    from keras_gans.plotting import read_loss_csv
+
+    record = port_record(folder)
+    history = read_loss_csv(folder / "losses.csv")
+    names = [k for k in history if k.startswith("val_")]
+    per_epoch = [{k[4:]: history[k][i] for k in names} for i in range(len(history["epoch"]))]
+    config = record["config"]
+    return {
+        "side": "port",
+        "seed": config["seed"],
+        "source": record.get("command") or "keras_gans",
+        "folder": str(folder),
+        "batch_size": config["batch_size"],
+        "steps_per_epoch": config.get("steps_per_epoch"),
+        "epochs": len(per_epoch),
+        "finished": bool(record.get("finished")),
+        "per_epoch": per_epoch,
+        "wall_time_s": record.get("wall_time_s"),
+        "peak_memory_mib": peak_memory_mib(folder),
+        "cpu": record["machine"]["cpu"],
+    }
+
+
+# --- The numbers -------------------------------------------------------------------------------
+
+
+def best_epoch(run, score):
+    """(epoch, value) of the run's best `score`."""
+    values = [e[score] for e in run["per_epoch"]]
+    pick = min if LOWER_IS_BETTER[score] else max
+    value = pick(values)
+    return values.index(value) + 1, value
+
+
+def spread(values):
+    return {"mean": sum(values) / len(values), "min": min(values), "max": max(values), "n": len(values)}
+
+
+def verdict(port, reference, score):
+    """Where the port's mean lies against the reference's seed-to-seed range."""
+    lower = LOWER_IS_BETTER[score]
+    if reference["min"] <= port["mean"] <= reference["max"]:
+        return "within the reference's spread"
+    better = port["mean"] < reference["min"] if lower else port["mean"] > reference["max"]
+    return "better than every reference seed" if better else "worse than every reference seed"
+
+
+def summary(runs):
+    """Per score: each side's last and best values over its seeds, the gap per epoch, the verdicts."""
+    sides = {side: [r for r in runs if r["side"] == side] for side in ("reference", "port")}
+    epochs = min(r["epochs"] for r in runs)  # compared at the epochs every run reached
+    scores = [
+        k
+        for k in runs[0]["per_epoch"][0]
+        if k in LOWER_IS_BETTER and all(k in r["per_epoch"][0] for r in runs)
+    ]
+    out = {"epochs_compared": epochs, "scores": {}}
+    for score in scores:
+        entry = {}
+        for side, members in sides.items():
+            entry[side] = {
+                "last": spread([r["per_epoch"][epochs - 1][score] for r in members]),
+                "best": spread(
+                    [best_epoch({"per_epoch": r["per_epoch"][:epochs]}, score)[1] for r in members]
+                ),
+                "best_epochs": [
+                    best_epoch({"per_epoch": r["per_epoch"][:epochs]}, score)[0] for r in members
+                ],
+                "mean_per_epoch": [
+                    sum(r["per_epoch"][e][score] for r in members) / len(members) for e in range(epochs)
+                ],
+            }
+        entry["port_minus_reference_per_epoch"] = [
+            p - r
+            for p, r in zip(
+                entry["port"]["mean_per_epoch"], entry["reference"]["mean_per_epoch"], strict=True
+            )
+        ]
+        entry["verdict"] = {
+            point: verdict(entry["port"][point], entry["reference"][point], score)
+            for point in ("last", "best")
+        }
+        out["scores"][score] = entry
+    return out
+
+
+# --- Writing them -------------------------------------------------------------------------------
+
+
+def markdown(name, runs, result, floor):
+    s = result["summary"]
+    n = s["epochs_compared"]
+    lines = [
+        f"# {name}: the port against the tutorial's own code",
+        "",
+        "Written by `scripts/compare_reference.py` from the runs' own files; the figure is "
+        "[comparison.png](comparison.png). Judge: the port's own scores (the same function, inputs and "
+        "real images as its `losses.csv`); floor: real digits or images on the same judge.",
+        "",
+        "| side | seed | batch | steps/epoch | epochs | "
+        + " | ".join(f"last {k}" for k in s["scores"])
+        + " | "
+        + " | ".join(f"best {k} (epoch)" for k in s["scores"])
+        + " | wall time | peak memory |",
+        "| --- | ---: | ---: | ---: | ---: |" + " ---: |" * (2 * len(s["scores"]) + 2),
+    ]
+    for r in runs:
+        last = [f"{r['per_epoch'][n - 1][k]:.4g}" for k in s["scores"]]
+        best = []
+        for k in s["scores"]:
+            epoch, value = best_epoch({"per_epoch": r["per_epoch"][:n]}, k)
+            best.append(f"{value:.4g} ({epoch})")
+        wall = f"{r['wall_time_s'] / 60:.0f} min" if r["wall_time_s"] else "?"
+        memory = f"{r['peak_memory_mib']:,} MiB" if r["peak_memory_mib"] else "?"
+        lines.append(
+            f"| {r['side']} | {r['seed']} | {r['batch_size']} | {r['steps_per_epoch']} | {r['epochs']} | "
+            + " | ".join(last + best)
+            + f" | {wall} | {memory} |"
+        )
+    if floor:
+        lines += [
+            "",
+            "Floor (real data, same judge): " + ", ".join(f"{k} {v:.4g}" for k, v in floor.items()) + ".",
+        ]
+    lines += ["", f"Over the seeds, after {n} epochs (mean, and min to max):", ""]
+    lines += ["| score | point | reference | port | verdict |", "| --- | --- | --- | --- | --- |"]
+    for k, e in s["scores"].items():
+        for point in ("last", "best"):
+            ref, port = e["reference"][point], e["port"][point]
+            lines.append(
+                f"| {k} | {point} | {ref['mean']:.4g} ({ref['min']:.4g} to {ref['max']:.4g}) "
+                f"| {port['mean']:.4g} ({port['min']:.4g} to {port['max']:.4g}) | {e['verdict'][point]} |"
+            )
+    lines += ["", "Means per epoch (reference / port):", ""]
+    lines += ["| epoch | " + " | ".join(s["scores"]) + " |", "| ---: |" + " ---: |" * len(s["scores"])]
+    for i in range(n):
+        cells = [
+            f"{e['reference']['mean_per_epoch'][i]:.4g} / {e['port']['mean_per_epoch'][i]:.4g}"
+            for e in s["scores"].values()
+        ]
+        lines.append(f"| {i + 1} | " + " | ".join(cells) + " |")
+    cpus = sorted({r["cpu"] for r in runs})
+    lines += ["", f"Machine: {', '.join(cpus)} (each run's own record)."]
+    return "\n".join(lines) + "\n"
+
+
+def figure(name, runs, result, floor, path, draw_inputs):
+    """The curves of both sides, and each side's last generator from the same inputs."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from keras_gans.plotting import image_grid, to_uint8
+
+    scores = list(result["summary"]["scores"])
+    fig, axes = plt.subplots(1, len(scores) + 2, figsize=(5 * (len(scores) + 2), 4.5))
+    colours = {"reference": "tab:orange", "port": "tab:blue"}
+    for ax, score in zip(axes, scores, strict=False):
+        for r in runs:
+            values = [e[score] for e in r["per_epoch"]]
+            ax.plot(
+                range(1, len(values) + 1),
+                values,
+                color=colours[r["side"]],
+                alpha=0.8,
+                label=f"{r['side']} seed {r['seed']}",
+                linestyle="-" if r["seed"] % 2 == 0 else "--",
+            )
+        if floor and score in floor:
+            ax.axhline(floor[score], color="grey", linestyle=":", label="real data")
+        ax.set_xlabel("epoch")
+        ax.set_title(score)
+        if LOWER_IS_BETTER[score]:
+            ax.set_yscale("log")
+        ax.legend(fontsize=7)
+    for ax, side in zip(axes[len(scores) :], ("reference", "port"), strict=True):
+        run = next(r for r in runs if r["side"] == side)
+        images, value_range, cols = draw_inputs(run)
+        ax.imshow(image_grid(to_uint8(images, value_range), cols).squeeze(), cmap="gray")
+        ax.set_title(f"{side}, seed {run['seed']}, epoch {run['epochs']}")
+        ax.axis("off")
+    fig.suptitle(f"{name}: the port against the tutorial's own code")
+    fig.tight_layout()
+    fig.savefig(path, dpi=80)
+    plt.close(fig)
+
+
+def last_generator(run):
+    """The run's last generator and the range of its images."""
+    import keras
+
+    from keras_gans.sampling import load_generator, value_range
+
+    folder = Path(run["folder"])
+    if run["side"] == "reference":
+        generator = keras.models.load_model(
+            folder / f"generator_epoch_{run['epochs']:04d}.keras", compile=False
+        )
+        record = json.loads((folder / "run.json").read_text())
+        return generator, tuple(record["generator_output_range"])
+    generator, _ = load_generator(folder / "generator.keras")
+    return generator, value_range(generator)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    missing = [str(f) for f in args.reference if not (f / "losses.json").is_file()] + [
+        str(f) for f in args.port if not (f / "losses.csv").is_file()
+    ]
+    if missing:
+        print(f"error: not a run folder (no losses.json / losses.csv): {', '.join(missing)}", file=sys.stderr)
+        return 2
+    import numpy as np
+
+    from keras_gans.cli import config_options
+    from keras_gans.metrics import generate, is_conditional
+    from keras_gans.presets import get_preset
+
+    preset = get_preset(args.name)
+    recorded = port_record(args.port[0])["config"]
+    config = preset.config(**config_options(recorded, preset, args.port[0]))
+    data = preset.load_data(config)
+    judge = preset.quality(config, data)
+    floor = {k: float(v) for k, v in preset.floor(config, data, judge).items()} if preset.floor else None
+    judge_id = {"tutorial": args.name, "eval_samples": config.get("eval_samples")}
+
+    runs = [reference_run(f, judge, judge_id) for f in args.reference] + [port_run(f) for f in args.port]
+    result = {
+        "tutorial": args.name,
+        "judge": judge_id,
+        "floor": floor,
+        "runs": runs,
+        "summary": summary(runs),
+    }
+    out = args.out or Path("docs/results") / args.name
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "comparison.json").write_text(json.dumps(result, indent=1) + "\n")
+    (out / "comparison.md").write_text(markdown(args.name, runs, result, floor))
+
+    def draw_inputs(run):  # the same latent vectors (and one row per class) for both sides
+        generator, value_range = last_generator(run)
+        labels = np.repeat(np.arange(10), 8) if is_conditional(generator) else None
+        return generate(generator, labels, n=80, seed=1), value_range, 8
+
+    figure(args.name, runs, result, floor, out / "comparison.png", draw_inputs)
+    print(f"wrote {out}/comparison.json, comparison.md and comparison.png ({len(runs)} runs)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# The runs of issue #27's comparison of one tutorial (NAME: cgan_mnist or acgan_mnist), one after
+# another: the text's code (scripts/reference/<NAME>_text.py) and the port (its script, its
+# defaults), on the same data, batch and steps: EPOCHS (10) epochs.
+#   cgan_mnist: the text's batch of 64, its "epoch" of 60000 // 64 = 937 random batches (the port
+#     is given --batch-size 64 --steps-per-epoch 937); sides text, port.
+#   acgan_mnist: batch 64 on both sides (the port's default), 938 batches an epoch (the last of 32)
+#     on both; sides as_written (the text's generator never trains), trains, port.
+# Each run writes RUNS/<side>_seed<k>/ (RUNS: runs/reference/NAME), its log beside it
+# (<side>_seed<k>.log) and /usr/bin/time -v's report (<side>_seed<k>.time.txt: "Maximum resident
+# set size" is the peak memory), on CPU core CORE (1) at a lower priority. RUN_LIST ("<side>
+# <seed>,..."; default: every side, seeds 0 and 1) splits the runs into queues, e.g. one per core.
+# A finished run (its run.json says so) is skipped when this is run again; an unfinished one starts over.
+set -u
+cd "$(dirname "$0")/../.."
+NAME=${1:?usage: run_comparison.sh cgan_mnist|acgan_mnist}
+RUNS=${RUNS:-runs/reference/$NAME}
+MNIST=${MNIST:-../shared/data/mnist}
+PYTHON=${PYTHON:-.venv/bin/python}
+EPOCHS=${EPOCHS:-10}
+case "$NAME" in
+    cgan_mnist) default="text 0,port 0,text 1,port 1" ;;
+    acgan_mnist) default="as_written 0,trains 0,port 0,trains 1,port 1" ;;
+    *) echo "unknown tutorial $NAME" >&2; exit 2 ;;
+esac
+finished() { [ -f "$1/run.json" ] && grep -q '"finished": true' "$1/run.json"; }
+IFS=, read -r -a runs <<<"${RUN_LIST:-$default}"
+for run in "${runs[@]}"; do
+    read -r side seed <<<"$run"
+    out="$RUNS/${side}_seed$seed"
+    if finished "$out"; then echo "$(date -Is) $out finished already"; continue; fi
+    rm -rf "$out" && mkdir -p "$RUNS"
+    echo "$(date -Is) start $side seed $seed -> $out"
+    case "$NAME/$side" in
+        */port) command=(scripts/train_"$NAME".py --mnist-path "$MNIST" --epochs "$EPOCHS" --seed "$seed"
+                         --output-dir "$out")
+                if [ "$NAME" = cgan_mnist ]; then command+=(--batch-size 64 --steps-per-epoch 937); fi ;;
+        cgan_mnist/text) command=(scripts/reference/cgan_mnist_text.py --batch-size 64) ;;
+        acgan_mnist/*) command=(scripts/reference/acgan_mnist_text.py --variant "$side") ;;
+    esac
+    if [ "$side" != port ]; then
+        command+=(--mnist-path "$MNIST/mnist_content_equivalent.npz" --epochs "$EPOCHS" --seed "$seed"
+                  --output-dir "$out")
+    fi
+    nice -n 10 taskset -c "${CORE:-1}" /usr/bin/time -v -o "$out.time.txt" "$PYTHON" "${command[@]}" >"$out.log" 2>&1
+    echo "$(date -Is) end $side seed $seed: exit $?"
+done

@@ -1,0 +1,163 @@
+"""scripts/compare_reference.py: the port against a tutorial's own code, on the port's own judge."""
+
+import json
+
+import keras
+import numpy as np
+import pytest
+from conftest import load_script, require_data
+
+compare = load_script("compare_reference")
+
+
+def run_row(side, seed, fds):
+    return {"side": side, "seed": seed, "epochs": len(fds), "per_epoch": [{"fd": v} for v in fds]}
+
+
+def test_the_summary_reads_each_side_at_the_last_and_best_epoch_and_says_where_the_port_lies():
+    runs = [
+        run_row("reference", 0, [30.0, 10.0, 12.0]),
+        run_row("reference", 1, [40.0, 20.0, 16.0]),
+        run_row("port", 0, [20.0, 5.0, 6.0]),
+        run_row("port", 1, [25.0, 9.0, 8.0]),
+    ]
+    fd = compare.summary(runs)["scores"]["fd"]
+    assert fd["reference"]["last"] == {"mean": 14.0, "min": 12.0, "max": 16.0, "n": 2}
+    assert fd["reference"]["best"]["mean"] == 13.0 and fd["reference"]["best_epochs"] == [2, 3]
+    assert fd["port"]["last"]["mean"] == 7.0
+    assert fd["port_minus_reference_per_epoch"] == [-12.5, -8.0, -7.0]
+    assert fd["verdict"] == {
+        "last": "better than every reference seed",
+        "best": "better than every reference seed",
+    }
+    # Higher is better for accuracy: a port mean inside the reference's range is within its spread.
+    accuracy = [
+        dict(r, per_epoch=[{"accuracy": v} for v in values])
+        for r, values in zip(runs, ([0.5, 0.9], [0.6, 0.7], [0.6, 0.8], [0.7, 0.8]), strict=True)
+    ]
+    for r in accuracy:
+        r["epochs"] = 2
+    verdicts = compare.summary(accuracy)["scores"]["accuracy"]["verdict"]
+    assert verdicts == {"last": "within the reference's spread", "best": "within the reference's spread"}
+    assert (
+        compare.verdict({"mean": 0.5}, {"min": 0.6, "max": 0.7}, "accuracy")
+        == "worse than every reference seed"
+    )
+
+
+def text_like_generator(seed):
+    """A generator shaped as the text's ([z, one-hot] -> 28x28 tanh) but tiny."""
+    keras.utils.set_random_seed(seed)
+    z, label = keras.Input((100,)), keras.Input((10,))
+    x = keras.layers.Dense(16, activation="relu")(keras.layers.Concatenate()([z, label]))
+    x = keras.layers.Dense(784, activation="tanh")(x)
+    return keras.Model([z, label], keras.layers.Reshape((28, 28, 1))(x))
+
+
+@pytest.mark.slow
+def test_a_comparison_scores_the_reference_on_the_ports_judge_and_writes_its_three_files(
+    tmp_path, monkeypatch
+):
+    from keras_gans.metrics import load_classifier
+    from keras_gans.presets import get_preset
+    from keras_gans.runner import train
+
+    mnist = require_data("mnist")
+    judge_file = tmp_path / "mnist_classifier.keras"
+    load_classifier("mnist", judge_file, mnist, epochs=1, max_examples=2000)
+    monkeypatch.setenv("KERAS_GANS_CLASSIFIER", str(judge_file))
+    # The port: two scored epochs of cgan_mnist, as small as its tests make it.
+    port = tmp_path / "port_seed0"
+    cgan = get_preset("cgan_mnist")
+    options = {**cgan.tiny, "eval_every": 1, "eval_samples": 100}
+    train(
+        "cgan_mnist",
+        **options,
+        mnist_path=str(mnist),
+        output_dir=str(port),
+        epochs=2,
+        steps_per_epoch=2,
+        max_images=128,
+        seed=0,
+        verbose=0,
+    )
+    # A reference folder as scripts/reference/ writes one: a generator per epoch, in [0, 1].
+    reference = tmp_path / "text_seed0"
+    reference.mkdir()
+    for epoch in (1, 2):
+        text_like_generator(epoch).save(reference / f"generator_epoch_{epoch:04d}.keras")
+    (reference / "losses.json").write_text(json.dumps([{"epoch": e, "seconds": 1.0} for e in (1, 2)]))
+    (reference / "run.json").write_text(
+        json.dumps(
+            {
+                "source": "a test",
+                "args": {"seed": 0, "batch_size": 64},
+                "steps_per_epoch": 2,
+                "generator_output_range": [0, 1],
+                "cpu": "test CPU",
+                "finished": True,
+            }
+        )
+    )
+    (tmp_path / "text_seed0.time.txt").write_text("\tMaximum resident set size (kbytes): 204800\n")
+
+    out = tmp_path / "comparison"
+    assert (
+        compare.main(["cgan_mnist", "--reference", str(reference), "--port", str(port), "--out", str(out)])
+        == 0
+    )
+
+    result = json.loads((out / "comparison.json").read_text())
+    ref_run, port_run = result["runs"]
+    assert ref_run["peak_memory_mib"] == 200 and port_run["seed"] == 0
+    # The reference's scores are the port's judge on its generators, read in [0, 1].
+    config = cgan.config(**options, mnist_path=str(mnist), max_images=128)
+    judge = cgan.quality(config, None)
+    generator = keras.models.load_model(reference / "generator_epoch_0002.keras")
+    generator.value_range = (0.0, 1.0)
+    expected = judge(generator)
+    assert ref_run["per_epoch"][1] == pytest.approx(expected, rel=1e-6)
+    # Read as [-1, 1] (the generator's tanh) the same images score otherwise: the range is applied.
+    generator.value_range = None
+    assert judge(generator)["fd"] != pytest.approx(expected["fd"], rel=1e-3)
+    # The port's scores are its own losses.csv's.
+    with open(port / "losses.csv") as f:
+        rows = f.read().splitlines()
+    header = rows[0].split(",")
+    last = dict(zip(header, rows[-1].split(","), strict=True))
+    assert port_run["per_epoch"][-1]["fd"] == pytest.approx(float(last["val_fd"]))
+    assert set(result["summary"]["scores"]) == {"fd", "accuracy"}
+    table = (out / "comparison.md").read_text()
+    assert "| reference | 0 | 64 | 2 | 2 |" in table and "200 MiB" in table and "Floor" in table
+    assert (out / "comparison.png").stat().st_size > 10_000
+    assert np.isfinite(result["floor"]["fd"])
+    # Scored once: a second comparison reads the kept scores (here made up) instead of judging again.
+    kept = json.loads((reference / "scores.json").read_text())
+    kept["epochs"]["0002"]["fd"] = 123.0
+    (reference / "scores.json").write_text(json.dumps(kept))
+    assert (
+        compare.main(["cgan_mnist", "--reference", str(reference), "--port", str(port), "--out", str(out)])
+        == 0
+    )
+    assert json.loads((out / "comparison.json").read_text())["runs"][0]["per_epoch"][1]["fd"] == 123.0
+
+
+def test_a_folder_that_is_not_a_run_is_one_line(tmp_path, capsys):
+    assert compare.main(["cgan_mnist", "--reference", str(tmp_path), "--port", str(tmp_path)]) == 2
+    assert capsys.readouterr().err.count("\n") == 1
+
+
+def test_the_pytorch_acgan_reference_is_scored_as_the_same_function_in_keras():
+    pytest.importorskip("torch", reason="needs PyTorch, which keras_gans does not use")
+    import torch
+
+    reference = load_script("reference/acgan_mnist_text")
+    torch.manual_seed(3)
+    generator = reference.Generator()
+    z = np.random.default_rng(0).standard_normal((5, 100)).astype("float32")
+    labels = np.eye(10, dtype="float32")[[0, 3, 5, 7, 9]]
+    expected = generator(torch.from_numpy(z), torch.from_numpy(labels)).detach().numpy()
+    converted = reference.keras_generator(generator)
+    np.testing.assert_allclose(
+        converted.predict([z, labels], verbose=0), expected.transpose(0, 2, 3, 1), atol=1e-6
+    )
