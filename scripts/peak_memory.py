@@ -4,12 +4,13 @@ Each tutorial's script runs as a subprocess under `/usr/bin/time -v`, with every
 is (its model size, batch, scoring every epoch with its evaluation's sample count, TensorBoard,
 checkpoints), on the shared data, one run after another. Only its first epoch runs, cut to
 `--steps` steps: the memory a run needs is reached in its first epoch and its first evaluation,
-which every later epoch repeats. StyleGAN grows through its resolutions by epochs, so it runs its
-whole schedule at one step an epoch, to reach its last (largest) resolution and score there; it is
-scored at its first epoch and its last only (`--eval-every` its epoch count): every evaluation holds
-the same memory at its resolution, and 29 of them took over an hour. Its whole schedule still
-takes hours on 2 cores (each new phase builds and compiles anew: 4-5 minutes an epoch at 16x16 on
-the AVX2 EPYC).
+which every later epoch repeats. StyleGAN grows through its resolutions by epochs (29 of them to
+64x64), and one step of keras.io's model takes minutes at 32x32 on 2 cores: its whole schedule at
+one step an epoch would take over an hour. Its memory is measured by `stylegan_phases` instead,
+in a process of its own under the same `/usr/bin/time -v`: the preset's model, data and batches,
+one training step in each phase of its schedule (4x4 to 64x64, fading and stable: what the epochs
+of a phase repeat), then its evaluation at 64x64, as the script's run scores (its TensorBoard,
+checkpoints and sample grids left out).
 
     python scripts/peak_memory.py --shared ../shared/data --json docs/results/memory.json
 
@@ -31,6 +32,7 @@ import csv
 import json
 import os
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -50,24 +52,80 @@ RUNS = {
     "stylegan": "--data-dir {shared}/celeba/img_align_celeba",
     "dggan": "--data-dir {shared}/dggan/cora",
 }
-WHOLE_SCHEDULE = {"stylegan": 29}  # every epoch (of its default 29), at one step each
+PHASES = {"stylegan"}  # measured one step a phase (`stylegan_phases`)
 MEMORY_SETTINGS = ("TF_ONEDNN_USE_SYSTEM_ALLOCATOR",)
 
 
-def command(name, shared, standin, steps, output_dir, seed=None):
+def command(name, shared, standin, steps, output_dir, seed=None, training_only=False):
     args = RUNS[name].format(shared=shared, standin=standin).split()
+    if training_only:
+        args += ["--eval-every", "0"]
     if seed is not None:
         args += ["--seed", str(seed)]
-    if name in WHOLE_SCHEDULE:
-        args += ["--steps-per-epoch", "1", "--eval-every", str(WHOLE_SCHEDULE[name])]
-    else:
-        args += ["--epochs", "1", "--steps-per-epoch", str(steps)]
+    if name in PHASES:
+        return [
+            sys.executable,
+            "scripts/peak_memory.py",
+            "--phases-of",
+            name,
+            *args,
+            "--output-dir",
+            output_dir,
+        ]
+    args += ["--epochs", "1", "--steps-per-epoch", str(steps)]
     return [sys.executable, f"scripts/train_{name}.py", *args, "--output-dir", output_dir]
 
 
-def measure(name, shared, standin, steps, folder, seed=None):
+def stylegan_phases(argv):
+    """StyleGAN's default run, one training step in each phase of its schedule, then its evaluation.
+
+    Writes <output-dir>/phases.json: the steps, their seconds (each phase's first step traces its
+    graph: included), the time of one more step of the last phase (traced already), the scores;
+    prints "(scored in S s)" as a run does.
+    """
+    import keras_gans  # noqa: F401  (before TensorFlow: its settings, as the scripts have them)
+    from keras_gans.cli import build_parser
+    from keras_gans.presets import get_preset
+    from keras_gans.presets.stylegan import schedule
+
+    preset = get_preset("stylegan")
+    options = vars(build_parser(preset).parse_args(argv))
+    config = preset.config(**{k: v for k, v in options.items() if k in preset.declared})
+    data = preset.load_data(config)
+    gan = preset.build(config, data)
+    phases = []
+    for phase in schedule(config):
+        gan.set_stage(phase.resolution, phase.batch_size)
+        gan.set_phase(1, 2 if phase.fading else 0)  # halfway through a fade: both paths in use
+        began = time.time()
+        logs = gan.fit(data.dataset, epochs=1, steps_per_epoch=1, verbose=0).history
+        phases.append(
+            {
+                "resolution": phase.resolution,
+                "fading": phase.fading,
+                "batch": phase.batch_size,
+                "seconds": round(time.time() - began, 1),
+                "losses": {k: v[-1] for k, v in logs.items()},
+                # The process's high-water mark so far (Linux: KiB): which phase reached the peak.
+                "peak_so_far_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+            }
+        )
+        print(json.dumps(phases[-1]), flush=True)
+    began = time.time()  # one more step of the last phase, traced already: the time of a step
+    gan.fit(data.dataset, epochs=1, steps_per_epoch=1, verbose=0)
+    step_seconds = round(time.time() - began, 2)
+    score_fn = preset.quality(config, data)
+    began = time.time()
+    scores = {k: float(v) for k, v in score_fn(gan.sampler).items()}
+    print(f"{json.dumps(scores)} (scored in {time.time() - began:.1f} s)", flush=True)
+    os.makedirs(config["output_dir"], exist_ok=True)
+    with open(os.path.join(config["output_dir"], "phases.json"), "w") as file:
+        json.dump({"phases": phases, "step_seconds": step_seconds, "scores": scores}, file, indent=1)
+
+
+def measure(name, shared, standin, steps, folder, seed=None, training_only=False):
     output_dir = os.path.join(folder, name)
-    argv = command(name, shared, standin, steps, output_dir, seed)
+    argv = command(name, shared, standin, steps, output_dir, seed, training_only)
     began = time.time()
     result = subprocess.run(
         ["/usr/bin/time", "-v", *argv], cwd=ROOT, capture_output=True, text=True, env=os.environ
@@ -77,16 +135,24 @@ def measure(name, shared, standin, steps, folder, seed=None):
         raise SystemExit(f"error: {name} failed ({result.returncode}):\n{result.stderr[-2000:]}")
     peak_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", result.stderr).group(1))
     scored = re.findall(r"\(scored in ([\d.]+) s\)", result.stdout)
-    with open(os.path.join(output_dir, "run.json")) as file:
-        record = json.load(file)
-    trained = record["clock"]["seconds"] - sum(float(s) for s in scored) if record.get("clock") else None
-    total_steps = steps if name not in WHOLE_SCHEDULE else record["config"]["epochs"]
+    if name in PHASES:
+        with open(os.path.join(output_dir, "phases.json")) as file:
+            probe = json.load(file)
+        trained, total_steps = probe["step_seconds"], 1  # a step of the last phase (64x64)
+        extra = {"phases": probe["phases"]}
+        last = {**probe["phases"][-1]["losses"], **{f"val_{k}": v for k, v in probe["scores"].items()}}
+    else:
+        with open(os.path.join(output_dir, "run.json")) as file:
+            record = json.load(file)
+        trained = record["clock"]["seconds"] - sum(float(s) for s in scored) if record.get("clock") else None
+        total_steps = steps
+        extra = {}
+        with open(os.path.join(output_dir, "losses.csv")) as file:
+            last = list(csv.DictReader(file))[-1]
     shown = " ".join(["python", *argv[1:]]).replace(output_dir, f"runs/memory/{name}")
     # The environment's choices that change memory, shown as part of the command.
     settings = [f"{key}={os.environ[key]}" for key in MEMORY_SETTINGS if key in os.environ]
     shown = " ".join([*settings, shown])
-    with open(os.path.join(output_dir, "losses.csv")) as file:
-        last = list(csv.DictReader(file))[-1]
     return {
         "command": shown.replace(shared, "../shared/data").replace(standin, "data/rps_standin"),
         "peak_rss_mib": round(peak_kb / 1024),
@@ -98,6 +164,7 @@ def measure(name, shared, standin, steps, folder, seed=None):
         "date": time.strftime("%Y-%m-%d"),
         # The last epoch's losses and scores: with --seed, the same whatever memory setting is in force.
         "last_epoch": {key: float(value) for key, value in last.items() if value not in ("", "NA")},
+        **extra,
     }
 
 
@@ -127,6 +194,9 @@ def table(record):
 
 
 def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:2] == ["--phases-of", "stylegan"]:  # the measured process of `stylegan_phases`
+        return stylegan_phases(argv[2:])
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -135,6 +205,11 @@ def main(argv=None):
     parser.add_argument("--steps", type=int, default=20, help="steps of the first epoch (default: 20)")
     parser.add_argument("--only", nargs="+", choices=RUNS, default=list(RUNS), help="tutorials to measure")
     parser.add_argument("--seed", type=int, default=None, help="each run's --seed (default: none)")
+    parser.add_argument(
+        "--training-only",
+        action="store_true",
+        help="with --eval-every 0 (no scoring): training's own memory, in rows of their own",
+    )
     args = parser.parse_args(argv)
     if not os.path.exists("/usr/bin/time"):
         parser.error("needs GNU time at /usr/bin/time (apt-get install time)")
@@ -181,9 +256,10 @@ def main(argv=None):
                 check=True,
             )
         for name in args.only:
-            measured = measure(name, shared, standin, args.steps, folder, args.seed)
-            results[name] = {**measured, "cpu": machine["cpu"]}
-            print(name, json.dumps(results[name]), flush=True)
+            measured = measure(name, shared, standin, args.steps, folder, args.seed, args.training_only)
+            row = f"{name}, training only" if args.training_only else name
+            results[row] = {**measured, "cpu": machine["cpu"]}
+            print(row, json.dumps(results[row]), flush=True)
             record = {"machine": machine, "runs": results}
             with open(args.json, "w") as file:
                 json.dump(record, file, indent=2)
