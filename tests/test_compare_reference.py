@@ -1,6 +1,7 @@
 """scripts/compare_reference.py: the port against a tutorial's own code, on the port's own judge."""
 
 import json
+import sys
 
 import keras
 import numpy as np
@@ -150,8 +151,13 @@ def test_a_folder_that_is_not_a_run_is_one_line(tmp_path, capsys):
 def test_the_pytorch_acgan_reference_is_scored_as_the_same_function_in_keras():
     pytest.importorskip("torch", reason="needs PyTorch, which keras_gans does not use")
     import torch
+    from conftest import ROOT
 
-    reference = load_script("reference/acgan_mnist_text")
+    sys.path.insert(0, str(ROOT / "scripts" / "reference"))  # its sibling run_files, as when run
+    try:
+        reference = load_script("reference/acgan_mnist_text")
+    finally:
+        sys.path.remove(str(ROOT / "scripts" / "reference"))
     torch.manual_seed(3)
     generator = reference.Generator()
     z = np.random.default_rng(0).standard_normal((5, 100)).astype("float32")

@@ -36,13 +36,12 @@ Changed to run here, each said where it happens:
 """
 
 import argparse
-import json
 import os
-import platform
 import sys
 import time
 
 import numpy as np
+from run_files import cpu_model, write_json
 
 try:
     import torch
@@ -197,9 +196,9 @@ def main(argv=None):
         "generator_output_range": [-1, 1],
         "versions": {"python": sys.version.split()[0], "torch": torch.__version__},
         "threads": torch.get_num_threads(),
-        "cpu": _cpu(),
+        "cpu": cpu_model(),
     }
-    _write_json(os.path.join(args.output_dir, "run.json"), record)
+    write_json(os.path.join(args.output_dir, "run.json"), record)
     history, start, initial = [], time.time(), None
 
     def after_epoch(epoch, G, means):  # change 5
@@ -218,28 +217,11 @@ def main(argv=None):
                 "seconds": round(time.time() - start, 1),
             }
         )
-        _write_json(os.path.join(args.output_dir, "losses.json"), history)
+        write_json(os.path.join(args.output_dir, "losses.json"), history)
 
     train(train_loader, args.epochs, args.variant, after_epoch)
     record.update(finished=True, wall_time_s=round(time.time() - start, 1))
-    _write_json(os.path.join(args.output_dir, "run.json"), record)
-
-
-def _write_json(path, value):
-    with open(path + ".tmp", "w") as f:
-        json.dump(value, f, indent=1)
-    os.replace(path + ".tmp", path)
-
-
-def _cpu():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor()
+    write_json(os.path.join(args.output_dir, "run.json"), record)
 
 
 if __name__ == "__main__":

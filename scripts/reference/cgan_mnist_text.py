@@ -35,15 +35,14 @@ under a `tanh` generator (its images are scored as [0, 1]); ReLU hidden layers a
 """
 
 import argparse
-import json
 import os
-import platform
 import sys
 import time
 
 import keras
 import numpy as np
 import tensorflow as tf
+from run_files import cpu_model, write_json
 from tensorflow.keras import layers
 
 
@@ -184,9 +183,9 @@ def main(argv=None):
             "keras": keras.__version__,
             "tensorflow": tf.__version__,
         },
-        "cpu": _cpu(),
+        "cpu": cpu_model(),
     }
-    _write_json(os.path.join(args.output_dir, "run.json"), record)
+    write_json(os.path.join(args.output_dir, "run.json"), record)
     losses_path = os.path.join(args.output_dir, "losses.json")
     history = []
     start = time.time()
@@ -203,29 +202,12 @@ def main(argv=None):
                 "seconds": round(time.time() - start, 1),
             }
         )
-        _write_json(losses_path, history)
+        write_json(losses_path, history)
 
     text_cgan(x_train, y_train, args.epochs, args.batch_size, after_epoch)
     record["finished"] = True
     record["wall_time_s"] = round(time.time() - start, 1)
-    _write_json(os.path.join(args.output_dir, "run.json"), record)
-
-
-def _write_json(path, value):
-    with open(path + ".tmp", "w") as f:
-        json.dump(value, f, indent=1)
-    os.replace(path + ".tmp", path)
-
-
-def _cpu():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor()
+    write_json(os.path.join(args.output_dir, "run.json"), record)
 
 
 if __name__ == "__main__":

@@ -65,13 +65,13 @@ below 0; its own monitor's `(x + 1) * 127.5` is its display error, not the data'
 import argparse
 import json
 import os
-import platform
 import sys
 import time
 
 import keras
 import numpy as np
 import tensorflow as tf
+from run_files import cpu_model, write_json
 
 BATCH_SIZE = 32  # both sources' (and the project preset's)
 IMAGE_SIZE = 64  # both sources' (and the project preset's)
@@ -161,9 +161,7 @@ def keras_io(data_dir, samples_dir):
             combined_images = ops.concatenate([generated_images, real_images], axis=0)
 
             # Assemble labels discriminating real from fake images
-            labels = ops.concatenate(
-                [ops.ones((batch_size, 1)), ops.zeros((batch_size, 1))], axis=0
-            )
+            labels = ops.concatenate([ops.ones((batch_size, 1)), ops.zeros((batch_size, 1))], axis=0)
             # Add random noise to the labels - important trick!
             labels += 0.05 * tf.random.uniform(tf.shape(labels))
 
@@ -172,9 +170,7 @@ def keras_io(data_dir, samples_dir):
                 predictions = self.discriminator(combined_images)
                 d_loss = self.loss_fn(labels, predictions)
             grads = tape.gradient(d_loss, self.discriminator.trainable_weights)
-            self.d_optimizer.apply_gradients(
-                zip(grads, self.discriminator.trainable_weights)
-            )
+            self.d_optimizer.apply_gradients(zip(grads, self.discriminator.trainable_weights))
 
             # Sample random points in the latent space
             random_latent_vectors = keras.random.normal(
@@ -335,7 +331,9 @@ def text(data_dir, samples_dir):
         def train_step(self, real_images):
             # One training step
             batch_size = tf.shape(real_images)[0]  # batch size
-            random_latent_vectors = tf.random.normal(shape=(batch_size, self.latent_dim))  # sample the latent space
+            random_latent_vectors = tf.random.normal(
+                shape=(batch_size, self.latent_dim)
+            )  # sample the latent space
 
             # Generate fake images
             generated_images = self.generator(random_latent_vectors)
@@ -374,7 +372,7 @@ def text(data_dir, samples_dir):
     from tensorflow.keras.utils import array_to_img
 
     class GANMonitor(Callback):
-        def __init__(self, num_img=3, latent_dim=128, save_dir='generated_images/'):
+        def __init__(self, num_img=3, latent_dim=128, save_dir="generated_images/"):
             self.num_img = num_img
             self.latent_dim = latent_dim
             self.save_dir = save_dir
@@ -422,14 +420,6 @@ VARIANTS = {"keras_io": keras_io, "text": text}
 # --------------------------------------------------------------------------------------------
 # ADDED: the hook that saves generators, losses and the resume checkpoint (change 5).
 # --------------------------------------------------------------------------------------------
-def _write_json(path, value):
-    """Writes JSON atomically: a kill leaves the old file or the new one, never half of one."""
-    tmp = path + ".tmp"
-    with open(tmp, "w") as f:
-        json.dump(value, f, indent=1)
-    os.replace(tmp, path)
-
-
 def _read_json(path, default):
     if not os.path.exists(path):
         return default
@@ -474,13 +464,13 @@ class SaveAndResume(keras.callbacks.Callback):
                 "seconds": seconds,
             }
         )
-        _write_json(self.losses_path, losses)
+        write_json(self.losses_path, losses)
         # A new checkpoint per epoch; state.json names it once it is whole, then the old one goes.
         # (Paths relative to the output folder, which may be moved.)
         previous = _read_json(self.state_path, {}).get("checkpoint")
         prefix = os.path.join("checkpoint", f"epoch_{done:04d}")
         self.checkpoint.write(os.path.join(self.output_dir, prefix))
-        _write_json(self.state_path, {"epoch": done, "checkpoint": prefix})
+        write_json(self.state_path, {"epoch": done, "checkpoint": prefix})
         if previous and previous != prefix:
             folder = os.path.join(self.output_dir, os.path.dirname(previous))
             for name in os.listdir(folder):
@@ -505,17 +495,6 @@ def resume(gan, checkpoint, output_dir):
     return state["epoch"]
 
 
-def cpu_model():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor()
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--variant", choices=sorted(VARIANTS), required=True)
@@ -537,7 +516,7 @@ def main(argv=None):
 
     run_path = os.path.join(args.output_dir, "run.json")
     previous = _read_json(run_path, {})
-    _write_json(
+    write_json(
         run_path,
         {
             "variant": args.variant,
