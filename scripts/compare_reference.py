@@ -220,9 +220,8 @@ def markdown(name, runs, result, floor):
         wall = f"{r['wall_time_s'] / 60:.0f} min" if r["wall_time_s"] else "?"
         memory = f"{r['peak_memory_mib']:,} MiB" if r["peak_memory_mib"] else "?"
         lines.append(
-            f"| {r['side']} | {r['seed']} | {r['batch_size']} | {r['steps_per_epoch']} | {r['epochs']} | "
-            + " | ".join(last + best)
-            + f" | {wall} | {memory} |"
+            f"| {r['side']} | {r['seed']} | {r['batch_size']} | {r['steps_per_epoch'] or 'one pass'} "
+            f"| {r['epochs']} | " + " | ".join(last + best) + f" | {wall} | {memory} |"
         )
     if floor:
         lines += [
