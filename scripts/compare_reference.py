@@ -202,7 +202,9 @@ def markdown(name, runs, result, floor):
         "",
         "Written by `scripts/compare_reference.py` from the runs' own files; the figure is "
         "[comparison.png](comparison.png). Judge: the port's own scores (the same function, inputs and "
-        "real images as its `losses.csv`); floor: real digits or images on the same judge.",
+        "real images as its `losses.csv`); floor: real digits or images on the same judge. Wall times and "
+        "peak memory are each run's own (`/usr/bin/time -v`), often with other runs beside it, and the "
+        "reference code runs without keras_gans' CPU settings: not a speed comparison.",
         "",
         "| side | seed | batch | steps/epoch | epochs | "
         + " | ".join(f"last {k}" for k in s["scores"])

@@ -5,7 +5,7 @@ is (its model size, batch, scoring every epoch with its evaluation's sample coun
 checkpoints), on the shared data, one run after another. Only its first epoch runs, cut to
 `--steps` steps: the memory a run needs is reached in its first epoch and its first evaluation,
 which every later epoch repeats. StyleGAN grows through its resolutions by epochs (29 of them to
-64x64), and one step of keras.io's model takes minutes at 32x32 on 2 cores: its whole schedule at
+64x64), and one step of keras.io's model takes minutes at 64x64 on 2 cores: its whole schedule at
 one step an epoch would take over an hour. Its memory is measured by `stylegan_phases` instead,
 in a process of its own under the same `/usr/bin/time -v`: the preset's model, data and batches,
 one training step in each phase of its schedule (4x4 to 64x64, fading and stable: what the epochs
