@@ -165,14 +165,11 @@ def summary(runs):
     for score in scores:
         entry = {}
         for side, members in sides.items():
+            bests = [best_epoch({"per_epoch": r["per_epoch"][:epochs]}, score) for r in members]
             entry[side] = {
                 "last": spread([r["per_epoch"][epochs - 1][score] for r in members]),
-                "best": spread(
-                    [best_epoch({"per_epoch": r["per_epoch"][:epochs]}, score)[1] for r in members]
-                ),
-                "best_epochs": [
-                    best_epoch({"per_epoch": r["per_epoch"][:epochs]}, score)[0] for r in members
-                ],
+                "best": spread([value for _, value in bests]),
+                "best_epochs": [epoch for epoch, _ in bests],
                 "mean_per_epoch": [
                     sum(r["per_epoch"][e][score] for r in members) / len(members) for e in range(epochs)
                 ],

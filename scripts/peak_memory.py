@@ -84,13 +84,12 @@ def stylegan_phases(argv):
     prints "(scored in S s)" as a run does.
     """
     import keras_gans  # noqa: F401  (before TensorFlow: its settings, as the scripts have them)
-    from keras_gans.cli import build_parser
+    from keras_gans.cli import parse_options
     from keras_gans.presets import get_preset
     from keras_gans.presets.stylegan import schedule
 
     preset = get_preset("stylegan")
-    options = vars(build_parser(preset).parse_args(argv))
-    config = preset.config(**{k: v for k, v in options.items() if k in preset.declared})
+    config = preset.config(**parse_options(preset, argv))  # as the script reads its command line
     data = preset.load_data(config)
     gan = preset.build(config, data)
     phases = []
