@@ -4,13 +4,11 @@ import csv
 import dataclasses
 import json
 import os
-import subprocess
-import sys
 
 import keras
 import numpy as np
 import pytest
-from conftest import ROOT, load_script
+from conftest import load_script
 from PIL import Image
 from toy_gan import POINTS, ring_quality
 
@@ -163,18 +161,15 @@ def test_tensorboard_holds_the_scalars_and_the_sample_grid(tmp_path):
 # --- Generate from any saved generator ----------------------------------------------
 
 
-def generate(*args):
-    return subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "generate.py"), *args],
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+def generate(capsys, *args):
+    """scripts/generate.py's `main` on `args`, in this process: the code a user's command runs, without
+    a new interpreter's TensorFlow import (5 s each on a slow CPU): (exit code, its stderr)."""
+    code = load_script("generate").main(list(args))
+    return code, capsys.readouterr().err
 
 
 @pytest.mark.slow
-def test_generate_draws_the_class_asked_for_by_its_saved_name(mnist_dir, tmp_path):
+def test_generate_draws_the_class_asked_for_by_its_saved_name(mnist_dir, tmp_path, capsys):
     out = tmp_path / "run"
     cgan = get_preset("cgan_mnist")
     train(
@@ -189,39 +184,33 @@ def test_generate_draws_the_class_asked_for_by_its_saved_name(mnist_dir, tmp_pat
         verbose=0,
     )
     generator = str(out / "generator.keras")
-    result = generate("--generator", generator, "--class", "7", "--num", "5", "--seed", "1")
-    assert result.returncode == 0, result.stderr[-2000:]
+    code, errors = generate(capsys, "--generator", generator, "--class", "7", "--num", "5", "--seed", "1")
+    assert code == 0, errors[-2000:]
     with Image.open(out / "generated.png") as grid:
         assert grid.size == (5 * 28, 28)
     assert (
-        generate("--generator", generator, "--num", "3", "--output", str(tmp_path / "all.png")).returncode
+        generate(capsys, "--generator", generator, "--num", "3", "--output", str(tmp_path / "all.png"))[0]
         == 0
     )
     with Image.open(tmp_path / "all.png") as grid:
         assert grid.size == (3 * 28, 10 * 28)  # one row per class
     # Same seed, same images.
     for name in ("a", "b"):
-        assert (
-            generate(
-                "--generator", generator, "--class", "3", "--seed", "4", "--files", str(tmp_path / name)
-            ).returncode
-            == 0
-        )
+        argv = ["--generator", generator, "--class", "3", "--seed", "4", "--files", str(tmp_path / name)]
+        assert generate(capsys, *argv)[0] == 0
     a, b = (np.asarray(Image.open(tmp_path / n / "generated_0000.png")) for n in ("a", "b"))
     np.testing.assert_array_equal(a, b)
-    bad = generate("--generator", generator, "--class", "seven")
-    assert bad.returncode == 2 and "no class 'seven': the generator's classes are 0, 1, 2" in bad.stderr
+    code, errors = generate(capsys, "--generator", generator, "--class", "seven")
+    assert code == 2 and "no class 'seven': the generator's classes are 0, 1, 2" in errors
 
 
-def test_generate_refuses_a_class_for_an_unconditional_generator(tmp_path):
+def test_generate_refuses_a_class_for_an_unconditional_generator(tmp_path, capsys):
     face = get_preset("dcgan_celeba")
     path = tmp_path / "generator.keras"
     face.build_gan(**face.tiny).generator.save(path)
-    result = generate("--generator", str(path), "--class", "smile")
-    assert (
-        result.returncode == 2 and "draws no classes: --class needs a conditional generator" in result.stderr
-    )
-    assert generate("--generator", str(path), "--num", "4").returncode == 0
+    code, errors = generate(capsys, "--generator", str(path), "--class", "smile")
+    assert code == 2 and "draws no classes: --class needs a conditional generator" in errors
+    assert generate(capsys, "--generator", str(path), "--num", "4")[0] == 0
     assert (tmp_path / "generated.png").exists()
 
 

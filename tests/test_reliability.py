@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import keras
 import numpy as np
@@ -39,9 +40,12 @@ def toy_command(args, before=""):
 ENV = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3"}
 
 
-def run_toy(args):
-    """Runs the toy GAN's command line in a new process to its end."""
-    return subprocess.run(toy_command(args), env=ENV, capture_output=True, text=True)
+def run_toy(args, capsys):
+    """Runs the toy GAN's command line to its end in this process (the one a killed `toy_process`
+    leaves behind is a real one): its exit code and what it printed."""
+    code = cli_main("points_ring", args)
+    printed = capsys.readouterr()
+    return SimpleNamespace(returncode=code, stdout=printed.out, stderr=printed.err)
 
 
 def toy_process(args, before=""):
@@ -89,7 +93,9 @@ keras.Model.save_weights = cut_short
 
 
 @pytest.mark.slow
-def test_a_run_killed_while_writing_a_checkpoint_resumes_from_the_last_good_one(tmp_path, points_preset):
+def test_a_run_killed_while_writing_a_checkpoint_resumes_from_the_last_good_one(
+    tmp_path, points_preset, capsys
+):
     out = tmp_path / "run"
     args = ["--output-dir", str(out), "--epochs", "4", "--seed", "0"]
     process = toy_process(args, KILLED_MID_WRITE)
@@ -100,7 +106,7 @@ def test_a_run_killed_while_writing_a_checkpoint_resumes_from_the_last_good_one(
     assert sorted(p.name for p in backup.iterdir()) == ["config.json", "epoch_0001", "epoch_0002.tmp"]
 
     # The rerun takes epoch 1's checkpoint, not the cut-off one, and finishes the run.
-    result = run_toy(args)
+    result = run_toy(args, capsys)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "Resuming after epoch 1" in result.stdout
     assert [row.split(",")[0] for row in (out / "losses.csv").read_text().splitlines()] == [
@@ -114,7 +120,7 @@ def test_a_run_killed_while_writing_a_checkpoint_resumes_from_the_last_good_one(
 
 
 @pytest.mark.slow
-def test_ctrl_c_ends_with_one_line_and_the_rerun_resumes(tmp_path, points_preset):
+def test_ctrl_c_ends_with_one_line_and_the_rerun_resumes(tmp_path, points_preset, capsys):
     out = tmp_path / "run"
     args = ["--output-dir", str(out), "--epochs", "30", "--seed", "0"]
     slow = "import time; from keras_gans import training\n" + (
@@ -131,7 +137,7 @@ def test_ctrl_c_ends_with_one_line_and_the_rerun_resumes(tmp_path, points_preset
         stderr.strip().splitlines()[-1]
         == "Interrupted. Re-run the same command to resume from the last finished epoch."
     )
-    result = run_toy(args)
+    result = run_toy(args, capsys)
     assert result.returncode == 0 and "Resuming after epoch" in result.stdout
 
 
@@ -426,7 +432,7 @@ object.__setattr__(toy_gan.POINTS, "monitors", lambda *a: [*original(*a), Hold()
 """
 
 
-def test_a_folder_in_use_is_refused_and_a_dead_holders_lock_is_taken_over(tmp_path, points_preset):
+def test_a_folder_in_use_is_refused_and_a_dead_holders_lock_is_taken_over(tmp_path, points_preset, capsys):
     out = tmp_path / "run"
     args = ["--output-dir", str(out), "--epochs", "3", "--seed", "0"]
     first = toy_process(args, HOLD_AFTER_FIRST_EPOCH)
@@ -435,7 +441,7 @@ def test_a_folder_in_use_is_refused_and_a_dead_holders_lock_is_taken_over(tmp_pa
         # A second process on the same folder, resuming or not, is refused at once and changes nothing.
         before = sorted(p.name for p in (out / "backup").iterdir())
         for extra in ([], ["--overwrite"]):
-            second = run_toy(args + extra)
+            second = run_toy(args + extra, capsys)
             assert second.returncode == 2, second.stderr[-2000:]
             line = second.stderr.strip().splitlines()[-1]
             assert line.startswith(f"error: {out} is in use by process {first.pid} ("), line
@@ -444,7 +450,7 @@ def test_a_folder_in_use_is_refused_and_a_dead_holders_lock_is_taken_over(tmp_pa
         first.send_signal(signal.SIGKILL)
         first.wait()
     # The holder was killed: the next run takes its lock over, says so, resumes and finishes.
-    third = run_toy(args)
+    third = run_toy(args, capsys)
     assert third.returncode == 0, third.stderr[-2000:]
     assert f"Taking over {out}: process {first.pid} (" in third.stdout
     assert "Resuming after epoch 1" in third.stdout
@@ -455,7 +461,7 @@ def test_a_folder_in_use_is_refused_and_a_dead_holders_lock_is_taken_over(tmp_pa
         "2",
     ]
     # A clean end leaves nothing to take over.
-    again = run_toy(["--output-dir", str(out), "--epochs", "3", "--seed", "0", "--overwrite"])
+    again = run_toy(["--output-dir", str(out), "--epochs", "3", "--seed", "0", "--overwrite"], capsys)
     assert again.returncode == 0 and "Taking over" not in again.stdout
 
 
