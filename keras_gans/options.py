@@ -84,9 +84,16 @@ fraction = number_type(float, lambda v: 0 <= v < 1, "at least 0 and below 1")
 # Keras' and NumPy's seeds are unsigned 32-bit numbers.
 seed = number_type(int, lambda v: 0 <= v < 2**32, "from 0 to 4294967295", optional=True)
 optional_positive_int = number_type(int, lambda v: v >= 1, "at least 1", optional=True)
+optional_positive_float = number_type(float, lambda v: v > 0, "greater than 0", optional=True)
 widths = ValueType(tuple, lambda v: v and min(v) >= 1, wanted="one or more whole numbers, each at least 1")
 text = ValueType(str)
 optional_text = ValueType(str, optional=True)
+
+
+def names_from(*names):
+    """Text naming none, one or several of `names`, comma-separated ("a,b"; "": none)."""
+    listed = lambda v: all(n.strip() in names for n in v.split(",") if n.strip())  # noqa: E731
+    return ValueType(str, listed, wanted="comma-separated names from " + ", ".join(names) + ', or ""')
 
 
 def choice(*choices, optional=False):

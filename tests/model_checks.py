@@ -33,6 +33,11 @@ def check_distinct_initial_weights(gan):
         seen[key] = weight.path
 
 
+# The options of issue #29's improved training, all on: the shared checks run with them too.
+IMPROVED = {"augment": "color,translation,cutout", "r1_gamma": 1.0, "d_learning_rate": 4e-4}
+WITH_AND_WITHOUT_IMPROVEMENTS = [{}, IMPROVED]
+
+
 def check_gan(gan, batch, generator_inputs, tmp_path):
     """Runs the shared checks on `gan`.
 

@@ -6,7 +6,7 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
-from model_checks import check_gan, check_tutorial_settings
+from model_checks import WITH_AND_WITHOUT_IMPROVEMENTS, check_gan, check_tutorial_settings
 from PIL import Image
 
 from keras_gans.models.acgan_mnist import ACGAN
@@ -56,8 +56,9 @@ def test_discriminator_sees_only_the_image_and_has_two_heads(tutorial_gan):
     np.testing.assert_allclose(np.sum(probabilities, axis=1), 1.0, rtol=1e-5)
 
 
-def test_gan_shared_checks(tmp_path):
-    gan = PRESET.build_gan(seed=0, **TINY)
+@pytest.mark.parametrize("options", WITH_AND_WITHOUT_IMPROVEMENTS, ids=["tutorial", "improved"])
+def test_gan_shared_checks(tmp_path, options):
+    gan = PRESET.build_gan(seed=0, **TINY, **options)
     inputs = [
         np.random.default_rng(1).standard_normal((3, 8)).astype("float32"),
         np.eye(10, dtype="float32")[:3],

@@ -6,7 +6,7 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
-from model_checks import check_gan, check_tutorial_settings
+from model_checks import WITH_AND_WITHOUT_IMPROVEMENTS, check_gan, check_tutorial_settings
 from PIL import Image
 
 from keras_gans.data.mnist import array_dataset
@@ -67,8 +67,9 @@ def test_small_models_through_constructor_arguments():
     assert build_discriminator(num_classes=3, widths=(8,), dropout=0.3).count_params() == (787 * 8 + 8) + 9
 
 
-def test_gan_shared_checks(tmp_path):
-    gan = PRESET.build_gan(seed=0, **TINY)
+@pytest.mark.parametrize("options", WITH_AND_WITHOUT_IMPROVEMENTS, ids=["tutorial", "improved"])
+def test_gan_shared_checks(tmp_path, options):
+    gan = PRESET.build_gan(seed=0, **TINY, **options)
     inputs = [
         np.random.default_rng(1).standard_normal((3, 8)).astype("float32"),
         np.eye(10, dtype="float32")[:3],

@@ -5,7 +5,7 @@ import json
 import keras
 import numpy as np
 import pytest
-from model_checks import check_gan, check_tutorial_settings
+from model_checks import WITH_AND_WITHOUT_IMPROVEMENTS, check_gan, check_tutorial_settings
 
 from keras_gans.models.cgan_rps import RpsConditionalGAN
 from keras_gans.presets import TrainingData, get_preset
@@ -165,8 +165,9 @@ def _batch(n=6, size=32, seed=0):
     return images, (np.arange(n) % 3).astype("int32")
 
 
-def test_gan_shared_checks(tmp_path):
-    gan = preset_gan(class_names=CLASSES, seed=0, **TINY)
+@pytest.mark.parametrize("options", WITH_AND_WITHOUT_IMPROVEMENTS, ids=["tutorial", "improved"])
+def test_gan_shared_checks(tmp_path, options):
+    gan = preset_gan(class_names=CLASSES, seed=0, **TINY, **options)
     z = np.random.default_rng(1).standard_normal((3, 8)).astype("float32")
     logs = check_gan(gan, _batch(), [z, np.arange(3, dtype="int32")], tmp_path)
     assert set(logs) == {"d_loss", "g_loss"}

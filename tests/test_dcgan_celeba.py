@@ -3,7 +3,7 @@
 import keras
 import numpy as np
 import pytest
-from model_checks import check_gan, check_tutorial_settings
+from model_checks import WITH_AND_WITHOUT_IMPROVEMENTS, check_gan, check_tutorial_settings
 
 from keras_gans.models.dcgan_celeba import build_discriminator, build_generator
 from keras_gans.presets import get_preset
@@ -44,8 +44,9 @@ def test_small_models_through_constructor_arguments():
     assert build_discriminator(image_size=32, widths=(4, 4), dropout=0.2).output_shape == (None, 1)
 
 
-def test_gan_shared_checks(tmp_path):
-    gan = PRESET.build_gan(latent_dim=8, seed=0, **TINY)
+@pytest.mark.parametrize("options", WITH_AND_WITHOUT_IMPROVEMENTS, ids=["tutorial", "improved"])
+def test_gan_shared_checks(tmp_path, options):
+    gan = PRESET.build_gan(latent_dim=8, seed=0, **TINY, **options)
     batch = np.random.default_rng(0).uniform(-1, 1, (6, 16, 16, 3)).astype("float32")
     z = np.random.default_rng(1).standard_normal((3, 8)).astype("float32")
     logs = check_gan(gan, batch, z, tmp_path)

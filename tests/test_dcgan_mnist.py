@@ -5,7 +5,7 @@ import json
 import keras
 import numpy as np
 import pytest
-from model_checks import check_gan, check_tutorial_settings
+from model_checks import WITH_AND_WITHOUT_IMPROVEMENTS, check_gan, check_tutorial_settings
 from PIL import Image
 
 from keras_gans.data.mnist import load_mnist
@@ -68,8 +68,9 @@ def test_losses_are_the_tutorials():
     assert float(gan.generator_loss(fake)) == pytest.approx(float(bce(np.ones((2, 1)), fake)), rel=1e-6)
 
 
-def test_gan_shared_checks(tmp_path):
-    gan = PRESET.build_gan(seed=0, **TINY)
+@pytest.mark.parametrize("options", WITH_AND_WITHOUT_IMPROVEMENTS, ids=["tutorial", "improved"])
+def test_gan_shared_checks(tmp_path, options):
+    gan = PRESET.build_gan(seed=0, **TINY, **options)
     batch = np.random.default_rng(0).uniform(-1, 1, (6, 28, 28, 1)).astype("float32")
     z = np.random.default_rng(1).standard_normal((3, 8)).astype("float32")
     logs = check_gan(gan, batch, z, tmp_path)

@@ -82,13 +82,14 @@ class ACGAN(ConditionalGAN):
         fake_images = self.generator([self.sample_latent(batch_size), fake_labels], training=True)
         images = tf.concat([fake_images, tf.cast(real_images, fake_images.dtype)], 0)
         with tf.GradientTape() as tape:
-            source, predicted = self.discriminator(images, training=True)
+            source, predicted = self.discriminate(images)
             fake_source, real_source = tf.split(source, 2, axis=0)
             fake_predicted, real_predicted = tf.split(predicted, 2, axis=0)
             d_loss = (
                 self.discriminator_loss(real_source, fake_source)
                 + self.class_loss_fn(real_labels, real_predicted)
                 + self.class_loss_fn(fake_labels, fake_predicted)
+                + self.r1_penalty(real_images)
             )
         apply_update(self.d_optimizer, tape, d_loss, self.discriminator.trainable_variables)
 
@@ -98,7 +99,7 @@ class ACGAN(ConditionalGAN):
         fake_labels = self.sample_labels(batch_size)
         with tf.GradientTape() as tape:
             fake_images = self.generator([self.sample_latent(batch_size), fake_labels], training=True)
-            fake_source, fake_predicted = self.discriminator(fake_images, training=True)
+            fake_source, fake_predicted = self.discriminate(fake_images)
             g_loss = self.generator_loss(fake_source) + self.class_loss_fn(fake_labels, fake_predicted)
         apply_update(self.g_optimizer, tape, g_loss, self.generator.trainable_variables)
         self.update_ema_generator()

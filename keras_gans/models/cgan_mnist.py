@@ -106,9 +106,11 @@ class ConditionalGAN(GAN):
         fake_images = self.generator([self.sample_latent(batch_size), fake_labels], training=True)
         images = tf.concat([fake_images, tf.cast(real_images, fake_images.dtype)], 0)
         with tf.GradientTape() as tape:
-            outputs = self.discriminator([images, tf.concat([fake_labels, real_labels], 0)], training=True)
+            outputs = self.discriminate(images, tf.concat([fake_labels, real_labels], 0))
             fake_output, real_output = tf.split(outputs, 2, axis=0)
-            d_loss = self.discriminator_loss(real_output, fake_output)
+            d_loss = self.discriminator_loss(real_output, fake_output) + self.r1_penalty(
+                real_images, real_labels
+            )
         apply_update(self.d_optimizer, tape, d_loss, self.discriminator.trainable_variables)
 
         # Generator: fresh z and labels; the tutorial's never-defined
@@ -116,7 +118,7 @@ class ConditionalGAN(GAN):
         fake_labels = self.sample_labels(batch_size)
         with tf.GradientTape() as tape:
             fake_images = self.generator([self.sample_latent(batch_size), fake_labels], training=True)
-            fake_output = self.discriminator([fake_images, fake_labels], training=True)
+            fake_output = self.discriminate(fake_images, fake_labels)
             g_loss = self.generator_loss(fake_output)
         apply_update(self.g_optimizer, tape, g_loss, self.generator.trainable_variables)
         self.update_ema_generator()

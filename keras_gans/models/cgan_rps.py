@@ -171,16 +171,17 @@ class RpsConditionalGAN(GAN):
         with tf.GradientTape() as g_tape:
             fake_images = self.generator([noise, labels], training=True)
 
-        # `training=True` also runs Dropout, which Keras 3 skips otherwise.
+        # `discriminate`: the discriminator with `training=True` (Dropout runs), through DiffAugment
+        # with --augment; `r1_penalty` is 0 without --r1-gamma.
         with tf.GradientTape() as d_tape:
-            real_output = self.discriminator([real_images, labels], training=True)
+            real_output = self.discriminate(real_images, labels)
             # `.detach()` in the tutorial: no gradient into the generator here.
-            fake_output = self.discriminator([tf.stop_gradient(fake_images), labels], training=True)
-            d_loss = self.discriminator_loss(real_output, fake_output)
+            fake_output = self.discriminate(tf.stop_gradient(fake_images), labels)
+            d_loss = self.discriminator_loss(real_output, fake_output) + self.r1_penalty(real_images, labels)
         apply_update(self.d_optimizer, d_tape, d_loss, self.discriminator.trainable_variables)
 
         with g_tape:  # resume recording: same fakes, updated discriminator
-            fake_output = self.discriminator([fake_images, labels], training=True)
+            fake_output = self.discriminate(fake_images, labels)
             g_loss = self.generator_loss(fake_output)
         apply_update(self.g_optimizer, g_tape, g_loss, self.generator.trainable_variables)
         self.update_ema_generator()

@@ -81,10 +81,10 @@ class MnistDCGAN(GAN):
         noise = self.sample_latent(tf.shape(real_images)[0])
         with tf.GradientTape() as gen_tape, tf.GradientTape() as disc_tape:
             generated_images = self.generator(noise, training=True)
-            real_output = self.discriminator(tf.cast(real_images, generated_images.dtype), training=True)
-            fake_output = self.discriminator(generated_images, training=True)
+            real_output = self.discriminate(tf.cast(real_images, generated_images.dtype))
+            fake_output = self.discriminate(generated_images)
             g_loss = self.generator_loss(fake_output)
-            d_loss = self.discriminator_loss(real_output, fake_output)
+            d_loss = self.discriminator_loss(real_output, fake_output) + self.r1_penalty(real_images)
         apply_update(self.g_optimizer, gen_tape, g_loss, self.generator.trainable_variables)
         self.update_ema_generator()
         apply_update(self.d_optimizer, disc_tape, d_loss, self.discriminator.trainable_variables)

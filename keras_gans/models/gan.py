@@ -13,6 +13,8 @@ import copy
 import keras
 import tensorflow as tf
 
+from keras_gans.augment import diff_augment, parse_policy
+
 
 def apply_update(optimizer, tape, loss, variables):
     """One optimizer update of `variables` from `loss` recorded on `tape`: every model's step ends so."""
@@ -106,6 +108,14 @@ class GAN(TwoNetworkModel):
             (`ema_generator`, as keras.io's GAN-ADA keeps one): the average
             draws smoother images than the last step's weights. `sampler`
             is what to draw from: the average when it is on.
+        augment: "" (off), or DiffAugment's policies to apply to every image
+            the discriminator sees, real and fake, in both networks' steps:
+            names from `keras_gans.augment.POLICIES`, comma-separated (e.g.
+            "color,translation,cutout"). Not in any tutorial: an option of
+            issue #29's improved training.
+        r1_gamma: 0 (off), or the weight of the R1 penalty (Mescheder et al.
+            2018) added to the discriminator's loss: `r1_gamma / 2` times
+            the mean squared norm of its logit's gradient at real images.
         seed: seed of the latent vectors and label noise drawn in
             `train_step`.
     """
@@ -117,6 +127,8 @@ class GAN(TwoNetworkModel):
         "label_smoothing",
         "d_loss_reduction",
         "ema_decay",
+        "augment",
+        "r1_gamma",
         "seed",
     )
     COMPILE_KEYS = ("d_optimizer", "g_optimizer", "loss_fn")
@@ -131,12 +143,17 @@ class GAN(TwoNetworkModel):
         label_smoothing=0.0,
         d_loss_reduction="mean",
         ema_decay=0.0,
+        augment="",
+        r1_gamma=0.0,
         seed=None,
         **kwargs,
     ):
         super().__init__(**kwargs)
         if not 0.0 <= ema_decay < 1.0:
             raise ValueError(f"ema_decay must be at least 0 and below 1, got {ema_decay!r}")
+        if not r1_gamma >= 0.0:
+            raise ValueError(f"r1_gamma must be at least 0, got {r1_gamma!r}")
+        self.augment_policy = parse_policy(augment)  # ValueError names an unknown one
         if real_label not in (0.0, 1.0):
             raise ValueError(f"real_label must be 0 or 1, got {real_label!r}")
         if d_loss_reduction not in ("mean", "sum"):
@@ -156,8 +173,15 @@ class GAN(TwoNetworkModel):
             # The average starts as the generator itself.
             self.ema_generator = keras.models.clone_model(generator)
             self.ema_generator.set_weights(generator.get_weights())
+        self.augment = ",".join(self.augment_policy)
+        self.r1_gamma = float(r1_gamma)
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
+        # The augmentations' draws come from a stream of their own, made only when they are on:
+        # a model without them has the variables (and the latent vectors) it always had.
+        self.augment_seed_generator = None
+        if self.augment_policy:
+            self.augment_seed_generator = keras.random.SeedGenerator(None if seed is None else seed + 1)
         self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
         self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
         # The two networks arrive built, so the GAN is too.
@@ -207,7 +231,7 @@ class GAN(TwoNetworkModel):
 
     # --- Randomness -----------------------------------------------------
 
-    def _draw(self, batch_size, features, distribution="normal"):
+    def _draw(self, batch_size, features, distribution="normal", seed_generator=None):
         """Draws this replica's share of one global random tensor.
 
         Under a `tf.distribute` strategy each replica sees `1/n` of the
@@ -220,12 +244,53 @@ class GAN(TwoNetworkModel):
         replicas = context.num_replicas_in_sync if context else 1
         replica = context.replica_id_in_sync_group if context else 0
         draw = keras.random.normal if distribution == "normal" else keras.random.uniform
-        values = draw((batch_size * replicas, features), seed=self.seed_generator)
+        values = draw((batch_size * replicas, features), seed=seed_generator or self.seed_generator)
         return values[replica * batch_size : (replica + 1) * batch_size]
 
     def sample_latent(self, batch_size):
         """Latent vectors `z ~ N(0, I)` for a batch."""
         return self._draw(batch_size, self.latent_dim)
+
+    # --- What the discriminator sees: augmented when on; R1 -----------------
+
+    def discriminate(self, images, *conditions, training=True):
+        """The discriminator on `images` (and its other inputs, e.g. labels), through DiffAugment when on.
+
+        Every step calls the discriminator through here, on reals and fakes alike, so both
+        networks see the same augmentations; off (the tutorials' default), it is the plain call.
+        `training=True` matters: without it Keras 3 runs the discriminator's Dropout in inference
+        mode (it never drops).
+        """
+        if self.augment_policy:
+            uniform = lambda n: self._draw(tf.shape(images)[0], n, "uniform", self.augment_seed_generator)  # noqa: E731
+            images = diff_augment(images, self.augment_policy, uniform)
+        return self.discriminator([images, *conditions] if conditions else images, training=training)
+
+    def source_logit(self, output):
+        """The discriminator's real-or-fake output as a logit (a sigmoid's output is turned back)."""
+        if isinstance(output, (list, tuple)):  # ACGAN's (source, class): the first
+            output = output[0]
+        if getattr(self.loss_fn, "from_logits", False):
+            return output
+        probability = tf.clip_by_value(output, 1e-7, 1.0 - 1e-7)
+        return tf.math.log(probability) - tf.math.log1p(-probability)
+
+    def r1_penalty(self, real_images, *conditions):
+        """`r1_gamma / 2 * E[|grad_x D(x)|^2]` at real images `x` (0 when off); call it in the
+        discriminator's tape, so that its own gradient reaches the discriminator's weights."""
+        if not self.r1_gamma:
+            return 0.0
+        real_images = tf.cast(real_images, self.compute_dtype)
+        with tf.GradientTape() as tape:
+            tape.watch(real_images)
+            logits = self.source_logit(self.discriminate(real_images, *conditions))
+        # The gradient of the logits' sum: each image's own gradient (under batch normalisation, plus
+        # its share in the others' logits, as in the usual implementations).
+        gradients = tape.gradient(logits, real_images)
+        squared_norms = tf.reduce_sum(tf.square(tf.cast(gradients, "float32")), axis=[1, 2, 3])
+        # Divided by the replicas, as Keras' losses are (see `_track`).
+        replicas = tf.distribute.get_strategy().num_replicas_in_sync
+        return self.r1_gamma / 2.0 * tf.reduce_mean(squared_norms) / replicas
 
     # --- Losses: the label conventions above, in one place ------------------
 
@@ -259,20 +324,21 @@ class GAN(TwoNetworkModel):
         batch_size = tf.shape(real_images)[0]
 
         # Discriminator: one pass over fakes and reals together, as the
-        # tutorial does. `training=True` matters: without it Keras 3 runs
-        # the discriminator's Dropout in inference mode (it never drops).
+        # tutorial does. `discriminate` is `self.discriminator(images,
+        # training=True)` (through DiffAugment with --augment), and
+        # `r1_penalty` is 0 without --r1-gamma: the tutorial's step.
         fake_images = self.generator(self.sample_latent(batch_size), training=True)
         images = tf.concat([fake_images, tf.cast(real_images, fake_images.dtype)], 0)
         with tf.GradientTape() as tape:
-            outputs = self.discriminator(images, training=True)
+            outputs = self.discriminate(images)
             fake_output, real_output = tf.split(outputs, 2, axis=0)
-            d_loss = self.discriminator_loss(real_output, fake_output)
+            d_loss = self.discriminator_loss(real_output, fake_output) + self.r1_penalty(real_images)
         apply_update(self.d_optimizer, tape, d_loss, self.discriminator.trainable_variables)
 
         # Generator: fresh latent vectors, discriminator weights left alone.
         with tf.GradientTape() as tape:
             fake_images = self.generator(self.sample_latent(batch_size), training=True)
-            fake_output = self.discriminator(fake_images, training=True)
+            fake_output = self.discriminate(fake_images)
             g_loss = self.generator_loss(fake_output)
         apply_update(self.g_optimizer, tape, g_loss, self.generator.trainable_variables)
         self.update_ema_generator()

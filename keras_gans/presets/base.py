@@ -13,6 +13,7 @@ from collections.abc import Callable
 import keras
 
 from keras_gans import options as types
+from keras_gans.augment import POLICIES
 from keras_gans.options import Option, OptionError, check_options, check_tf_config
 
 # The options every tutorial has: each declared once, here. A preset adds its own and may give these
@@ -89,6 +90,25 @@ GAN_OPTIONS = {
     "d_loss_reduction": Option(
         None, type=types.choice("sum", "mean")
     ),  # the real and fake losses' sum or mean
+    # Beyond the tutorials (issue #29, docs/runs.md "Improved training"): each off by default.
+    "augment": Option(
+        "",
+        "DiffAugment every image the discriminator sees, real and fake, in both networks' steps: "
+        "comma-separated from " + ", ".join(POLICIES) + ' (e.g. "color,translation,cutout"); "": off',
+        types.names_from(*POLICIES),
+    ),
+    "r1_gamma": Option(
+        0.0,
+        "weight of the R1 penalty on real images (gamma/2 times the squared gradient of the "
+        "discriminator's logit); 0: off",
+        types.non_negative_float,
+    ),
+    "d_learning_rate": Option(
+        None,
+        "the discriminator's own Adam learning rate (two time-scale updates); default: --learning-rate",
+        types.optional_positive_float,
+        resume=True,
+    ),
 }
 
 
@@ -289,15 +309,27 @@ def jit_compile(config):
 
 
 def label_options(config):
-    """The base GAN's options as the preset sets them: label conventions, generator average, seed."""
-    keys = ("real_label", "label_noise", "label_smoothing", "d_loss_reduction", "ema_decay", "seed")
+    """The base GAN's options as the preset sets them: label conventions, generator average,
+    augmentation and R1, seed."""
+    keys = (
+        "real_label",
+        "label_noise",
+        "label_smoothing",
+        "d_loss_reduction",
+        "ema_decay",
+        "augment",
+        "r1_gamma",
+        "seed",
+    )
     return {key: config[key] for key in keys if key in config}
 
 
 def compile_gan(gan, config, loss_fn):
-    """Compiles `gan` with one Adam per network, as every tutorial here does; returns it."""
+    """Compiles `gan` with one Adam per network, as every tutorial here does (the discriminator's at
+    `d_learning_rate` when given); returns it."""
+    d_learning_rate = config.get("d_learning_rate") or config["learning_rate"]
     gan.compile(
-        d_optimizer=keras.optimizers.Adam(config["learning_rate"], beta_1=config["beta_1"]),
+        d_optimizer=keras.optimizers.Adam(d_learning_rate, beta_1=config["beta_1"]),
         g_optimizer=keras.optimizers.Adam(config["learning_rate"], beta_1=config["beta_1"]),
         loss_fn=loss_fn,
         jit_compile=jit_compile(config),

@@ -73,6 +73,10 @@ def check(config):
         raise OptionError(f"unknown method {config['method']!r}; choose one of {', '.join(METHODS)}")
     if config["batch_size"] < 2:
         raise OptionError("--batch-size must be at least 2 (half real, half fake)")
+    improved = [name for name in ("augment", "r1_gamma", "d_learning_rate") if config[name]]
+    if config["method"] == "composite" and improved:
+        flags = ", ".join("--" + name.replace("_", "-") for name in improved)
+        raise OptionError(f"the composite loop is the tutorial's own: {flags} need --method fit")
 
 
 def load_data(config):
