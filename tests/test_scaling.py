@@ -4,6 +4,7 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
+from model_checks import IMPROVED
 
 from keras_gans.cli import parse_options
 from keras_gans.presets import PRESETS, OptionError, get_preset
@@ -27,21 +28,26 @@ def two_cpu_strategy():
     return tf.distribute.MirroredStrategy([d.name for d in devices[:2]])
 
 
-def train_one_step(strategy, initial_weights, images):
-    gan = build_gan(lambda: tiny_face_gan(seed=123), strategy)
+def train_one_step(strategy, initial_weights, images, **options):
+    gan = build_gan(lambda: tiny_face_gan(seed=123, **options), strategy)
     gan.set_weights(initial_weights)
     dataset = tf.data.Dataset.from_tensor_slices(images).batch(len(images))
     history = gan.fit(dataset, epochs=1, verbose=0, shuffle=False)
     return gan, history.history
 
 
-def test_a_mirrored_step_equals_a_single_device_step_on_the_global_batch():
+# With R1 and the discriminator's own learning rate too: R1 is averaged over the global batch as
+# the losses are. (DiffAugment is not: see the next test.)
+@pytest.mark.parametrize(
+    "options", [{}, {"r1_gamma": 1.0, "d_learning_rate": 4e-4}], ids=["tutorial", "r1_and_ttur"]
+)
+def test_a_mirrored_step_equals_a_single_device_step_on_the_global_batch(options):
     strategy = two_cpu_strategy()
-    initial = tiny_face_gan(seed=123).get_weights()
+    initial = tiny_face_gan(seed=123, **options).get_weights()
     images = np.random.default_rng(0).uniform(-1, 1, (8, 16, 16, 3)).astype("float32")
 
-    single, single_logs = train_one_step(tf.distribute.get_strategy(), initial, images)
-    mirrored, mirrored_logs = train_one_step(strategy, initial, images)
+    single, single_logs = train_one_step(tf.distribute.get_strategy(), initial, images, **options)
+    mirrored, mirrored_logs = train_one_step(strategy, initial, images, **options)
 
     assert mirrored.distribute_strategy.num_replicas_in_sync == 2
     # Losses are reported for the global batch (not summed over replicas)...
@@ -51,6 +57,23 @@ def test_a_mirrored_step_equals_a_single_device_step_on_the_global_batch():
     for a, b, w in zip(single.get_weights(), mirrored.get_weights(), initial, strict=True):
         assert not np.allclose(a, w)  # it trained
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6)
+
+
+def test_a_mirrored_step_augments_each_replicas_images_with_draws_of_its_own():
+    # The discriminator's batch of fakes and reals is split otherwise across replicas than across
+    # one device's draws, so the augmentations are others (as random) and the step is not equal.
+    strategy = two_cpu_strategy()
+    gan = build_gan(lambda: tiny_face_gan(seed=5, **IMPROVED), strategy)
+    images = np.zeros((4, 16, 16, 3), "float32")
+    per_replica = strategy.run(tf.function(lambda: gan.discriminate(images)))
+    first, second = (t.numpy() for t in strategy.experimental_local_results(per_replica))
+    assert not np.allclose(first, second)  # the same images, other augmentations
+    initial = gan.get_weights()
+    logs = gan.fit(
+        np.random.default_rng(0).uniform(-1, 1, (8, 16, 16, 3)).astype("float32"), batch_size=8, verbose=0
+    )
+    assert all(np.isfinite(v[0]) for v in logs.history.values())
+    assert not np.allclose(gan.get_weights()[0], initial[0])
 
 
 def test_latent_vectors_differ_between_replicas():
