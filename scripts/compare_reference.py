@@ -1,8 +1,12 @@
-"""A tutorial's port against its original code, on the same data, budget and judge (issue #27).
+"""Two sides of runs of one tutorial on the same data, budget and judge: the port against its
+original code (issue #27), or the tutorial's training against the improved one (issue #29).
 
     python scripts/compare_reference.py cgan_mnist \
         --reference runs/reference/cgan_mnist/text_seed0 runs/reference/cgan_mnist/text_seed1 \
         --port runs/reference/cgan_mnist/port_seed0 runs/reference/cgan_mnist/port_seed1
+    python scripts/compare_reference.py dcgan_mnist \
+        --tutorial runs/improved/dcgan_mnist/tutorial_seed0 runs/improved/dcgan_mnist/tutorial_seed1 \
+        --improved runs/improved/dcgan_mnist/improved_seed0 runs/improved/dcgan_mnist/improved_seed1
 
 A reference run folder is what a script of scripts/reference/ writes: `run.json` (its settings,
 `generator_output_range`, CPU), `losses.json` (one entry per epoch) and the generator after each
@@ -20,9 +24,13 @@ Writes `docs/results/<name>/comparison.json` (every run's scores at every epoch,
 and spread, the gap per epoch, the verdict at the last and at the best epoch), `comparison.md`
 (the tables, from the JSON) and `comparison.png` (the score curves of both sides, and each side's
 last generator drawn from the same inputs). No number is typed by hand.
+
+With `--tutorial` and `--improved` instead (both sides port runs, judged by their own
+`losses.csv`), the same files are `improved.json`, `improved.md` and `improved.png`.
 """
 
 import argparse
+import dataclasses
 import json
 import re
 import sys
@@ -32,15 +40,40 @@ from pathlib import Path
 LOWER_IS_BETTER = {"fd": True, "swd": True, "fid": True, "kid": True, "accuracy": False}
 
 
+@dataclasses.dataclass(frozen=True)
+class Kind:
+    """One kind of comparison: its two sides' names (the baseline first), title and file names."""
+
+    first: str
+    second: str
+    title: str
+    stem: str
+
+
+KINDS = {
+    "reference": Kind("reference", "port", "the port against the tutorial's own code", "comparison"),
+    "improved": Kind("tutorial", "improved", "the tutorial's training against the improved one", "improved"),
+}
+
+
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("name", help="the tutorial (e.g. cgan_mnist)")
-    parser.add_argument("--reference", nargs="+", required=True, type=Path, help="reference run folders")
-    parser.add_argument("--port", nargs="+", required=True, type=Path, help="the port's run folders")
+    parser.add_argument("--reference", nargs="+", type=Path, help="reference run folders")
+    parser.add_argument("--port", nargs="+", type=Path, help="the port's run folders")
+    parser.add_argument("--tutorial", nargs="+", type=Path, help="port runs with the tutorial's training")
+    parser.add_argument("--improved", nargs="+", type=Path, help="port runs with the improved training")
     parser.add_argument("--out", type=Path, default=None, help="default: docs/results/<name>")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    pairs = {"reference": (args.reference, args.port), "improved": (args.tutorial, args.improved)}
+    given = [kind for kind, (a, b) in pairs.items() if a or b]
+    if len(given) != 1 or not all(pairs[given[0]]):
+        parser.error("give --reference and --port, or --tutorial and --improved")
+    args.kind = KINDS[given[0]]
+    args.first, args.second = pairs[given[0]]
+    return args
 
 
 # --- Reading the runs --------------------------------------------------------------------------
@@ -103,7 +136,7 @@ def port_record(folder):
     return {"config": config, "finished": False, "wall_time_s": None, "machine": {"cpu": "?"}}
 
 
-def port_run(folder):
+def port_run(folder, side="port"):
     """A port run: its scores at each epoch, from its losses.csv."""
     from keras_gans.plotting import read_loss_csv
 
@@ -113,7 +146,7 @@ def port_run(folder):
     per_epoch = [{k[4:]: history[k][i] for k in names} for i in range(len(history["epoch"]))]
     config = record["config"]
     return {
-        "side": "port",
+        "side": side,
         "seed": config["seed"],
         "source": record.get("command") or "keras_gans",
         "folder": str(folder),
@@ -143,18 +176,19 @@ def spread(values):
     return {"mean": sum(values) / len(values), "min": min(values), "max": max(values), "n": len(values)}
 
 
-def verdict(port, reference, score):
-    """Where the port's mean lies against the reference's seed-to-seed range."""
+def verdict(port, reference, score, baseline="reference"):
+    """Where the second side's mean (`port`) lies against the baseline's seed-to-seed range."""
     lower = LOWER_IS_BETTER[score]
     if reference["min"] <= port["mean"] <= reference["max"]:
-        return "within the reference's spread"
+        return f"within the {baseline}'s spread"
     better = port["mean"] < reference["min"] if lower else port["mean"] > reference["max"]
-    return "better than every reference seed" if better else "worse than every reference seed"
+    return f"{'better' if better else 'worse'} than every {baseline} seed"
 
 
-def summary(runs):
+def summary(runs, kind=KINDS["reference"]):
     """Per score: each side's last and best values over its seeds, the gap per epoch, the verdicts."""
-    sides = {side: [r for r in runs if r["side"] == side] for side in ("reference", "port")}
+    first, second = kind.first, kind.second
+    sides = {side: [r for r in runs if r["side"] == side] for side in (first, second)}
     epochs = min(r["epochs"] for r in runs)  # compared at the epochs every run reached
     scores = [
         k
@@ -174,14 +208,12 @@ def summary(runs):
                     sum(r["per_epoch"][e][score] for r in members) / len(members) for e in range(epochs)
                 ],
             }
-        entry["port_minus_reference_per_epoch"] = [
+        entry[f"{second}_minus_{first}_per_epoch"] = [
             p - r
-            for p, r in zip(
-                entry["port"]["mean_per_epoch"], entry["reference"]["mean_per_epoch"], strict=True
-            )
+            for p, r in zip(entry[second]["mean_per_epoch"], entry[first]["mean_per_epoch"], strict=True)
         ]
         entry["verdict"] = {
-            point: verdict(entry["port"][point], entry["reference"][point], score)
+            point: verdict(entry[second][point], entry[first][point], score, first)
             for point in ("last", "best")
         }
         out["scores"][score] = entry
@@ -191,17 +223,23 @@ def summary(runs):
 # --- Writing them -------------------------------------------------------------------------------
 
 
-def markdown(name, runs, result, floor):
+def markdown(name, runs, result, floor, kind=KINDS["reference"]):
     s = result["summary"]
     n = s["epochs_compared"]
+    first, second = kind.first, kind.second
     lines = [
-        f"# {name}: the port against the tutorial's own code",
+        f"# {name}: {kind.title}",
         "",
         "Written by `scripts/compare_reference.py` from the runs' own files; the figure is "
-        "[comparison.png](comparison.png). Judge: the port's own scores (the same function, inputs and "
+        f"[{kind.stem}.png]({kind.stem}.png). Judge: the port's own scores (the same function, inputs and "
         "real images as its `losses.csv`); floor: real digits or images on the same judge. Wall times and "
-        "peak memory are each run's own (`/usr/bin/time -v`), often with other runs beside it, and the "
-        "reference code runs without keras_gans' CPU settings: not a speed comparison.",
+        "peak memory are each run's own (`/usr/bin/time -v`), often with other runs beside it"
+        + (
+            ", and the reference code runs without keras_gans' CPU settings"
+            if kind.stem == "comparison"
+            else ""
+        )
+        + ": not a speed comparison.",
         "",
         "| side | seed | batch | steps/epoch | epochs | "
         + " | ".join(f"last {k}" for k in s["scores"])
@@ -228,19 +266,19 @@ def markdown(name, runs, result, floor):
             "Floor (real data, same judge): " + ", ".join(f"{k} {v:.4g}" for k, v in floor.items()) + ".",
         ]
     lines += ["", f"Over the seeds, after {n} epochs (mean, and min to max):", ""]
-    lines += ["| score | point | reference | port | verdict |", "| --- | --- | --- | --- | --- |"]
+    lines += [f"| score | point | {first} | {second} | verdict |", "| --- | --- | --- | --- | --- |"]
     for k, e in s["scores"].items():
         for point in ("last", "best"):
-            ref, port = e["reference"][point], e["port"][point]
+            ref, port = e[first][point], e[second][point]
             lines.append(
                 f"| {k} | {point} | {ref['mean']:.4g} ({ref['min']:.4g} to {ref['max']:.4g}) "
                 f"| {port['mean']:.4g} ({port['min']:.4g} to {port['max']:.4g}) | {e['verdict'][point]} |"
             )
-    lines += ["", "Means per epoch (reference / port):", ""]
+    lines += ["", f"Means per epoch ({first} / {second}):", ""]
     lines += ["| epoch | " + " | ".join(s["scores"]) + " |", "| ---: |" + " ---: |" * len(s["scores"])]
     for i in range(n):
         cells = [
-            f"{e['reference']['mean_per_epoch'][i]:.4g} / {e['port']['mean_per_epoch'][i]:.4g}"
+            f"{e[first]['mean_per_epoch'][i]:.4g} / {e[second]['mean_per_epoch'][i]:.4g}"
             for e in s["scores"].values()
         ]
         lines.append(f"| {i + 1} | " + " | ".join(cells) + " |")
@@ -249,7 +287,7 @@ def markdown(name, runs, result, floor):
     return "\n".join(lines) + "\n"
 
 
-def figure(name, runs, result, floor, path, draw_inputs):
+def figure(name, runs, result, floor, path, draw_inputs, kind=KINDS["reference"]):
     """The curves of both sides, and each side's last generator from the same inputs."""
     import matplotlib
 
@@ -260,7 +298,7 @@ def figure(name, runs, result, floor, path, draw_inputs):
 
     scores = list(result["summary"]["scores"])
     fig, axes = plt.subplots(1, len(scores) + 2, figsize=(5 * (len(scores) + 2), 4.5))
-    colours = {"reference": "tab:orange", "port": "tab:blue"}
+    colours = {kind.first: "tab:orange", kind.second: "tab:blue"}
     for ax, score in zip(axes, scores, strict=False):
         for r in runs:
             values = [e[score] for e in r["per_epoch"]]
@@ -279,13 +317,13 @@ def figure(name, runs, result, floor, path, draw_inputs):
         if LOWER_IS_BETTER[score]:
             ax.set_yscale("log")
         ax.legend(fontsize=7)
-    for ax, side in zip(axes[len(scores) :], ("reference", "port"), strict=True):
+    for ax, side in zip(axes[len(scores) :], (kind.first, kind.second), strict=True):
         run = next(r for r in runs if r["side"] == side)
         images, value_range, cols = draw_inputs(run)
         ax.imshow(image_grid(to_uint8(images, value_range), cols).squeeze(), cmap="gray")
         ax.set_title(f"{side}, seed {run['seed']}, epoch {run['epochs']}")
         ax.axis("off")
-    fig.suptitle(f"{name}: the port against the tutorial's own code")
+    fig.suptitle(f"{name}: {kind.title}")
     fig.tight_layout()
     fig.savefig(path, dpi=80)
     plt.close(fig)
@@ -310,8 +348,10 @@ def last_generator(run):
 
 def main(argv=None):
     args = parse_args(argv)
-    missing = [str(f) for f in args.reference if not (f / "losses.json").is_file()] + [
-        str(f) for f in args.port if not (f / "losses.csv").is_file()
+    kind = args.kind
+    first_file = "losses.json" if kind.first == "reference" else "losses.csv"
+    missing = [str(f) for f in args.first if not (f / first_file).is_file()] + [
+        str(f) for f in args.second if not (f / "losses.csv").is_file()
     ]
     if missing:
         print(f"error: not a run folder (no losses.json / losses.csv): {', '.join(missing)}", file=sys.stderr)
@@ -323,33 +363,37 @@ def main(argv=None):
     from keras_gans.presets import get_preset
 
     preset = get_preset(args.name)
-    recorded = port_record(args.port[0])["config"]
-    config = preset.config(**config_options(recorded, preset, args.port[0]))
+    recorded = port_record(args.second[0])["config"]
+    config = preset.config(**config_options(recorded, preset, args.second[0]))
     data = preset.load_data(config)
     judge = preset.quality(config, data)
     floor = {k: float(v) for k, v in preset.floor(config, data, judge).items()} if preset.floor else None
     judge_id = {"tutorial": args.name, "eval_samples": config.get("eval_samples")}
 
-    runs = [reference_run(f, judge, judge_id) for f in args.reference] + [port_run(f) for f in args.port]
+    if kind.first == "reference":
+        firsts = [reference_run(f, judge, judge_id) for f in args.first]
+    else:
+        firsts = [port_run(f, kind.first) for f in args.first]
+    runs = firsts + [port_run(f, kind.second) for f in args.second]
     result = {
         "tutorial": args.name,
         "judge": judge_id,
         "floor": floor,
         "runs": runs,
-        "summary": summary(runs),
+        "summary": summary(runs, kind),
     }
     out = args.out or Path("docs/results") / args.name
     out.mkdir(parents=True, exist_ok=True)
-    (out / "comparison.json").write_text(json.dumps(result, indent=1) + "\n")
-    (out / "comparison.md").write_text(markdown(args.name, runs, result, floor))
+    (out / f"{kind.stem}.json").write_text(json.dumps(result, indent=1) + "\n")
+    (out / f"{kind.stem}.md").write_text(markdown(args.name, runs, result, floor, kind))
 
     def draw_inputs(run):  # the same latent vectors (and one row per class) for both sides
         generator, value_range = last_generator(run)
         labels = np.repeat(np.arange(10), 8) if is_conditional(generator) else None
         return generate(generator, labels, n=80, seed=1), value_range, 8
 
-    figure(args.name, runs, result, floor, out / "comparison.png", draw_inputs)
-    print(f"wrote {out}/comparison.json, comparison.md and comparison.png ({len(runs)} runs)")
+    figure(args.name, runs, result, floor, out / f"{kind.stem}.png", draw_inputs, kind)
+    print(f"wrote {out}/{kind.stem}.json, {kind.stem}.md and {kind.stem}.png ({len(runs)} runs)")
     return 0
 
 

@@ -46,6 +46,41 @@ def test_the_summary_reads_each_side_at_the_last_and_best_epoch_and_says_where_t
     )
 
 
+def test_the_improved_kind_compares_two_sides_of_port_runs_under_its_own_names():
+    improved = compare.KINDS["improved"]
+    runs = [
+        run_row("tutorial", 0, [30.0, 20.0]),
+        run_row("tutorial", 1, [34.0, 24.0]),
+        run_row("improved", 0, [12.0, 4.0]),
+        run_row("improved", 1, [14.0, 6.0]),
+    ]
+    fd = compare.summary(runs, improved)["scores"]["fd"]
+    assert fd["improved_minus_tutorial_per_epoch"] == [-19.0, -17.0]
+    assert fd["verdict"]["last"] == "better than every tutorial seed"
+    for r in runs:  # what port_run reads besides the scores
+        r.update(batch_size=256, steps_per_epoch=None, wall_time_s=None, peak_memory_mib=None, cpu="EPYC")
+    result = {"summary": compare.summary(runs, improved)}
+    text = compare.markdown("dcgan_mnist", runs, result, {"fd": 0.85}, improved)
+    assert text.startswith("# dcgan_mnist: the tutorial's training against the improved one")
+    assert "| fd | last | 22 (20 to 24) | 5 (4 to 6) | better than every tutorial seed |" in text
+    assert "[improved.png](improved.png)" in text and "| 2 | 22 / 5 |" in text
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--reference", "a"],
+        ["--tutorial", "a", "--port", "b"],
+        ["--reference", "a", "--port", "b", "--improved", "c"],
+    ],
+)
+def test_one_kind_of_comparison_with_both_its_sides_or_a_usage_error(argv, capsys):
+    with pytest.raises(SystemExit) as exit:
+        compare.parse_args(["dcgan_mnist", *argv])
+    assert exit.value.code == 2
+    assert "give --reference and --port, or --tutorial and --improved" in capsys.readouterr().err
+
+
 def text_like_generator(seed):
     """A generator shaped as the text's ([z, one-hot] -> 28x28 tanh) but tiny."""
     keras.utils.set_random_seed(seed)
