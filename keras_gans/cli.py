@@ -40,7 +40,9 @@ def build_parser(preset, description=None):
             continue
         flag = dict(option.flag)
         spelling = flag.pop("option", f"--{name.replace('_', '-')}")
-        shown = "" if option.default is None or "default:" in option.help else " (default: %(default)s)"
+        shown = " (default: %(default)s)"
+        if option.default in (None, "") or "default:" in option.help:  # nothing to show, or said already
+            shown = ""
         if "action" in flag:  # a switch: its help says what it does
             shown = ""
         else:  # a value to parse, checked as --config's values are
@@ -103,6 +105,10 @@ def parse_options(preset, argv=None, description=None):
             parser.error(f"--config: {error}")
         # The file's values become the defaults, so options given on this command line win.
         parser.set_defaults(**recorded)
+        args = parser.parse_args(argv)
+    if getattr(args, "improved", False):
+        # The tutorial's improved set becomes the defaults, so options given on this command line win.
+        parser.set_defaults(**preset.improved)
         args = parser.parse_args(argv)
     options = {**recorded, **vars(args)}
     del options["config"]

@@ -11,6 +11,7 @@ import tensorflow as tf
 
 from keras_gans.augment import color, cutout, diff_augment, parse_policy, translation
 from keras_gans.cli import main as cli_main
+from keras_gans.cli import parse_options
 from keras_gans.models.gan import GAN
 from keras_gans.options import OptionError
 from keras_gans.presets import get_preset
@@ -162,3 +163,63 @@ def test_bad_values_get_one_line(args, message, capsys):
 def test_the_tutorials_own_composite_loop_refuses_them():
     with pytest.raises(OptionError, match="need --method fit"):
         get_preset("gan_mnist").config(augment="cutout")
+
+
+def test_improved_turns_on_the_tutorials_set_and_options_given_beside_it_win():
+    preset = get_preset("dcgan_mnist")
+    options = parse_options(preset, ["--improved"])
+    assert options["improved"] is True
+    assert (
+        {k: options[k] for k in preset.improved}
+        == preset.improved
+        == {
+            "ema_decay": 0.999,
+            "augment": "color,translation,cutout",
+        }
+    )
+    options = parse_options(preset, ["--improved", "--augment", "translation", "--r1-gamma", "0.1"])
+    assert (options["ema_decay"], options["augment"], options["r1_gamma"]) == (0.999, "translation", 0.1)
+    # From Python as from the command line; without it, the tutorial's training.
+    config = preset.config(improved=True, ema_decay=0.99)
+    assert (config["ema_decay"], config["augment"]) == (0.99, "color,translation,cutout")
+    assert (preset.config()["ema_decay"], preset.config()["augment"]) == (0.0, "")
+    # --help names the set.
+    assert preset.declared["improved"].help.endswith("(--ema-decay 0.999 --augment color,translation,cutout)")
+
+
+def test_an_improved_run_records_what_it_ran_with(tmp_path):
+    from keras_gans.runner import train
+
+    preset = get_preset("dcgan_celeba")
+    images = np.random.default_rng(0).integers(0, 256, (8, 16, 16, 3), dtype=np.uint8)
+    folder = tmp_path / "faces"
+    folder.mkdir()
+    from PIL import Image
+
+    for i, image in enumerate(images):
+        Image.fromarray(image).save(folder / f"{i}.png")
+    out = tmp_path / "run"
+    train(
+        "dcgan_celeba",
+        **preset.tiny,
+        improved=True,
+        r1_gamma=0.5,
+        data_dir=str(folder),
+        output_dir=str(out),
+        epochs=1,
+        steps_per_epoch=2,
+        batch_size=4,
+        seed=0,
+        verbose=0,
+    )
+    import json
+
+    config = json.loads((out / "run.json").read_text())["config"]
+    assert (config["improved"], config["ema_decay"], config["augment"], config["r1_gamma"]) == (
+        True,
+        0.999,
+        "color,translation,cutout",
+        0.5,
+    )
+    gan = keras.models.load_model(out / "gan.keras")
+    assert (gan.augment, gan.r1_gamma, gan.ema_decay) == ("color,translation,cutout", 0.5, 0.999)
