@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# The runs of issue #29's side-by-side comparison of one tutorial (NAME: cgan_rps, dcgan_mnist or
+# dcgan_celeba): the tutorial's training against the improved one, on the same data, budget, seeds
+# and scoring points, and each improvement alone (one seed) to show what it buys.
+#   sides: tutorial (the defaults), improved (--improved), and alone: ema (--ema-decay 0.999),
+#   augment (--augment color,translation,cutout), r1 (--r1-gamma, StyleGAN2-ADA's rule of thumb
+#   0.0002 * resolution^2 / batch), ttur (--d-learning-rate: twice the tutorial's rate).
+# Budgets (BUDGET overrides): the hands stand-in's 30 epochs at 32x32 (docs/results/cgan_rps), the
+# MNIST DCGAN's 50 epochs, the faces' 60 epochs.
+# Each run writes RUNS/<side>_seed<k>/ (RUNS: runs/improved/NAME), its log beside it and
+# /usr/bin/time -v's report (<side>_seed<k>.time.txt, its peak memory), on CPU core CORE (1) at a
+# lower priority. RUN_LIST ("<side> <seed>,...") picks the runs; default: tutorial and improved at
+# seeds 0 and 1, then each improvement alone at seed 0. A finished run (its run.json says
+# "finished": true) is skipped; an unfinished one resumes (the scripts resume their folder).
+# Then: python scripts/compare_reference.py NAME --tutorial RUNS/tutorial_seed{0,1} --improved RUNS/improved_seed{0,1}
+set -u
+cd "$(dirname "$0")/.."
+NAME=${1:?usage: run_improved.sh cgan_rps|dcgan_mnist|dcgan_celeba}
+RUNS=${RUNS:-runs/improved/$NAME}
+SHARED=${SHARED:-../shared/data}
+PYTHON=${PYTHON:-.venv/bin/python}
+case "$NAME" in
+    cgan_rps) budget="--data-dir data/rps_standin --image-size 32 --epochs 30 --eval-every 5 --sample-every 5
+              --fashion-mnist-path $SHARED/fashion-mnist"
+              r1=0.0016 d_rate=4e-4 ;;  # 32^2 / batch 128; 2 x 2e-4
+    dcgan_mnist) budget="--mnist-path $SHARED/mnist --epochs 50"
+                 r1=0.0006 d_rate=2e-4 ;;  # 28^2 / batch 256; 2 x 1e-4
+    dcgan_celeba) budget="--data-dir $SHARED/celeba/img_align_celeba --epochs 60"
+                  r1=0.0256 d_rate=2e-4 ;;  # 64^2 / batch 32; 2 x 1e-4
+    *) echo "unknown tutorial $NAME" >&2; exit 2 ;;
+esac
+budget=${BUDGET:-$budget}
+if [ "$NAME" = cgan_rps ] && [ ! -d data/rps_standin ]; then
+    "$PYTHON" scripts/make_rps_standin.py --fashion-mnist "$SHARED/fashion-mnist" --output data/rps_standin || exit 1
+fi
+default="tutorial 0,improved 0,tutorial 1,improved 1,ema 0,augment 0,r1 0,ttur 0"
+IFS=, read -r -a runs <<<"${RUN_LIST:-$default}"
+mkdir -p "$RUNS"
+for run in "${runs[@]}"; do
+    read -r side seed <<<"$run"
+    out="$RUNS/${side}_seed$seed"
+    if [ -f "$out/run.json" ] && grep -q '"finished": true' "$out/run.json"; then
+        echo "$(date -Is) $out finished already"; continue
+    fi
+    case "$side" in
+        tutorial) extra=() ;;
+        improved) extra=(--improved) ;;
+        ema) extra=(--ema-decay 0.999) ;;
+        augment) extra=(--augment color,translation,cutout) ;;
+        r1) extra=(--r1-gamma "$r1") ;;
+        ttur) extra=(--d-learning-rate "$d_rate") ;;
+        *) echo "unknown side $side" >&2; exit 2 ;;
+    esac
+    echo "$(date -Is) start $side seed $seed -> $out"
+    # shellcheck disable=SC2086  # the budget is a list of words
+    nice -n 10 taskset -c "${CORE:-1}" /usr/bin/time -v -a -o "$out.time.txt" "$PYTHON" scripts/train_"$NAME".py \
+        $budget --seed "$seed" --output-dir "$out" "${extra[@]}" >>"$out.log" 2>&1
+    echo "$(date -Is) end $side seed $seed: exit $?"
+done
