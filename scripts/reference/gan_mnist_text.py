@@ -160,7 +160,7 @@ def train(g_model, d_model, gan_model, dataset, latent_dim, n_epochs, n_batch, a
             y_gan = ones((n_batch, 1))
             d_model.trainable = False  # change 3
             g_loss = gan_model.train_on_batch(X_gan, y_gan)
-            print(">%d, %d/%d, d=%.3f, g=%.3f" % (i + 1, j + 1, bat_per_epo, d_loss, g_loss))  # noqa: UP031 (the text's)
+            print(">%d, %d/%d, d=%.3f, g=%.3f" % (i + 1, j + 1, bat_per_epo, d_loss, g_loss))
             sums += (d_loss, g_loss)
         after_epoch(i, g_model, sums / bat_per_epo)
 

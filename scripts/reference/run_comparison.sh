@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The runs of issue #27's comparison of one tutorial (NAME: cgan_mnist, acgan_mnist or gan_mnist), one after
+# The runs of issue #27's comparison of one tutorial (NAME: cgan_mnist, acgan_mnist, gan_mnist or
+# dcgan_mnist), one after
 # another: the text's code (scripts/reference/<NAME>_text.py) and the port (its script, its
 # defaults), on the same data, batch and steps: EPOCHS (10) epochs.
 #   cgan_mnist: the text's batch of 64, its "epoch" of 60000 // 64 = 937 random batches (the port
@@ -8,6 +9,8 @@
 #     on both; sides as_written (the text's generator never trains), trains, port.
 #   gan_mnist: the text's batch of 256 (half real, half fake), 234 batches an epoch, on both sides
 #     (the port's defaults: its composite loop); sides text, port.
+#   dcgan_mnist: the text's batch of 256, one pass over the 60,000 digits an epoch (235 batches, the
+#     last of 96) on both sides (the port's defaults); sides text, port.
 # Each run writes RUNS/<side>_seed<k>/ (RUNS: runs/reference/NAME), its log beside it
 # (<side>_seed<k>.log) and /usr/bin/time -v's report (<side>_seed<k>.time.txt: "Maximum resident
 # set size" is the peak memory), on CPU core CORE (1) at a lower priority. RUN_LIST ("<side>
@@ -15,13 +18,13 @@
 # A finished run (its run.json says so) is skipped when this is run again; an unfinished one starts over.
 set -u
 cd "$(dirname "$0")/../.."
-NAME=${1:?usage: run_comparison.sh cgan_mnist|acgan_mnist|gan_mnist}
+NAME=${1:?usage: run_comparison.sh cgan_mnist|acgan_mnist|gan_mnist|dcgan_mnist}
 RUNS=${RUNS:-runs/reference/$NAME}
 MNIST=${MNIST:-../shared/data/mnist}
 PYTHON=${PYTHON:-.venv/bin/python}
 EPOCHS=${EPOCHS:-10}
 case "$NAME" in
-    cgan_mnist | gan_mnist) default="text 0,port 0,text 1,port 1" ;;
+    cgan_mnist | gan_mnist | dcgan_mnist) default="text 0,port 0,text 1,port 1" ;;
     acgan_mnist) default="as_written 0,trains 0,port 0,trains 1,port 1" ;;
     *) echo "unknown tutorial $NAME" >&2; exit 2 ;;
 esac
@@ -39,6 +42,7 @@ for run in "${runs[@]}"; do
                 if [ "$NAME" = cgan_mnist ]; then command+=(--batch-size 64 --steps-per-epoch 937); fi ;;
         cgan_mnist/text) command=(scripts/reference/cgan_mnist_text.py --batch-size 64) ;;
         gan_mnist/text) command=(scripts/reference/gan_mnist_text.py) ;;
+        dcgan_mnist/text) command=(scripts/reference/dcgan_mnist_text.py) ;;
         acgan_mnist/*) command=(scripts/reference/acgan_mnist_text.py --variant "$side") ;;
     esac
     if [ "$side" != port ]; then
