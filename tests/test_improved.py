@@ -223,3 +223,18 @@ def test_an_improved_run_records_what_it_ran_with(tmp_path):
     )
     gan = keras.models.load_model(out / "gan.keras")
     assert (gan.augment, gan.r1_gamma, gan.ema_decay) == ("color,translation,cutout", 0.5, 0.999)
+
+
+@pytest.mark.parametrize("precision", ["float16", "bfloat16"])
+def test_a_mixed_precision_step_with_everything_on_trains_with_finite_losses(precision):
+    from keras_gans.runtime import build_gan
+
+    preset = get_preset("dcgan_celeba")
+    options = dict(preset.tiny, latent_dim=8, seed=0, augment="color,translation,cutout", r1_gamma=1.0)
+    gan = build_gan(lambda: preset.build_gan(**options), "default", precision)
+    batch = np.random.default_rng(0).uniform(-1, 1, (4, 16, 16, 3)).astype("float32")
+    before = gan.discriminator.get_weights()[0]
+    logs = gan.train_on_batch(batch, return_dict=True)
+    assert all(np.isfinite(v) for v in logs.values())
+    assert np.isfinite(float(gan.r1_penalty(batch))) and float(gan.r1_penalty(batch)) > 0
+    assert not np.array_equal(before, gan.discriminator.get_weights()[0])
