@@ -262,7 +262,10 @@ class GAN(TwoNetworkModel):
         mode (it never drops).
         """
         if self.augment_policy:
-            uniform = lambda n: self._draw(tf.shape(images)[0], n, "uniform", self.augment_seed_generator)  # noqa: E731
+
+            def uniform(n):  # U(0, 1) draws, n per image, from the augmentations' own stream
+                return self._draw(tf.shape(images)[0], n, "uniform", self.augment_seed_generator)
+
             images = diff_augment(images, self.augment_policy, uniform)
         return self.discriminator([images, *conditions] if conditions else images, training=training)
 
