@@ -79,6 +79,23 @@ def parse_args(argv=None):
 # --- Reading the runs --------------------------------------------------------------------------
 
 
+def elapsed_seconds(folder):
+    """The wall time in /usr/bin/time -v's report beside the run folder (a run stopped early has no
+    other record of it), if any."""
+    path = folder.with_name(folder.name + ".time.txt")
+    found = (
+        re.findall(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): ([\d:.]+)", path.read_text())
+        if (path.is_file())
+        else []
+    )
+    if not found:
+        return None
+    seconds = 0.0
+    for part in found[-1].split(":"):
+        seconds = seconds * 60 + float(part)
+    return seconds
+
+
 def peak_memory_mib(folder):
     """The largest "Maximum resident set size" in /usr/bin/time -v's report beside the run folder
     (<folder>.time.txt, as scripts/reference/run_*.sh write it), if any."""
@@ -155,7 +172,7 @@ def port_run(folder, side="port"):
         "epochs": len(per_epoch),
         "finished": bool(record.get("finished")),
         "per_epoch": per_epoch,
-        "wall_time_s": record.get("wall_time_s"),
+        "wall_time_s": record.get("wall_time_s") or elapsed_seconds(folder),
         "peak_memory_mib": peak_memory_mib(folder),
         "cpu": record["machine"]["cpu"],
     }
@@ -258,7 +275,9 @@ def markdown(name, runs, result, floor, kind=KINDS["reference"]):
         memory = f"{r['peak_memory_mib']:,} MiB" if r["peak_memory_mib"] else "?"
         lines.append(
             f"| {r['side']} | {r['seed']} | {r['batch_size']} | {r['steps_per_epoch'] or 'one pass'} "
-            f"| {r['epochs']} | " + " | ".join(last + best) + f" | {wall} | {memory} |"
+            f"| {r['epochs']}{'' if r['finished'] else ' (stopped)'} | "
+            + " | ".join(last + best)
+            + f" | {wall} | {memory} |"
         )
     if floor:
         lines += [
@@ -309,6 +328,8 @@ def figure(name, runs, result, floor, path, draw_inputs, kind=KINDS["reference"]
                 alpha=0.8,
                 label=f"{r['side']} seed {r['seed']}",
                 linestyle="-" if r["seed"] % 2 == 0 else "--",
+                marker="o",  # a run of one epoch is one point
+                markersize=3,
             )
         if floor and score in floor:
             ax.axhline(floor[score], color="grey", linestyle=":", label="real data")
@@ -319,9 +340,9 @@ def figure(name, runs, result, floor, path, draw_inputs, kind=KINDS["reference"]
         ax.legend(fontsize=7)
     for ax, side in zip(axes[len(scores) :], (kind.first, kind.second), strict=True):
         run = next(r for r in runs if r["side"] == side)
-        images, value_range, cols = draw_inputs(run)
+        images, value_range, cols = draw_inputs(run, result["summary"]["epochs_compared"])
         ax.imshow(image_grid(to_uint8(images, value_range), cols).squeeze(), cmap="gray")
-        ax.set_title(f"{side}, seed {run['seed']}, epoch {run['epochs']}")
+        ax.set_title(f"{side}, seed {run['seed']}, epoch {result['summary']['epochs_compared']}")
         ax.axis("off")
     fig.suptitle(f"{name}: {kind.title}")
     fig.tight_layout()
@@ -329,20 +350,33 @@ def figure(name, runs, result, floor, path, draw_inputs, kind=KINDS["reference"]
     plt.close(fig)
 
 
-def last_generator(run):
-    """The run's last generator and the range of its images."""
+def generator_at(run, epoch):
+    """The run's generator after `epoch` epochs (the epoch compared) and the range of its images.
+
+    A reference run keeps one per epoch. A port run keeps its last (`generator.keras`, once
+    finished) and its best (`best/`); a run stopped before its end (the composite loop keeps no
+    checkpoint) is drawn from `best/` when that is the epoch compared.
+    """
     import keras
 
     from keras_gans.sampling import load_generator, value_range
 
     folder = Path(run["folder"])
     if run["side"] == "reference":
-        generator = keras.models.load_model(
-            folder / f"generator_epoch_{run['epochs']:04d}.keras", compile=False
-        )
+        generator = keras.models.load_model(folder / f"generator_epoch_{epoch:04d}.keras", compile=False)
         record = json.loads((folder / "run.json").read_text())
         return generator, tuple(record["generator_output_range"])
-    generator, _ = load_generator(folder / "generator.keras")
+    if run["finished"] and run["epochs"] == epoch:
+        path = folder / "generator.keras"
+    elif (folder / "best" / "best.json").is_file() and json.loads(
+        (folder / "best" / "best.json").read_text()
+    )["epoch"] == epoch:
+        path = folder / "best" / "generator.keras"
+    else:
+        raise SystemExit(
+            f"error: {folder} keeps no generator of epoch {epoch} (its last and best are others)"
+        )
+    generator, _ = load_generator(path)
     return generator, value_range(generator)
 
 
@@ -387,8 +421,8 @@ def main(argv=None):
     (out / f"{kind.stem}.json").write_text(json.dumps(result, indent=1) + "\n")
     (out / f"{kind.stem}.md").write_text(markdown(args.name, runs, result, floor, kind))
 
-    def draw_inputs(run):  # the same latent vectors (and one row per class) for both sides
-        generator, value_range = last_generator(run)
+    def draw_inputs(run, epoch):  # the same latent vectors (and one row per class) for both sides
+        generator, value_range = generator_at(run, epoch)
         labels = np.repeat(np.arange(10), 8) if is_conditional(generator) else None
         return generate(generator, labels, n=80, seed=1), value_range, 8
 

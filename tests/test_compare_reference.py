@@ -58,7 +58,14 @@ def test_the_improved_kind_compares_two_sides_of_port_runs_under_its_own_names()
     assert fd["improved_minus_tutorial_per_epoch"] == [-19.0, -17.0]
     assert fd["verdict"]["last"] == "better than every tutorial seed"
     for r in runs:  # what port_run reads besides the scores
-        r.update(batch_size=256, steps_per_epoch=None, wall_time_s=None, peak_memory_mib=None, cpu="EPYC")
+        r.update(
+            batch_size=256,
+            steps_per_epoch=None,
+            wall_time_s=None,
+            peak_memory_mib=None,
+            cpu="EPYC",
+            finished=True,
+        )
     result = {"summary": compare.summary(runs, improved)}
     text = compare.markdown("dcgan_mnist", runs, result, {"fd": 0.85}, improved)
     assert text.startswith("# dcgan_mnist: the tutorial's training against the improved one")
@@ -202,3 +209,26 @@ def test_the_pytorch_acgan_reference_is_scored_as_the_same_function_in_keras():
     np.testing.assert_allclose(
         converted.predict([z, labels], verbose=0), expected.transpose(0, 2, 3, 1), atol=1e-6
     )
+
+
+def test_a_stopped_port_run_is_drawn_from_its_best_when_that_is_the_epoch_compared(tmp_path):
+    folder = tmp_path / "port_seed0"
+    (folder / "best").mkdir(parents=True)
+    z = keras.Input((4,))
+    keras.Model(z, keras.layers.Reshape((2, 2, 1))(keras.layers.Dense(4, activation="tanh")(z))).save(
+        folder / "best" / "generator.keras"
+    )
+    (folder / "best" / "best.json").write_text(json.dumps({"epoch": 1, "val_fd": 200.0}))
+    run = {"side": "port", "folder": str(folder), "finished": False, "epochs": 1}
+    generator, _ = compare.generator_at(run, 1)
+    assert generator.output_shape == (None, 2, 2, 1)
+    with pytest.raises(SystemExit, match="keeps no generator of epoch 2"):
+        compare.generator_at(dict(run, epochs=2), 2)
+
+
+def test_a_stopped_runs_wall_time_is_read_from_its_time_report(tmp_path):
+    (tmp_path / "port_seed0.time.txt").write_text(
+        "\tCommand terminated by signal 15\n\tElapsed (wall clock) time (h:mm:ss or m:ss): 1:02:03.5\n"
+    )
+    assert compare.elapsed_seconds(tmp_path / "port_seed0") == 3723.5
+    assert compare.elapsed_seconds(tmp_path / "other") is None
