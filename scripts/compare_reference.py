@@ -32,6 +32,7 @@ With `--tutorial` and `--improved` instead (both sides port runs, judged by thei
 import argparse
 import dataclasses
 import json
+import math
 import re
 import sys
 from pathlib import Path
@@ -160,7 +161,11 @@ def port_run(folder, side="port"):
     record = port_record(folder)
     history = read_loss_csv(folder / "losses.csv")
     names = [k for k in history if k.startswith("val_")]
-    per_epoch = [{k[4:]: history[k][i] for k in names} for i in range(len(history["epoch"]))]
+    # An epoch not scored (--eval-every N) is None: both sides of a comparison share the points scored.
+    per_epoch = [
+        {k[4:]: None if math.isnan(history[k][i]) else history[k][i] for k in names}
+        for i in range(len(history["epoch"]))
+    ]
     config = record["config"]
     return {
         "side": side,
@@ -182,11 +187,16 @@ def port_run(folder, side="port"):
 
 
 def best_epoch(run, score):
-    """(epoch, value) of the run's best `score`."""
+    """(epoch, value) of the run's best `score`, among the epochs scored."""
     values = [e[score] for e in run["per_epoch"]]
     pick = min if LOWER_IS_BETTER[score] else max
-    value = pick(values)
+    value = pick(v for v in values if v is not None)
     return values.index(value) + 1, value
+
+
+def mean_or_none(values):
+    """The mean of `values`, or None where any is None (an epoch some run did not score)."""
+    return None if any(v is None for v in values) else sum(values) / len(values)
 
 
 def spread(values):
@@ -222,11 +232,11 @@ def summary(runs, kind=KINDS["reference"]):
                 "best": spread([value for _, value in bests]),
                 "best_epochs": [epoch for epoch, _ in bests],
                 "mean_per_epoch": [
-                    sum(r["per_epoch"][e][score] for r in members) / len(members) for e in range(epochs)
+                    mean_or_none([r["per_epoch"][e][score] for r in members]) for e in range(epochs)
                 ],
             }
         entry[f"{second}_minus_{first}_per_epoch"] = [
-            p - r
+            None if p is None or r is None else p - r
             for p, r in zip(entry[second]["mean_per_epoch"], entry[first]["mean_per_epoch"], strict=True)
         ]
         entry["verdict"] = {
@@ -296,10 +306,12 @@ def markdown(name, runs, result, floor, kind=KINDS["reference"]):
     lines += ["", f"Means per epoch ({first} / {second}):", ""]
     lines += ["| epoch | " + " | ".join(s["scores"]) + " |", "| ---: |" + " ---: |" * len(s["scores"])]
     for i in range(n):
-        cells = [
-            f"{e[first]['mean_per_epoch'][i]:.4g} / {e[second]['mean_per_epoch'][i]:.4g}"
-            for e in s["scores"].values()
+        means = [
+            (e[first]["mean_per_epoch"][i], e[second]["mean_per_epoch"][i]) for e in s["scores"].values()
         ]
+        if all(None in pair for pair in means):
+            continue  # an epoch not scored
+        cells = ["-" if None in pair else f"{pair[0]:.4g} / {pair[1]:.4g}" for pair in means]
         lines.append(f"| {i + 1} | " + " | ".join(cells) + " |")
     cpus = sorted({r["cpu"] for r in runs})
     lines += ["", f"Machine: {', '.join(cpus)} (each run's own record)."]
@@ -320,10 +332,9 @@ def figure(name, runs, result, floor, path, draw_inputs, kind=KINDS["reference"]
     colours = {kind.first: "tab:orange", kind.second: "tab:blue"}
     for ax, score in zip(axes, scores, strict=False):
         for r in runs:
-            values = [e[score] for e in r["per_epoch"]]
+            points = [(i + 1, e[score]) for i, e in enumerate(r["per_epoch"]) if e[score] is not None]
             ax.plot(
-                range(1, len(values) + 1),
-                values,
+                *zip(*points, strict=True),
                 color=colours[r["side"]],
                 alpha=0.8,
                 label=f"{r['side']} seed {r['seed']}",

@@ -232,3 +232,25 @@ def test_a_stopped_runs_wall_time_is_read_from_its_time_report(tmp_path):
     )
     assert compare.elapsed_seconds(tmp_path / "port_seed0") == 3723.5
     assert compare.elapsed_seconds(tmp_path / "other") is None
+
+
+def test_epochs_not_scored_are_left_out_of_the_bests_means_and_table():
+    # --eval-every 2 on both sides: epochs 1 and 3 scored, epoch 2 not (None, as port_run reads "NA").
+    improved = compare.KINDS["improved"]
+    runs = [run_row("tutorial", s, [30.0 + s, None, 20.0 + s]) for s in (0, 1)]
+    runs += [run_row("improved", s, [10.0 + s, None, 12.0 + s]) for s in (0, 1)]
+    for r in runs:
+        r.update(
+            batch_size=8,
+            steps_per_epoch=None,
+            wall_time_s=None,
+            peak_memory_mib=None,
+            cpu="EPYC",
+            finished=True,
+        )
+    fd = compare.summary(runs, improved)["scores"]["fd"]
+    assert fd["improved"]["best"]["mean"] == 10.5 and fd["improved"]["best_epochs"] == [1, 1]
+    assert fd["tutorial"]["mean_per_epoch"] == [30.5, None, 20.5]
+    assert fd["improved_minus_tutorial_per_epoch"] == [-20.0, None, -8.0]
+    text = compare.markdown("cgan_rps", runs, {"summary": compare.summary(runs, improved)}, None, improved)
+    assert "| 1 | 30.5 / 10.5 |" in text and "| 3 | 20.5 / 12.5 |" in text and "| 2 |" not in text
