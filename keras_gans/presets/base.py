@@ -14,6 +14,7 @@ import keras
 
 from keras_gans import options as types
 from keras_gans.augment import POLICIES
+from keras_gans.models.gan import GAN
 from keras_gans.options import Option, OptionError, check_options, check_tf_config
 
 # The options every tutorial has: each declared once, here. A preset adds its own and may give these
@@ -329,19 +330,10 @@ def jit_compile(config):
 
 
 def label_options(config):
-    """The base GAN's options as the preset sets them: label conventions, generator average,
+    """The base GAN's options as the preset sets them (every constructor argument its config holds
+    but the latent size, which each preset passes itself): label conventions, generator average,
     augmentation and R1, seed."""
-    keys = (
-        "real_label",
-        "label_noise",
-        "label_smoothing",
-        "d_loss_reduction",
-        "ema_decay",
-        "augment",
-        "r1_gamma",
-        "seed",
-    )
-    return {key: config[key] for key in keys if key in config}
+    return {key: config[key] for key in GAN.CONFIG_KEYS if key != "latent_dim" and key in config}
 
 
 def compile_gan(gan, config, loss_fn):

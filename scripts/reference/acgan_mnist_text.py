@@ -36,12 +36,10 @@ Changed to run here, each said where it happens:
 """
 
 import argparse
-import os
 import sys
-import time
 
 import numpy as np
-from run_files import cpu_model, write_json
+from run_files import RunFolder, cpu_model
 
 try:
     import torch
@@ -182,7 +180,6 @@ def keras_generator(G):
 
 def main(argv=None):
     args = parse_args(argv)
-    os.makedirs(args.output_dir, exist_ok=True)
     torch.manual_seed(args.seed)  # change 4
     with np.load(args.mnist_path) as mnist:  # change 3
         x_train, y_train = mnist["x_train"], mnist["y_train"]
@@ -198,30 +195,22 @@ def main(argv=None):
         "threads": torch.get_num_threads(),
         "cpu": cpu_model(),
     }
-    write_json(os.path.join(args.output_dir, "run.json"), record)
-    history, start, initial = [], time.time(), None
+    folder = RunFolder(args.output_dir, record)
+    initial = None
 
     def after_epoch(epoch, G, means):  # change 5
         nonlocal initial
         weights = torch.cat([p.detach().flatten() for p in G.parameters()])
         if initial is None:
             initial = weights.clone()
-        keras_generator(G).save(os.path.join(args.output_dir, f"generator_epoch_{epoch + 1:04d}.keras"))
-        history.append(
-            {
-                "epoch": epoch + 1,
-                "d_loss": float(means[0]),
-                "g_loss": float(means[1]),
-                # After the first epoch: how far the generator moved since then (0: it never trains).
-                "generator_change_since_epoch_1": float((weights - initial).abs().max()),
-                "seconds": round(time.time() - start, 1),
-            }
+        # After the first epoch: how far the generator moved since then (0: it never trains).
+        change = (weights - initial).abs().max()
+        folder.epoch_done(
+            epoch, keras_generator(G), d_loss=means[0], g_loss=means[1], generator_change_since_epoch_1=change
         )
-        write_json(os.path.join(args.output_dir, "losses.json"), history)
 
     train(train_loader, args.epochs, args.variant, after_epoch)
-    record.update(finished=True, wall_time_s=round(time.time() - start, 1))
-    write_json(os.path.join(args.output_dir, "run.json"), record)
+    folder.finish()
 
 
 if __name__ == "__main__":

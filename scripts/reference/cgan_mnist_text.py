@@ -35,14 +35,12 @@ under a `tanh` generator (its images are scored as [0, 1]); ReLU hidden layers a
 """
 
 import argparse
-import os
 import sys
-import time
 
 import keras
 import numpy as np
 import tensorflow as tf
-from run_files import cpu_model, write_json
+from run_files import RunFolder, cpu_model
 from tensorflow.keras import layers
 
 
@@ -169,7 +167,6 @@ def text_cgan(x_train, y_train, epochs, batch_size, after_epoch):
 
 def main(argv=None):
     args = parse_args(argv)
-    os.makedirs(args.output_dir, exist_ok=True)
     keras.utils.set_random_seed(args.seed)  # change 5
     with np.load(args.mnist_path) as mnist:  # change 1
         x_train, y_train = mnist["x_train"], mnist["y_train"]
@@ -185,29 +182,13 @@ def main(argv=None):
         },
         "cpu": cpu_model(),
     }
-    write_json(os.path.join(args.output_dir, "run.json"), record)
-    losses_path = os.path.join(args.output_dir, "losses.json")
-    history = []
-    start = time.time()
+    folder = RunFolder(args.output_dir, record)
 
     def after_epoch(epoch, generator, means):  # change 6
-        generator.save(os.path.join(args.output_dir, f"generator_epoch_{epoch + 1:04d}.keras"))
-        d_loss, d_accuracy, g_loss = (float(v) for v in means)
-        history.append(
-            {
-                "epoch": epoch + 1,
-                "d_loss": d_loss,
-                "d_accuracy": d_accuracy,
-                "g_loss": g_loss,
-                "seconds": round(time.time() - start, 1),
-            }
-        )
-        write_json(losses_path, history)
+        folder.epoch_done(epoch, generator, d_loss=means[0], d_accuracy=means[1], g_loss=means[2])
 
     text_cgan(x_train, y_train, args.epochs, args.batch_size, after_epoch)
-    record["finished"] = True
-    record["wall_time_s"] = round(time.time() - start, 1)
-    write_json(os.path.join(args.output_dir, "run.json"), record)
+    folder.finish()
 
 
 if __name__ == "__main__":

@@ -38,14 +38,13 @@ Changed only where it must be to run here, and said where it happens:
 """
 
 import argparse
-import os
 import sys
 import time
 
 import keras
 import numpy as np
 import tensorflow as tf
-from run_files import cpu_model, write_json
+from run_files import RunFolder, cpu_model
 
 
 def parse_args(argv=None):
@@ -185,7 +184,6 @@ def text_dcgan(train_images, epochs, batch_size, after_epoch):
 
 def main(argv=None):
     args = parse_args(argv)
-    os.makedirs(args.output_dir, exist_ok=True)
     keras.utils.set_random_seed(args.seed)  # change 6
     with np.load(args.mnist_path) as mnist:  # change 1
         train_images = mnist["x_train"]
@@ -201,23 +199,13 @@ def main(argv=None):
         },
         "cpu": cpu_model(),
     }
-    write_json(os.path.join(args.output_dir, "run.json"), record)
-    losses_path = os.path.join(args.output_dir, "losses.json")
-    history = []
-    start = time.time()
+    folder = RunFolder(args.output_dir, record)
 
     def after_epoch(epoch, generator, means):  # change 7
-        generator.save(os.path.join(args.output_dir, f"generator_epoch_{epoch + 1:04d}.keras"))
-        g_loss, d_loss = (float(v) for v in means)
-        history.append(
-            {"epoch": epoch + 1, "d_loss": d_loss, "g_loss": g_loss, "seconds": round(time.time() - start, 1)}
-        )
-        write_json(losses_path, history)
+        folder.epoch_done(epoch, generator, g_loss=means[0], d_loss=means[1])
 
     text_dcgan(train_images, args.epochs, args.batch_size, after_epoch)
-    record["finished"] = True
-    record["wall_time_s"] = round(time.time() - start, 1)
-    write_json(os.path.join(args.output_dir, "run.json"), record)
+    folder.finish()
 
 
 if __name__ == "__main__":

@@ -36,16 +36,14 @@ Changed only where it must be to run here, and said where it happens:
 """
 
 import argparse
-import os
 import sys
-import time
 
 import keras
 import numpy as np
 import tensorflow as tf
 from numpy import expand_dims, ones, vstack, zeros
 from numpy.random import randint, randn
-from run_files import cpu_model, write_json
+from run_files import RunFolder, cpu_model
 from tensorflow.keras.layers import (
     Conv2D,
     Conv2DTranspose,
@@ -167,7 +165,6 @@ def train(g_model, d_model, gan_model, dataset, latent_dim, n_epochs, n_batch, a
 
 def main(argv=None):
     args = parse_args(argv)
-    os.makedirs(args.output_dir, exist_ok=True)
     keras.utils.set_random_seed(args.seed)  # change 6
     with np.load(args.mnist_path) as mnist:  # change 1
         x_train = mnist["x_train"]
@@ -189,23 +186,13 @@ def main(argv=None):
         },
         "cpu": cpu_model(),
     }
-    write_json(os.path.join(args.output_dir, "run.json"), record)
-    losses_path = os.path.join(args.output_dir, "losses.json")
-    history = []
-    start = time.time()
+    folder = RunFolder(args.output_dir, record)
 
     def after_epoch(epoch, generator, means):  # change 7
-        generator.save(os.path.join(args.output_dir, f"generator_epoch_{epoch + 1:04d}.keras"))
-        d_loss, g_loss = (float(v) for v in means)
-        history.append(
-            {"epoch": epoch + 1, "d_loss": d_loss, "g_loss": g_loss, "seconds": round(time.time() - start, 1)}
-        )
-        write_json(losses_path, history)
+        folder.epoch_done(epoch, generator, d_loss=means[0], g_loss=means[1])
 
     train(g_model, d_model, gan_model, dataset, latent_dim, args.epochs, args.batch_size, after_epoch)
-    record["finished"] = True
-    record["wall_time_s"] = round(time.time() - start, 1)
-    write_json(os.path.join(args.output_dir, "run.json"), record)
+    folder.finish()
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""What every reference script writes beside its run: JSON files written whole, and the CPU's name.
+"""What every reference script writes beside its run: its folder (`RunFolder`), JSON files written
+whole, and the CPU's name.
 
 The reference scripts import it as a sibling (`python scripts/reference/<name>.py` puts this folder
 first on the path); like them, it imports nothing from keras_gans.
@@ -7,6 +8,7 @@ first on the path); like them, it imports nothing from keras_gans.
 import json
 import os
 import platform
+import time
 
 
 def write_json(path, value):
@@ -27,3 +29,29 @@ def cpu_model():
     except OSError:
         pass
     return platform.processor()
+
+
+class RunFolder:
+    """A reference run's folder as scripts/compare_reference.py reads it, written as the run goes.
+
+    `run.json` (the `record` given, written at once, then `finished` and the wall time at the end),
+    after each epoch the generator as `generator_epoch_NNNN.keras` (NNNN = epochs done, from 0001)
+    and the epoch's numbers appended to `losses.json`, with the seconds since the start.
+    """
+
+    def __init__(self, output_dir, record):
+        os.makedirs(output_dir, exist_ok=True)
+        self.output_dir, self.record, self.history = output_dir, record, []
+        self.start = time.time()
+        write_json(os.path.join(output_dir, "run.json"), record)
+
+    def epoch_done(self, epoch, generator, **numbers):
+        """After epoch `epoch` (from 0): `generator` (a Keras model) saved, `numbers` logged."""
+        generator.save(os.path.join(self.output_dir, f"generator_epoch_{epoch + 1:04d}.keras"))
+        entry = {"epoch": epoch + 1, **{k: float(v) for k, v in numbers.items()}}
+        self.history.append({**entry, "seconds": round(time.time() - self.start, 1)})
+        write_json(os.path.join(self.output_dir, "losses.json"), self.history)
+
+    def finish(self):
+        self.record.update(finished=True, wall_time_s=round(time.time() - self.start, 1))
+        write_json(os.path.join(self.output_dir, "run.json"), self.record)
