@@ -21,13 +21,10 @@ Changed only where it must be to run here, and said where it happens:
    `tf.losses.sigmoid_cross_entropy` -> `tf.compat.v1.losses.sigmoid_cross_entropy` (the same
    function); `tf.train.AdamOptimizer(1e-4)` -> `keras.optimizers.Adam(1e-4, epsilon=1e-8)` (TF 1's
    epsilon; Keras 3's networks need a Keras optimizer); `tf.contrib.eager.defun` -> `tf.function`.
-5. Gradients of `generator.variables` include BatchNormalization's moving statistics, which get
-   none (None): TensorFlow 1's optimizer skipped them, Keras 3's refuses a None gradient -> the
-   updates take `trainable_variables`, the same weights the text's update changes.
-6. `--epochs` (text: 50), `--seed` (`keras.utils.set_random_seed`; the text seeds nothing: weights,
+5. `--epochs` (text: 50), `--seed` (`keras.utils.set_random_seed`; the text seeds nothing: weights,
    the shuffle and the noise), `--batch-size` (text: 256). The text's noise is always BATCH_SIZE
    vectors, also for an epoch's last, smaller batch (60000 = 234 x 256 + 96): kept.
-7. Instead of the text's display, per-epoch plots, checkpoints every 15 epochs and GIF: a hook
+6. Instead of the text's display, per-epoch plots, checkpoints every 15 epochs and GIF: a hook
    after each epoch saves the generator as `<output-dir>/generator_epoch_NNNN.keras` (NNNN = epochs
    done, from 0001) and the epoch's mean losses to `<output-dir>/losses.json`; `run.json` records
    the settings, versions and CPU. A stopped run starts again from scratch.
@@ -129,12 +126,12 @@ def discriminator_loss(real_output, generated_output):
 
 
 def text_dcgan(train_images, epochs, batch_size, after_epoch):
-    """The text's data, models and training; `after_epoch(epoch, generator, losses)` is change 7."""
+    """The text's data, models and training; `after_epoch(epoch, generator, losses)` is change 6."""
     # Change 2: reshaped, float32, scaled to [-1, 1], as the text's two lines mean to.
     train_images = train_images.reshape(train_images.shape[0], 28, 28, 1).astype("float32")
     train_images = (train_images - 127.5) / 127.5
     BUFFER_SIZE = 60000
-    BATCH_SIZE = batch_size  # change 6
+    BATCH_SIZE = batch_size  # change 5
     train_dataset = (
         tf.data.Dataset.from_tensor_slices(train_images).shuffle(buffer_size=BUFFER_SIZE).batch(BATCH_SIZE)
     )
@@ -158,25 +155,24 @@ def text_dcgan(train_images, epochs, batch_size, after_epoch):
             generated_output = discriminator(generated_images, training=True)
             gen_loss = generator_loss(generated_output)
             disc_loss = discriminator_loss(real_output, generated_output)
-        # Change 5: trainable_variables for the text's `variables`.
-        gradients_of_generator = gen_tape.gradient(gen_loss, generator.trainable_variables)
-        gradients_of_discriminator = disc_tape.gradient(disc_loss, discriminator.trainable_variables)
-        generator_optimizer.apply_gradients(zip(gradients_of_generator, generator.trainable_variables))
-        discriminator_optimizer.apply_gradients(
-            zip(gradients_of_discriminator, discriminator.trainable_variables)
-        )
-        return gen_loss, disc_loss  # change 7: for the epoch's mean losses
+        # `variables` includes BatchNormalization's moving statistics, which get no gradient (None):
+        # Keras 3's optimizer skips them with a warning, as TensorFlow 1's did.
+        gradients_of_generator = gen_tape.gradient(gen_loss, generator.variables)
+        gradients_of_discriminator = disc_tape.gradient(disc_loss, discriminator.variables)
+        generator_optimizer.apply_gradients(zip(gradients_of_generator, generator.variables))
+        discriminator_optimizer.apply_gradients(zip(gradients_of_discriminator, discriminator.variables))
+        return gen_loss, disc_loss  # change 6: for the epoch's mean losses
 
     train_step = tf.function(train_step)  # change 4
 
     def train(dataset, epochs):
         for epoch in range(epochs):
             start = time.time()
-            sums, steps = np.zeros(2), 0  # change 7
+            sums, steps = np.zeros(2), 0  # change 6
             for images in dataset:
                 sums += [float(v) for v in train_step(images)]
                 steps += 1
-            after_epoch(epoch, generator, sums / steps)  # change 7: for the plots and checkpoints
+            after_epoch(epoch, generator, sums / steps)  # change 6: for the plots and checkpoints
             print("Time taken for epoch {} is {} sec".format(epoch + 1, time.time() - start))
 
     train(train_dataset, epochs)
@@ -184,7 +180,7 @@ def text_dcgan(train_images, epochs, batch_size, after_epoch):
 
 def main(argv=None):
     args = parse_args(argv)
-    keras.utils.set_random_seed(args.seed)  # change 6
+    keras.utils.set_random_seed(args.seed)  # change 5
     with np.load(args.mnist_path) as mnist:  # change 1
         train_images = mnist["x_train"]
     record = {
@@ -201,7 +197,7 @@ def main(argv=None):
     }
     folder = RunFolder(args.output_dir, record)
 
-    def after_epoch(epoch, generator, means):  # change 7
+    def after_epoch(epoch, generator, means):  # change 6
         folder.epoch_done(epoch, generator, g_loss=means[0], d_loss=means[1])
 
     text_dcgan(train_images, args.epochs, args.batch_size, after_epoch)
