@@ -118,7 +118,8 @@ GAN_OPTIONS = {
     ),
 }
 # The improved training recommended for a tutorial unless its preset gives its own set (`improved`):
-# an average of the generator and DiffAugment, the two that keras.io's GAN-ADA example uses. What
+# an average of the generator and DiffAugment, the two that keras.io's GAN-ADA example uses. The
+# decay suits runs of thousands of steps (a tutorial with fewer gives a shorter one: cgan_rps). What
 # each buys, and whether R1 or a discriminator rate of its own adds to them, is for the side-by-side
 # runs of issue #29 to show.
 IMPROVED = {"ema_decay": 0.999, "augment": "color,translation,cutout"}
