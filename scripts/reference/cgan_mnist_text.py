@@ -34,26 +34,14 @@ under a `tanh` generator (its images are scored as [0, 1]); ReLU hidden layers a
         --output-dir runs/reference/cgan_mnist/text_seed0
 """
 
-import argparse
-import sys
-
 import keras
 import numpy as np
-import tensorflow as tf
-from run_files import RunFolder, cpu_model
+from run_files import RunFolder, cpu_model, keras_versions, mnist_arguments
 from tensorflow.keras import layers
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--mnist-path", required=True, help="a Keras-format mnist.npz")
-    parser.add_argument("--epochs", type=int, default=10000, help="the text's 10000 (default)")
-    parser.add_argument("--batch-size", type=int, default=64, help="the text's 64 (default)")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--output-dir", required=True)
-    return parser.parse_args(argv)
+    return mnist_arguments(__doc__, epochs=10000, batch_size=64, argv=argv)
 
 
 def text_cgan(x_train, y_train, epochs, batch_size, after_epoch):
@@ -175,11 +163,7 @@ def main(argv=None):
         "args": vars(args),
         "steps_per_epoch": len(x_train) // args.batch_size,
         "generator_output_range": [0, 1],  # the text's data range, under a tanh
-        "versions": {
-            "python": sys.version.split()[0],
-            "keras": keras.__version__,
-            "tensorflow": tf.__version__,
-        },
+        "versions": keras_versions(),
         "cpu": cpu_model(),
     }
     folder = RunFolder(args.output_dir, record)

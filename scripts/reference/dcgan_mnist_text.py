@@ -34,26 +34,16 @@ Changed only where it must be to run here, and said where it happens:
         --output-dir runs/reference/dcgan_mnist/text_seed0
 """
 
-import argparse
-import sys
 import time
 
 import keras
 import numpy as np
 import tensorflow as tf
-from run_files import RunFolder, cpu_model
+from run_files import RunFolder, cpu_model, keras_versions, mnist_arguments
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--mnist-path", required=True, help="a Keras-format mnist.npz")
-    parser.add_argument("--epochs", type=int, default=50, help="the text's 50 (default)")
-    parser.add_argument("--batch-size", type=int, default=256, help="the text's 256 (default)")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--output-dir", required=True)
-    return parser.parse_args(argv)
+    return mnist_arguments(__doc__, epochs=50, batch_size=256, argv=argv)
 
 
 def make_generator_model():
@@ -188,11 +178,7 @@ def main(argv=None):
         "args": vars(args),
         "steps_per_epoch": -(-len(train_images) // args.batch_size),
         "generator_output_range": [-1, 1],
-        "versions": {
-            "python": sys.version.split()[0],
-            "keras": keras.__version__,
-            "tensorflow": tf.__version__,
-        },
+        "versions": keras_versions(),
         "cpu": cpu_model(),
     }
     folder = RunFolder(args.output_dir, record)

@@ -35,15 +35,11 @@ Changed only where it must be to run here, and said where it happens:
         --output-dir runs/reference/gan_mnist/text_seed0
 """
 
-import argparse
-import sys
-
 import keras
 import numpy as np
-import tensorflow as tf
 from numpy import expand_dims, ones, vstack, zeros
 from numpy.random import randint, randn
-from run_files import RunFolder, cpu_model
+from run_files import RunFolder, cpu_model, keras_versions, mnist_arguments
 from tensorflow.keras.layers import (
     Conv2D,
     Conv2DTranspose,
@@ -59,15 +55,7 @@ from tensorflow.keras.optimizers import Adam
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--mnist-path", required=True, help="a Keras-format mnist.npz")
-    parser.add_argument("--epochs", type=int, default=100, help="the text's 100 (default)")
-    parser.add_argument("--batch-size", type=int, default=256, help="the text's 256 (default)")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--output-dir", required=True)
-    return parser.parse_args(argv)
+    return mnist_arguments(__doc__, epochs=100, batch_size=256, argv=argv)
 
 
 # 4.3.4 The discriminator: a 28x28x1 image in, "real?" out.
@@ -179,11 +167,7 @@ def main(argv=None):
         "steps_per_epoch": len(x_train) // args.batch_size,
         "parameters": {"discriminator": d_model.count_params(), "generator": g_model.count_params()},
         "generator_output_range": [0, 1],  # the data's range, under a sigmoid
-        "versions": {
-            "python": sys.version.split()[0],
-            "keras": keras.__version__,
-            "tensorflow": tf.__version__,
-        },
+        "versions": keras_versions(),
         "cpu": cpu_model(),
     }
     folder = RunFolder(args.output_dir, record)

@@ -55,3 +55,30 @@ class RunFolder:
     def finish(self):
         self.record.update(finished=True, wall_time_s=round(time.time() - self.start, 1))
         write_json(os.path.join(self.output_dir, "run.json"), self.record)
+
+
+def mnist_arguments(description, epochs, batch_size, argv=None):
+    """The command line of a Keras MNIST reference: its text's `epochs` and `batch_size` as defaults."""
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        description=description, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--mnist-path", required=True, help="a Keras-format mnist.npz")
+    parser.add_argument("--epochs", type=int, default=epochs, help=f"the text's {epochs} (default)")
+    parser.add_argument(
+        "--batch-size", type=int, default=batch_size, help=f"the text's {batch_size} (default)"
+    )
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--output-dir", required=True)
+    return parser.parse_args(argv)
+
+
+def keras_versions():
+    """Python's, Keras' and TensorFlow's versions, for run.json."""
+    import sys
+
+    import keras
+    import tensorflow as tf
+
+    return {"python": sys.version.split()[0], "keras": keras.__version__, "tensorflow": tf.__version__}
