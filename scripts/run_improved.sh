@@ -2,9 +2,10 @@
 # The runs of issue #29's side-by-side comparison of one tutorial (NAME: cgan_rps, dcgan_mnist or
 # dcgan_celeba): the tutorial's training against the improved one, on the same data, budget, seeds
 # and scoring points, and each improvement alone (one seed) to show what it buys.
-#   sides: tutorial (the defaults), improved (--improved), and alone: ema (--ema-decay 0.999),
-#   augment (--augment color,translation,cutout), r1 (--r1-gamma, StyleGAN2-ADA's rule of thumb
-#   0.0002 * resolution^2 / batch), ttur (--d-learning-rate: twice the tutorial's rate).
+#   sides: tutorial (the defaults), improved (--improved), and alone: ema (the improved set's
+#   average without its augmentation), augment (its augmentation without the average), r1
+#   (--r1-gamma, StyleGAN2-ADA's rule of thumb 0.0002 * resolution^2 / batch), ttur
+#   (--d-learning-rate: twice the tutorial's rate).
 # Budgets (BUDGET overrides): the hands stand-in's 30 epochs at 32x32 (docs/results/cgan_rps), the
 # MNIST DCGAN's 50 epochs, the faces' 60 epochs.
 # Each run writes RUNS/<side>_seed<k>/ (RUNS: runs/improved/NAME), its log beside it and
@@ -45,8 +46,8 @@ for run in "${runs[@]}"; do
     case "$side" in
         tutorial) extra=() ;;
         improved) extra=(--improved) ;;
-        ema) extra=(--ema-decay 0.999) ;;
-        augment) extra=(--augment color,translation,cutout) ;;
+        ema) extra=(--improved --augment "") ;;
+        augment) extra=(--improved --ema-decay 0) ;;
         r1) extra=(--r1-gamma "$r1") ;;
         ttur) extra=(--d-learning-rate "$d_rate") ;;
         *) echo "unknown side $side" >&2; exit 2 ;;
