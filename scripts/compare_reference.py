@@ -38,7 +38,7 @@ import sys
 from pathlib import Path
 
 # Which way each score is better.
-LOWER_IS_BETTER = {"fd": True, "swd": True, "fid": True, "kid": True, "accuracy": False}
+LOWER_IS_BETTER = {"fd": True, "swd": True, "fid": True, "kid": True, "accuracy": False, "variety": False}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -66,6 +66,13 @@ def parse_args(argv=None):
     parser.add_argument("--port", nargs="+", type=Path, help="the port's run folders")
     parser.add_argument("--tutorial", nargs="+", type=Path, help="port runs with the tutorial's training")
     parser.add_argument("--improved", nargs="+", type=Path, help="port runs with the improved training")
+    parser.add_argument(
+        "--alone",
+        nargs="+",
+        type=Path,
+        default=[],
+        help="with --improved: runs with one improvement each (their side: the folder's name before _seed)",
+    )
     parser.add_argument("--out", type=Path, default=None, help="default: docs/results/<name>")
     args = parser.parse_args(argv)
     pairs = {"reference": (args.reference, args.port), "improved": (args.tutorial, args.improved)}
@@ -73,6 +80,8 @@ def parse_args(argv=None):
     if len(given) != 1 or not all(pairs[given[0]]):
         parser.error("give --reference and --port, or --tutorial and --improved")
     args.kind = KINDS[given[0]]
+    if args.alone and given[0] != "improved":
+        parser.error("--alone goes with --tutorial and --improved")
     args.first, args.second = pairs[given[0]]
     return args
 
@@ -81,8 +90,8 @@ def parse_args(argv=None):
 
 
 def elapsed_seconds(folder):
-    """The wall time in /usr/bin/time -v's report beside the run folder (a run stopped early has no
-    other record of it), if any."""
+    """The wall time in /usr/bin/time -v's reports beside the run folder (a run stopped early has no
+    other record of it; a resumed one has a report for each part, summed), if any."""
     path = folder.with_name(folder.name + ".time.txt")
     found = (
         re.findall(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): ([\d:.]+)", path.read_text())
@@ -91,10 +100,13 @@ def elapsed_seconds(folder):
     )
     if not found:
         return None
-    seconds = 0.0
-    for part in found[-1].split(":"):
-        seconds = seconds * 60 + float(part)
-    return seconds
+    total = 0.0
+    for elapsed in found:
+        seconds = 0.0
+        for part in elapsed.split(":"):
+            seconds = seconds * 60 + float(part)
+        total += seconds
+    return total
 
 
 def peak_memory_mib(folder):
@@ -188,7 +200,7 @@ def port_run(folder, side="port"):
 
 def best_epoch(run, score):
     """(epoch, value) of the run's best `score`, among the epochs scored."""
-    values = [e[score] for e in run["per_epoch"]]
+    values = [e.get(score) for e in run["per_epoch"]]
     pick = min if LOWER_IS_BETTER[score] else max
     value = pick(v for v in values if v is not None)
     return values.index(value) + 1, value
@@ -212,27 +224,32 @@ def verdict(port, reference, score, baseline="reference"):
     return f"{'better' if better else 'worse'} than every {baseline} seed"
 
 
+def points_of(runs, score):
+    """The points a score is compared at: the last epoch, and the best where every run scored it
+    at every scoring point (not where it was judged afterwards at the last epoch only)."""
+    return ("last",) if any(score in r.get("rescored", ()) for r in runs) else ("last", "best")
+
+
 def summary(runs, kind=KINDS["reference"]):
     """Per score: each side's last and best values over its seeds, the gap per epoch, the verdicts."""
     first, second = kind.first, kind.second
     sides = {side: [r for r in runs if r["side"] == side] for side in (first, second)}
+    runs = [r for members in sides.values() for r in members]  # not the improvements alone
     epochs = min(r["epochs"] for r in runs)  # compared at the epochs every run reached
-    scores = [
-        k
-        for k in runs[0]["per_epoch"][0]
-        if k in LOWER_IS_BETTER and all(k in r["per_epoch"][0] for r in runs)
-    ]
+    last = runs[0]["per_epoch"][epochs - 1]
+    scores = [k for k in last if k in LOWER_IS_BETTER and all(k in r["per_epoch"][epochs - 1] for r in runs)]
     out = {"epochs_compared": epochs, "scores": {}}
     for score in scores:
         entry = {}
+        points = points_of(runs, score)
         for side, members in sides.items():
             bests = [best_epoch({"per_epoch": r["per_epoch"][:epochs]}, score) for r in members]
             entry[side] = {
                 "last": spread([r["per_epoch"][epochs - 1][score] for r in members]),
-                "best": spread([value for _, value in bests]),
-                "best_epochs": [epoch for epoch, _ in bests],
+                **({"best": spread([value for _, value in bests])} if "best" in points else {}),
+                "best_epochs": [epoch for epoch, _ in bests] if "best" in points else None,
                 "mean_per_epoch": [
-                    mean_or_none([r["per_epoch"][e][score] for r in members]) for e in range(epochs)
+                    mean_or_none([r["per_epoch"][e].get(score) for r in members]) for e in range(epochs)
                 ],
             }
         entry[f"{second}_minus_{first}_per_epoch"] = [
@@ -240,8 +257,7 @@ def summary(runs, kind=KINDS["reference"]):
             for p, r in zip(entry[second]["mean_per_epoch"], entry[first]["mean_per_epoch"], strict=True)
         ]
         entry["verdict"] = {
-            point: verdict(entry[second][point], entry[first][point], score, first)
-            for point in ("last", "best")
+            point: verdict(entry[second][point], entry[first][point], score, first) for point in points
         }
         out["scores"][score] = entry
     return out
@@ -276,9 +292,15 @@ def markdown(name, runs, result, floor, kind=KINDS["reference"]):
         "| --- | ---: | ---: | ---: | ---: |" + " ---: |" * (2 * len(s["scores"]) + 2),
     ]
     for r in runs:
-        last = [f"{r['per_epoch'][n - 1][k]:.4g}" for k in s["scores"]]
+        last = [
+            f"{r['per_epoch'][n - 1][k]:.4g}" + ("*" if k in r.get("rescored", ()) else "")
+            for k in s["scores"]
+        ]
         best = []
         for k in s["scores"]:
+            if "best" not in s["scores"][k]["verdict"]:
+                best.append("-")
+                continue
             epoch, value = best_epoch({"per_epoch": r["per_epoch"][:n]}, k)
             best.append(f"{value:.4g} ({epoch})")
         wall = f"{r['wall_time_s'] / 60:.0f} min" if r["wall_time_s"] else "?"
@@ -289,6 +311,12 @@ def markdown(name, runs, result, floor, kind=KINDS["reference"]):
             + " | ".join(last + best)
             + f" | {wall} | {memory} |"
         )
+    if any(r.get("rescored") for r in runs):
+        lines += [
+            "",
+            "*: a score the run's losses.csv does not have (added to the judge after it began), "
+            "judged here on the generator it kept of that epoch; compared at the last epoch only.",
+        ]
     if floor:
         lines += [
             "",
@@ -297,7 +325,7 @@ def markdown(name, runs, result, floor, kind=KINDS["reference"]):
     lines += ["", f"Over the seeds, after {n} epochs (mean, and min to max):", ""]
     lines += [f"| score | point | {first} | {second} | verdict |", "| --- | --- | --- | --- | --- |"]
     for k, e in s["scores"].items():
-        for point in ("last", "best"):
+        for point in e["verdict"]:
             ref, port = e[first][point], e[second][point]
             lines.append(
                 f"| {k} | {point} | {ref['mean']:.4g} ({ref['min']:.4g} to {ref['max']:.4g}) "
@@ -330,9 +358,11 @@ def figure(name, runs, result, floor, path, draw_inputs, kind=KINDS["reference"]
     scores = list(result["summary"]["scores"])
     fig, axes = plt.subplots(1, len(scores) + 2, figsize=(5 * (len(scores) + 2), 4.5))
     colours = {kind.first: "tab:orange", kind.second: "tab:blue"}
+    others = iter(("tab:green", "tab:red", "tab:purple", "tab:brown", "tab:pink", "tab:olive"))
+    colours.update({r["side"]: next(others) for r in runs if r["side"] not in colours})
     for ax, score in zip(axes, scores, strict=False):
         for r in runs:
-            points = [(i + 1, e[score]) for i, e in enumerate(r["per_epoch"]) if e[score] is not None]
+            points = [(i + 1, e.get(score)) for i, e in enumerate(r["per_epoch"]) if e.get(score) is not None]
             ax.plot(
                 *zip(*points, strict=True),
                 color=colours[r["side"]],
@@ -391,6 +421,19 @@ def generator_at(run, epoch):
     return generator, value_range(generator)
 
 
+def rescore_missing(run, epoch, judge, scores):
+    """Judges the generator the run kept of `epoch` for the `scores` its losses.csv lacks there (a
+    score added to the judge after the run began); lists them in run["rescored"]."""
+    logged = run["per_epoch"][epoch - 1]
+    missing = [k for k in scores if k not in logged]
+    if missing:
+        generator, value_range = generator_at(run, epoch)
+        generator.value_range = value_range
+        judged = judge(generator)
+        logged.update({k: judged[k] for k in missing})
+        run["rescored"] = missing
+
+
 def main(argv=None):
     args = parse_args(argv)
     kind = args.kind
@@ -420,6 +463,11 @@ def main(argv=None):
     else:
         firsts = [port_run(f, kind.first) for f in args.first]
     runs = firsts + [port_run(f, kind.second) for f in args.second]
+    runs += [port_run(f, f.name.split("_seed")[0]) for f in args.alone]
+    if floor:  # every score the judge gives, at the epoch compared
+        compared = min(r["epochs"] for r in runs)
+        for run in runs:
+            rescore_missing(run, compared, judge, floor)
     result = {
         "tutorial": args.name,
         "judge": judge_id,

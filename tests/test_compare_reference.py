@@ -2,6 +2,7 @@
 
 import json
 import sys
+import types
 
 import keras
 import numpy as np
@@ -232,6 +233,10 @@ def test_a_stopped_runs_wall_time_is_read_from_its_time_report(tmp_path):
     )
     assert compare.elapsed_seconds(tmp_path / "port_seed0") == 3723.5
     assert compare.elapsed_seconds(tmp_path / "other") is None
+    # A run resumed after a stop has a report for each part (/usr/bin/time -a): their sum.
+    with open(tmp_path / "port_seed0.time.txt", "a") as report:
+        report.write("\tElapsed (wall clock) time (h:mm:ss or m:ss): 10:00.25\n")
+    assert compare.elapsed_seconds(tmp_path / "port_seed0") == 3723.5 + 600.25
 
 
 def test_epochs_not_scored_are_left_out_of_the_bests_means_and_table():
@@ -254,3 +259,53 @@ def test_epochs_not_scored_are_left_out_of_the_bests_means_and_table():
     assert fd["improved_minus_tutorial_per_epoch"] == [-20.0, None, -8.0]
     text = compare.markdown("cgan_rps", runs, {"summary": compare.summary(runs, improved)}, None, improved)
     assert "| 1 | 30.5 / 10.5 |" in text and "| 3 | 20.5 / 12.5 |" in text and "| 2 |" not in text
+
+
+def test_runs_with_one_improvement_are_listed_and_plotted_but_not_summarised(tmp_path, monkeypatch):
+    improved = compare.KINDS["improved"]
+    runs = [
+        run_row(side, seed, [30.0 - 10 * (side == "improved") + seed, 20.0])
+        for side in ("tutorial", "improved")
+        for seed in (0, 1)
+    ]
+    runs.append(run_row("ema", 0, [25.0, 15.0, 10.0]))  # a longer run does not shorten the comparison
+    for r in runs:
+        r.update(
+            batch_size=8,
+            steps_per_epoch=None,
+            wall_time_s=None,
+            peak_memory_mib=None,
+            cpu="EPYC",
+            finished=True,
+        )
+    # A score added to the judge after the runs began is judged on each run's kept generator of the
+    # epoch compared, and compared there only.
+    judged = iter([0.2, 0.3, 0.8, 0.9, 0.5])
+    monkeypatch.setattr(compare, "generator_at", lambda run, epoch: (types.SimpleNamespace(), (-1.0, 1.0)))
+    for r in runs:
+        compare.rescore_missing(
+            r, 2, lambda generator: {"fd": 0.0, "variety": next(judged)}, {"fd": 1, "variety": 1}
+        )
+    assert runs[0]["rescored"] == ["variety"] and runs[0]["per_epoch"][1] == {"fd": 20.0, "variety": 0.2}
+    assert "variety" not in runs[4]["per_epoch"][2]  # the alone run's epoch 2, not its last
+    result = {"summary": compare.summary(runs, improved)}
+    s = result["summary"]
+    assert s["epochs_compared"] == 2 and set(s["scores"]) == {"fd", "variety"}
+    assert s["scores"]["fd"]["tutorial"]["best"]["n"] == 2  # the ema run is neither side
+    variety = s["scores"]["variety"]
+    assert set(variety["verdict"]) == {"last"} and "best" not in variety["improved"]
+    assert variety["verdict"]["last"] == "better than every tutorial seed"  # 0.85 against 0.2 to 0.3
+    text = compare.markdown("cgan_rps", runs, result, None, improved)
+    assert "| ema | 0 | 8 | one pass | 3 | 15 | 0.5* | 15 (2) | - |" in text
+    assert "judged here on the generator it kept" in text
+    drawn = []
+    compare.figure(
+        "cgan_rps",
+        runs,
+        result,
+        None,
+        tmp_path / "improved.png",
+        lambda run, epoch: drawn.append(run["side"]) or (np.zeros((4, 2, 2, 1)), (-1.0, 1.0), 2),
+        improved,
+    )
+    assert drawn == ["tutorial", "improved"] and (tmp_path / "improved.png").stat().st_size > 1000

@@ -122,6 +122,18 @@ def test_frechet_distance_formula():
 
 
 @pytest.mark.slow
+def test_within_class_variety_against_distances_worked_by_hand():
+    # Three points: distances 5 (a 3-4-5 triangle), 0 and 5; their mean over the three pairs.
+    assert metrics.mean_pairwise_distance([[0, 0], [3, 4], [0, 0]]) == pytest.approx(10 / 3)
+    real = np.array([[0.0, 0.0], [2.0, 0.0], [0.0, 0.0], [0.0, 6.0]])
+    real_labels = np.array([0, 0, 1, 1])
+    fake = np.array([[0.0, 0.0], [1.0, 0.0], [5.0, 5.0], [5.0, 5.0]])
+    fake_labels = np.array([0, 0, 1, 1])
+    # Class 0: 1 against real 2 (half as varied); class 1: two identical pictures (0 against 6).
+    assert metrics.within_class_variety(fake, fake_labels, real, real_labels) == pytest.approx(0.25)
+    assert metrics.within_class_variety(real, real_labels, real, real_labels) == 1.0
+
+
 def test_frechet_distance_real_is_near_zero_noise_is_large(classifier, mnist_test):
     x_test, _ = mnist_test
     real = metrics.features(classifier, metrics.to_unit_range(x_test))

@@ -313,7 +313,11 @@ def test_offline_inception_weights_raise_one_clear_error(monkeypatch, capsys):
             f"URL fetch failure on {metrics.INCEPTION_WEIGHTS_URL}: None -- Name or service not known"
         )
 
-    monkeypatch.setattr(keras.applications, "InceptionV3", offline)
+    def built(*args, **kwargs):
+        raise AssertionError("the network was built before its weights were found")
+
+    monkeypatch.setattr(keras.utils, "get_file", offline)
+    monkeypatch.setattr(keras.applications, "InceptionV3", built)
     with pytest.raises(metrics.WeightsUnavailable) as caught:
         metrics.inception_encoder()
     message = str(caught.value)

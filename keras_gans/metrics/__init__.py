@@ -44,7 +44,9 @@ from keras_gans.metrics.frechet import (
     conditional_accuracy,
     evaluate_mnist_generator,
     frechet_distance,
+    mean_pairwise_distance,
     mnist_frechet_distance,
+    within_class_variety,
 )
 from keras_gans.metrics.generating import generate, is_conditional, latent_vectors, output_range
 from keras_gans.metrics.inception import (
@@ -110,6 +112,7 @@ __all__ = [
     "load_image_folder",
     "load_mnist",
     "load_mnist_classifier",
+    "mean_pairwise_distance",
     "mnist_frechet_distance",
     "mnist_score_fn",
     "noise_score",
@@ -120,4 +123,5 @@ __all__ = [
     "to_unit_range",
     "train_classifier",
     "train_mnist_classifier",
+    "within_class_variety",
 ]

@@ -149,6 +149,31 @@ def class_spread(generator, classifier, n=10000, num_classes=10, value_range=Non
     }
 
 
+def mean_pairwise_distance(points):
+    """The mean Euclidean distance between two different rows of `points` (n, d), n >= 2."""
+    points = np.asarray(points, dtype="float64")
+    squared = np.sum(points**2, axis=1)
+    distances = np.sqrt(np.maximum(squared[:, None] + squared[None, :] - 2.0 * points @ points.T, 0.0))
+    n = len(points)
+    return float(distances.sum() / (n * (n - 1)))  # the diagonal's zeros left out of the count
+
+
+def within_class_variety(fake_features, fake_labels, real_features, real_labels):
+    """How varied the pictures of one class are, against real pictures of that class.
+
+    Per class, the mean distance between two generated pictures' features over the same for two
+    real pictures, averaged over the classes. 1: as varied as real pictures; near 0: every
+    picture of a class nearly the same picture (a row of identical images in a class grid), which
+    neither conditional accuracy nor one Fréchet distance over all classes catches.
+    """
+    ratios = [
+        mean_pairwise_distance(fake_features[fake_labels == c])
+        / mean_pairwise_distance(real_features[real_labels == c])
+        for c in np.unique(fake_labels)
+    ]
+    return float(np.mean(ratios))
+
+
 def evaluate_mnist_generator(
     generator, classifier, mnist_path=None, n_per_class=1000, seed=0, value_range=None
 ):

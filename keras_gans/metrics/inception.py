@@ -25,6 +25,7 @@ INCEPTION_WEIGHTS_FILE = "inception_v3_weights_tf_dim_ordering_tf_kernels_notop.
 INCEPTION_WEIGHTS_URL = (
     "https://storage.googleapis.com/tensorflow/keras-applications/inception_v3/" + INCEPTION_WEIGHTS_FILE
 )
+INCEPTION_WEIGHTS_HASH = "bcbd6486424b2319ff4ef7d526e38f63"  # keras.applications.inception_v3's
 
 
 class WeightsUnavailable(RuntimeError):
@@ -46,6 +47,14 @@ def inception_encoder(image_size=75, weights="imagenet"):
     when the ImageNet weights can be neither downloaded nor found.
     """
     try:
+        if weights == "imagenet":  # fetched (or found) before the network is built: offline, the
+            # build would be 3 seconds spent for nothing. The same file and hash as Keras' own call.
+            keras.utils.get_file(
+                INCEPTION_WEIGHTS_FILE,
+                INCEPTION_WEIGHTS_URL,
+                cache_subdir="models",
+                file_hash=INCEPTION_WEIGHTS_HASH,
+            )
         return keras.applications.InceptionV3(
             include_top=False, weights=weights, pooling="avg", input_shape=(image_size, image_size, 3)
         )

@@ -103,9 +103,11 @@ def quality(config, data):
 
     Each generated picture is turned back into what the stand-in was made
     from (grey, 28x28) and read by the classifier: the share read as the
-    class asked for (conditional accuracy), and the Fréchet distance in its
-    features to Fashion-MNIST's test pictures of the same classes. Real
-    hands have no judge here: no score, and one line says so.
+    class asked for (conditional accuracy), the Fréchet distance in its
+    features to Fashion-MNIST's test pictures of the same classes, and how
+    varied a class's pictures are against real ones of that class (variety:
+    1 as varied, near 0 one picture a class). Real hands have no judge here:
+    no score, and one line says so.
     """
     import numpy as np
     import tensorflow as tf
@@ -118,6 +120,7 @@ def quality(config, data):
         load_classifier,
         load_dataset,
         to_unit_range,
+        within_class_variety,
     )
 
     if not set(data.class_names) <= set(FASHION_MNIST_CLASSES):
@@ -129,7 +132,9 @@ def quality(config, data):
     reader = keras.Model(judge.inputs, [judge.get_layer(FEATURES_LAYER).output, judge.output])
     fashion = np.array([FASHION_MNIST_CLASSES.index(name) for name in data.class_names])
     _, (test_images, test_labels) = load_dataset("fashion_mnist", config["fashion_mnist_path"])
-    real = features(judge, to_unit_range(test_images[np.isin(test_labels, fashion)]))
+    shown = np.isin(test_labels, fashion)
+    real = features(judge, to_unit_range(test_images[shown]))
+    real_labels = test_labels[shown]
     labels = np.arange(config["eval_samples"]) % len(fashion)
     z = np.random.default_rng(0).standard_normal((len(labels), config["latent_dim"])).astype("float32")
 
@@ -139,9 +144,11 @@ def quality(config, data):
         )
         grey = tf.image.resize(pictures.mean(axis=-1, keepdims=True), (28, 28), antialias=True).numpy()
         seen, probabilities = reader.predict(to_unit_range(grey, (-1.0, 1.0)), batch_size=500, verbose=0)
+        seen = seen.astype("float64")
         return {
             "accuracy": float(np.mean(np.argmax(probabilities, axis=-1) == fashion[labels])),
-            "fd": frechet_distance(seen.astype("float64"), real),
+            "fd": frechet_distance(seen, real),
+            "variety": within_class_variety(seen, fashion[labels], real, real_labels),
         }
 
     return score_fn
