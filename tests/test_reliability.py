@@ -340,27 +340,6 @@ def test_a_cut_or_wrong_idx_file_is_one_line(tmp_path, mnist_dir):
         load_mnist(tmp_path)
 
 
-def test_tools_given_the_wrong_kind_of_generator_say_so(tmp_path):
-    from keras_gans.presets import get_preset
-
-    face = get_preset("dcgan_celeba")
-    path = tmp_path / "generator.keras"
-    face.build_gan(**face.tiny).generator.save(path)
-    for script, expected in (
-        ("interpolate_rps.py", "needs a conditional generator of [noise, label]"),
-        ("evaluate_mnist.py", "not MNIST's (28, 28, 1): pass a generator of an MNIST tutorial"),
-    ):
-        result = subprocess.run(
-            [sys.executable, str(ROOT / "scripts" / script), "--generator", str(path)],
-            env=ENV,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        assert result.returncode == 2, result.stderr[-2000:]
-        assert expected in result.stderr and "Traceback" not in result.stderr
-
-
 def test_files_tensorflow_cannot_decode_are_named_and_a_folder_of_only_those_is_one_line(tmp_path):
     from PIL import Image
 

@@ -94,6 +94,14 @@ def test_a_model_file_that_cannot_be_read_is_named_with_the_reason(models, name,
         assert message in line and path in line and "File not found" not in line
 
 
+def test_tools_given_the_wrong_kind_of_generator_say_so(models, capsys):
+    for script, expected in (
+        ("interpolate_rps", "needs a conditional generator of [noise, label]"),
+        ("evaluate_mnist", "not MNIST's (28, 28, 1): pass a generator of an MNIST tutorial"),
+    ):
+        assert expected in refused(load_script(script).main, ["--generator", str(models["face"])], capsys)
+
+
 def test_a_damaged_archive_and_a_model_that_is_no_generator_are_named(models, tmp_path, capsys):
     data = bytearray(open(models["face"], "rb").read())
     with zipfile.ZipFile(models["face"]) as archive:
