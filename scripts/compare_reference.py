@@ -375,6 +375,7 @@ def figure(name, runs, result, floor, path, draw_inputs, kind=KINDS["reference"]
         if floor and score in floor:
             ax.axhline(floor[score], color="grey", linestyle=":", label="real data")
         ax.set_xlabel("epoch")
+        ax.set_xlim(0.5, result["summary"]["epochs_compared"] + 0.5)  # a score judged at the end only, too
         ax.set_title(score)
         if LOWER_IS_BETTER[score]:
             ax.set_yscale("log")
@@ -447,8 +448,8 @@ def main(argv=None):
     import numpy as np
 
     from keras_gans.cli import config_options
-    from keras_gans.metrics import generate, is_conditional
     from keras_gans.presets import get_preset
+    from keras_gans.sampling import num_classes, sample
 
     preset = get_preset(args.name)
     recorded = port_record(args.second[0])["config"]
@@ -482,8 +483,13 @@ def main(argv=None):
 
     def draw_inputs(run, epoch):  # the same latent vectors (and one row per class) for both sides
         generator, value_range = generator_at(run, epoch)
-        labels = np.repeat(np.arange(10), 8) if is_conditional(generator) else None
-        return generate(generator, labels, n=80, seed=1), value_range, 8
+        classes = num_classes(generator)  # one-hot or embedded class indices, as it takes them
+        labels = None if classes is None else np.repeat(np.arange(classes), 8)
+        return (
+            sample(generator, 80 if classes is None else len(labels), seed=1, labels=labels),
+            value_range,
+            8,
+        )
 
     figure(args.name, runs, result, floor, out / f"{kind.stem}.png", draw_inputs, kind)
     print(f"wrote {out}/{kind.stem}.json, {kind.stem}.md and {kind.stem}.png ({len(runs)} runs)")
