@@ -1,6 +1,5 @@
 """CycleGAN: keras.io's networks, the losses by hand, saving four networks, the data, a run."""
 
-import json
 
 import keras
 import numpy as np
@@ -23,8 +22,7 @@ from keras_gans.models.cyclegan import (
 )
 from keras_gans.presets import OptionError, get_preset
 from keras_gans.presets.base import TrainingData
-from keras_gans.presets.cyclegan import TRANSLATED, judge_images, translation_score_fn
-from keras_gans.runner import train
+from keras_gans.presets.cyclegan import judge_images, translation_score_fn
 
 PRESET = get_preset("cyclegan")
 TINY = dict(image_size=16, gen_filters=4, disc_filters=4, num_residual_blocks=1)
@@ -350,52 +348,21 @@ def test_options_it_cannot_take_are_refused(options, message):
 # --- A run ----------------------------------------------------------------------------------------
 
 
-def test_tiny_standin_run_writes_its_run_folder(tmp_path, monkeypatch):
-    folder = require_data("fashion-mnist")
-    # A rough judge (one epoch on 2,000 pictures) in a folder of its own, not the real cache.
-    monkeypatch.setenv("KERAS_GANS_CLASSIFIER_DIR", str(tmp_path / "judge"))
-    from keras_gans.metrics import load_classifier
-
-    load_classifier("fashion_mnist", data_path=str(folder), epochs=1, max_examples=2000)
-    out = tmp_path / "run"
-    options = {
-        **PRESET.tiny,
-        "epochs": 2,
-        "steps_per_epoch": 2,
-        "batch_size": 2,
-        "max_images": 8,
-        "eval_every": 1,
-    }
-    paths = train(
-        "cyclegan",
-        **options,
-        fashion_mnist_path=str(folder),
-        output_dir=str(out),
-        seed=1,
-        verbose=0,
-    )
-    record = json.loads((out / "run.json").read_text())
-    assert record["tutorial"] == "cyclegan" and record["config"]["dataset"] == "sneaker2boot"
-    header = (out / "losses.csv").read_text().splitlines()[0].split(",")
-    assert {"G_loss", "F_loss", "D_X_loss", "D_Y_loss", "val_accuracy", "val_cycle_mae_x"} <= set(header)
-    # Two steps do not translate: no epoch reaches the target accuracy, so none is called the best.
-    logged = [row.split(",") for row in (out / "losses.csv").read_text().splitlines()]
-    accuracy = [logged[0].index(f"val_accuracy_{way}") for way in ("x2y", "y2x")]
-    assert all(float(row[i]) < TRANSLATED for row in logged[1:] for i in accuracy)
-    assert record["best"] is None and not (out / "best").exists() and "translations" not in paths
-    samples = sorted(p.name for p in (out / "samples").iterdir())
-    assert samples == ["final.png", "monitor_inputs.npz", "translations_000.png", "translations_001.png"]
-    generator = keras.models.load_model(paths["generator"])  # G: sneakers -> ankle boots
-    assert generator.output_shape == (None, 32, 32, 3)
-    # A kept best is drawn as the monitor draws: 6 rows of 2 images, 32x32, from [x, y] -> [G(x), F(y)].
-    gan = keras.models.load_model(paths["gan"])
-    (out / "best").mkdir()
-    gan.translators.save(out / "best" / "translators.keras")
-    config = PRESET.config(**options, fashion_mnist_path=str(folder))
+def test_a_kept_best_is_drawn_as_the_monitor_draws(tmp_path):
+    # translations.png: 6 rows of 2 images, 32x32, from [x, y] -> [G(x), F(y)], by best/'s G and F.
+    # (A run's folder, its losses, scores and sample files: tests/test_user_path.py runs the script.)
+    sizes = {**TINY, "image_size": 32}
+    gan = PRESET.build_gan(**sizes)
+    (tmp_path / "best").mkdir()
+    gan.translators.save(tmp_path / "best" / "translators.keras")
+    config = PRESET.config(**sizes, num_images=2)
     data = TrainingData(None, extra={"test_x": _images(2, 32), "test_y": _images(2, 32, seed=1)})
-    drawn = PRESET.finish(config, data, generator, {"best": str(out / "best"), "output_dir": str(out)})
+    paths = {"best": str(tmp_path / "best"), "output_dir": str(tmp_path)}
+    drawn = PRESET.finish(config, data, gan.generator, paths)
     with Image.open(drawn["translations"]) as image:
         assert image.size == (2 * 32, 6 * 32)
-    best = keras.models.load_model(out / "best" / "translators.keras")
+    best = keras.models.load_model(tmp_path / "best" / "translators.keras")
     fake_y, fake_x, cycled_x, cycled_y = translate(best, _images(2, 32), _images(2, 32))
     assert fake_y.shape == cycled_y.shape == (2, 32, 32, 3)
+    # No best kept (no epoch translated well enough): nothing drawn.
+    assert PRESET.finish(config, data, gan.generator, {**paths, "best": str(tmp_path / "none")}) == {}

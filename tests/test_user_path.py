@@ -43,6 +43,9 @@ ARGS = {
 LOSSES = {"cyclegan": "G_loss", "dggan": "d_loss"}
 SCORE = {"dcgan_celeba": "swd", "stylegan": "swd", "cyclegan": "accuracy", "dggan": "auc_0"}
 NO_GRID = {"dggan"}  # its picture is its scores
+# What else a tutorial's run folder holds: its other losses and scores, its sample files.
+COLUMNS = {"cyclegan": {"G_loss", "F_loss", "D_X_loss", "D_Y_loss", "val_accuracy", "val_cycle_mae_x"}}
+SAMPLES = {"cyclegan": ["final.png", "monitor_inputs.npz", "translations_000.png", "translations_001.png"]}
 # The generators with layers of their own, which `keras.models.load_model` finds once keras_gans is
 # imported (the README says so); every other tutorial's generator.keras loads with plain Keras.
 NEEDS_KERAS_GANS = {"cyclegan": "ReflectionPadding2D", "stylegan": "PixelNorm"}
@@ -172,6 +175,9 @@ def test_the_script_with_its_defaults_writes_what_a_user_looks_at(name, tmp_path
         rows = list(csv.DictReader(file))
     assert [int(row["epoch"]) for row in rows] == list(range(EPOCHS))
     assert all(np.isfinite(float(row[score])) and np.isfinite(float(row[loss])) for row in rows), rows
+    assert COLUMNS.get(name, set()) <= set(rows[0]), rows[0]
+    if name in SAMPLES:
+        assert sorted(p.name for p in (out / "samples").iterdir()) == SAMPLES[name]
     with open(out / "losses_steps.csv", newline="") as file:
         steps = list(csv.DictReader(file))
     assert [float(row["epoch"]) for row in steps] == [1.0, 2.0]  # each epoch's last (only) window
