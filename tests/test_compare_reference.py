@@ -12,6 +12,17 @@ from conftest import load_script, require_data
 compare = load_script("compare_reference")
 
 
+# What port_run reads besides the scores.
+PORT_RUN_FIELDS = {
+    "batch_size": 8,
+    "steps_per_epoch": None,
+    "wall_time_s": None,
+    "peak_memory_mib": None,
+    "cpu": "EPYC",
+    "finished": True,
+}
+
+
 def run_row(side, seed, fds):
     return {"side": side, "seed": seed, "epochs": len(fds), "per_epoch": [{"fd": v} for v in fds]}
 
@@ -58,15 +69,8 @@ def test_the_improved_kind_compares_two_sides_of_port_runs_under_its_own_names()
     fd = compare.summary(runs, improved)["scores"]["fd"]
     assert fd["improved_minus_tutorial_per_epoch"] == [-19.0, -17.0]
     assert fd["verdict"]["last"] == "better than every tutorial seed"
-    for r in runs:  # what port_run reads besides the scores
-        r.update(
-            batch_size=256,
-            steps_per_epoch=None,
-            wall_time_s=None,
-            peak_memory_mib=None,
-            cpu="EPYC",
-            finished=True,
-        )
+    for r in runs:
+        r.update(PORT_RUN_FIELDS, batch_size=256)
     result = {"summary": compare.summary(runs, improved)}
     text = compare.markdown("dcgan_mnist", runs, result, {"fd": 0.85}, improved)
     assert text.startswith("# dcgan_mnist: the tutorial's training against the improved one")
@@ -245,14 +249,7 @@ def test_epochs_not_scored_are_left_out_of_the_bests_means_and_table():
     runs = [run_row("tutorial", s, [30.0 + s, None, 20.0 + s]) for s in (0, 1)]
     runs += [run_row("improved", s, [10.0 + s, None, 12.0 + s]) for s in (0, 1)]
     for r in runs:
-        r.update(
-            batch_size=8,
-            steps_per_epoch=None,
-            wall_time_s=None,
-            peak_memory_mib=None,
-            cpu="EPYC",
-            finished=True,
-        )
+        r.update(PORT_RUN_FIELDS)
     fd = compare.summary(runs, improved)["scores"]["fd"]
     assert fd["improved"]["best"]["mean"] == 10.5 and fd["improved"]["best_epochs"] == [1, 1]
     assert fd["tutorial"]["mean_per_epoch"] == [30.5, None, 20.5]
@@ -270,14 +267,7 @@ def test_runs_with_one_improvement_are_listed_and_plotted_but_not_summarised(tmp
     ]
     runs.append(run_row("ema", 0, [25.0, 15.0, 10.0]))  # a longer run does not shorten the comparison
     for r in runs:
-        r.update(
-            batch_size=8,
-            steps_per_epoch=None,
-            wall_time_s=None,
-            peak_memory_mib=None,
-            cpu="EPYC",
-            finished=True,
-        )
+        r.update(PORT_RUN_FIELDS)
     # A score added to the judge after the runs began is judged on each run's kept generator of the
     # epoch compared, and compared there only.
     judged = iter([0.2, 0.3, 0.8, 0.9, 0.5])
