@@ -315,7 +315,10 @@ def test_the_stand_in_is_scored_by_the_fashion_classifier_in_fit(fashion_mnist_d
     header = rows[0].split(",")
     accuracy = [float(r.split(",")[header.index("val_accuracy")]) for r in rows[1:]]
     fd = [float(r.split(",")[header.index("val_fd")]) for r in rows[1:]]
-    # Two steps of training: its pictures are nothing yet, near chance among 10 classes for the judge.
+    variety = [float(r.split(",")[header.index("val_variety")]) for r in rows[1:]]
+    # Two steps of training: its pictures are nothing yet, near chance among 10 classes for the judge,
+    # and a class's pictures are far less varied than real ones (the untrained generator's outputs
+    # differ little with the noise).
     assert len(accuracy) == 2 and all(0 <= a <= 0.6 for a in accuracy) and all(f > 5 for f in fd)
     assert json.loads((out / "best" / "best.json").read_text())["val_accuracy"] == max(accuracy)
 
@@ -326,6 +329,7 @@ def test_the_stand_in_is_scored_by_the_fashion_classifier_in_fit(fashion_mnist_d
     score_fn = PRESET.quality(config, training_data)
     floor = PRESET.floor(config, training_data, score_fn)
     assert floor["accuracy"] > 0.8 and floor["fd"] < min(fd)
+    assert 0 < max(variety) < 0.5 * floor["variety"] and floor["variety"] < 1.5
 
 
 def test_a_best_generator_knows_its_runs_class_names(tmp_path):

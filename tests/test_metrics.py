@@ -125,6 +125,7 @@ def test_frechet_distance_formula():
 def test_within_class_variety_against_distances_worked_by_hand():
     # Three points: distances 5 (a 3-4-5 triangle), 0 and 5; their mean over the three pairs.
     assert metrics.mean_pairwise_distance([[0, 0], [3, 4], [0, 0]]) == pytest.approx(10 / 3)
+    assert np.isnan(metrics.mean_pairwise_distance([[1, 2]]))  # no pair to measure
     real = np.array([[0.0, 0.0], [2.0, 0.0], [0.0, 0.0], [0.0, 6.0]])
     real_labels = np.array([0, 0, 1, 1])
     fake = np.array([[0.0, 0.0], [1.0, 0.0], [5.0, 5.0], [5.0, 5.0]])

@@ -150,8 +150,10 @@ def class_spread(generator, classifier, n=10000, num_classes=10, value_range=Non
 
 
 def mean_pairwise_distance(points):
-    """The mean Euclidean distance between two different rows of `points` (n, d), n >= 2."""
+    """The mean Euclidean distance between two different rows of `points` (n, d); NaN for n < 2."""
     points = np.asarray(points, dtype="float64")
+    if len(points) < 2:
+        return float("nan")
     squared = np.sum(points**2, axis=1)
     distances = np.sqrt(np.maximum(squared[:, None] + squared[None, :] - 2.0 * points @ points.T, 0.0))
     n = len(points)
