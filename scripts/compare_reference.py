@@ -466,7 +466,7 @@ def main(argv=None):
     runs = firsts + [port_run(f, kind.second) for f in args.second]
     runs += [port_run(f, f.name.split("_seed")[0]) for f in args.alone]
     if floor:  # every score the judge gives, at the epoch compared
-        compared = min(r["epochs"] for r in runs)
+        compared = min(r["epochs"] for r in runs if r["side"] in (kind.first, kind.second))
         for run in runs:
             rescore_missing(run, compared, judge, floor)
     result = {
