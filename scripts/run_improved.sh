@@ -9,10 +9,11 @@
 # Budgets (BUDGET overrides): the hands stand-in's 30 epochs at 32x32 (docs/results/cgan_rps), the
 # MNIST DCGAN's 50 epochs, the faces' 60 epochs.
 # Each run writes RUNS/<side>_seed<k>/ (RUNS: runs/improved/NAME), its log beside it and
-# /usr/bin/time -v's report (<side>_seed<k>.time.txt, its peak memory), on CPU core CORE (1) at a
-# lower priority. RUN_LIST ("<side> <seed>,...") picks the runs; default: tutorial and improved at
-# seeds 0 and 1, then each improvement alone at seed 0. A finished run (its run.json says
-# "finished": true) is skipped; an unfinished one resumes (the scripts resume their folder).
+# /usr/bin/time -v's report (<side>_seed<k>.time.txt, its peak memory), at a lower priority, on
+# CPU core CORE if it is set (one queue per core), else on any. RUN_LIST ("<side> <seed>,...")
+# picks the runs; default: tutorial and improved at seeds 0 and 1, then each improvement alone
+# at seed 0. A finished run (its run.json says "finished": true) is skipped; an unfinished one
+# resumes (the scripts resume their folder).
 # Then: python scripts/compare_reference.py NAME --tutorial RUNS/tutorial_seed{0,1} --improved RUNS/improved_seed{0,1}
 set -u
 cd "$(dirname "$0")/.."
@@ -54,7 +55,7 @@ for run in "${runs[@]}"; do
     esac
     echo "$(date -Is) start $side seed $seed -> $out"
     # shellcheck disable=SC2086  # the budget is a list of words
-    nice -n 10 taskset -c "${CORE:-1}" /usr/bin/time -v -a -o "$out.time.txt" "$PYTHON" scripts/train_"$NAME".py \
+    nice -n 10 ${CORE:+taskset -c "$CORE"} /usr/bin/time -v -a -o "$out.time.txt" "$PYTHON" scripts/train_"$NAME".py \
         $budget --seed "$seed" --output-dir "$out" "${extra[@]}" >>"$out.log" 2>&1
     echo "$(date -Is) end $side seed $seed: exit $?"
 done

@@ -13,8 +13,9 @@
 #     last of 96) on both sides (the port's defaults); sides text, port.
 # Each run writes RUNS/<side>_seed<k>/ (RUNS: runs/reference/NAME), its log beside it
 # (<side>_seed<k>.log) and /usr/bin/time -v's report (<side>_seed<k>.time.txt: "Maximum resident
-# set size" is the peak memory), on CPU core CORE (1) at a lower priority. RUN_LIST ("<side>
-# <seed>,..."; default: every side, seeds 0 and 1) splits the runs into queues, e.g. one per core.
+# set size" is the peak memory), at a lower priority, on CPU core CORE if it is set, else on any.
+# RUN_LIST ("<side> <seed>,..."; default: every side, seeds 0 and 1) splits the runs into queues,
+# e.g. one per core (CORE=0, CORE=1).
 # A finished run (its run.json says so) is skipped when this is run again; an unfinished one starts over.
 set -u
 cd "$(dirname "$0")/../.."
@@ -49,6 +50,6 @@ for run in "${runs[@]}"; do
         command+=(--mnist-path "$MNIST/mnist_content_equivalent.npz" --epochs "$EPOCHS" --seed "$seed"
                   --output-dir "$out")
     fi
-    nice -n 10 taskset -c "${CORE:-1}" /usr/bin/time -v -o "$out.time.txt" "$PYTHON" "${command[@]}" >"$out.log" 2>&1
+    nice -n 10 ${CORE:+taskset -c "$CORE"} /usr/bin/time -v -o "$out.time.txt" "$PYTHON" "${command[@]}" >"$out.log" 2>&1
     echo "$(date -Is) end $side seed $seed: exit $?"
 done
