@@ -1,6 +1,5 @@
 """CycleGAN: keras.io's networks, the losses by hand, saving four networks, the data, a run."""
 
-
 import keras
 import numpy as np
 import pytest

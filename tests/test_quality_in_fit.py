@@ -214,26 +214,6 @@ def test_generate_refuses_a_class_for_an_unconditional_generator(tmp_path, capsy
     assert (tmp_path / "generated.png").exists()
 
 
-@pytest.mark.slow
-def test_an_mnist_run_scores_its_digits_in_fit_with_the_project_classifier(mnist_dir, tmp_path, monkeypatch):
-    from keras_gans import metrics
-
-    # A quickly trained classifier stands in for the cached one (which takes minutes to train).
-    judge = tmp_path / "mnist_classifier.keras"
-    metrics.load_mnist_classifier(judge, mnist_dir, epochs=1, max_examples=2000)
-    monkeypatch.setenv("KERAS_GANS_CLASSIFIER", str(judge))
-    acgan = get_preset("acgan_mnist")
-    out = tmp_path / "run"
-    options = {**acgan.tiny, "eval_every": 1, "eval_samples": 500, "mnist_path": str(mnist_dir)}
-    train("acgan_mnist", **options, output_dir=str(out), epochs=2, steps_per_epoch=3, seed=0, verbose=0)
-    logged = rows(out / "losses.csv")
-    fd = [float(r["val_fd"]) for r in logged]
-    accuracy = [float(r["val_accuracy"]) for r in logged]
-    # Two barely trained epochs: far from real digits, near chance on the classes asked for.
-    assert all(d > 10 for d in fd) and all(0 <= a <= 0.5 for a in accuracy)
-    assert json.loads((out / "best" / "best.json").read_text())["val_fd"] == min(fd)
-
-
 def test_make_results_builds_the_results_and_the_readme_table_from_finished_runs(scored_points, tmp_path):
     runs, out, readme = tmp_path / "runs", tmp_path / "results", tmp_path / "README.md"
     # A reference beside the (absent) floor, as the faces' "blurred_4x".
