@@ -26,10 +26,15 @@ def test_the_average_follows_each_generator_step():
     np.testing.assert_array_equal(
         start[0], gan.ema_generator.weights[0].numpy()
     )  # it starts as the generator
-    gan.train_on_batch(images())
-    for average, before, after in zip(gan.ema_generator.weights, start, gan.generator.weights, strict=True):
-        np.testing.assert_allclose(average.numpy(), 0.9 * before + 0.1 * after.numpy(), rtol=1e-5, atol=1e-7)
-    assert not np.allclose(gan.ema_generator.weights[0].numpy(), gan.generator.weights[0].numpy())
+    # The decay warms up: after the first update min(0.9, 2 / 11); after the 1,000th, 0.9 itself.
+    for updates, decay in [(0, 2 / 11), (999, 0.9)]:
+        gan.g_optimizer.iterations.assign(updates)
+        before = [w.numpy().copy() for w in gan.ema_generator.weights]
+        gan.train_on_batch(images())
+        for average, old, new in zip(gan.ema_generator.weights, before, gan.generator.weights, strict=True):
+            expected = decay * old + (1 - decay) * new.numpy()
+            np.testing.assert_allclose(average.numpy(), expected, rtol=1e-5, atol=1e-7)
+        assert not np.allclose(gan.ema_generator.weights[0].numpy(), gan.generator.weights[0].numpy())
 
 
 def test_off_by_default_and_refused_out_of_range_or_on_several_replicas():

@@ -104,8 +104,9 @@ class GAN(TwoNetworkModel):
             cross-entropy over the whole batch of fakes and reals) or "sum"
             (added, as the TensorFlow DCGAN tutorial writes it).
         ema_decay: 0 (off), or the decay of an exponential moving average of
-            the generator's weights, updated after each of its steps
-            (`ema_generator`, as keras.io's GAN-ADA keeps one): the average
+            the generator's weights, updated after each of its steps, its
+            decay warmed up (`update_ema_generator`), (`ema_generator`, as
+            keras.io's GAN-ADA keeps one): the average
             draws smoother images than the last step's weights. `sampler`
             is what to draw from: the average when it is on.
         augment: "" (off), or DiffAugment's policies to apply to every image
@@ -351,12 +352,20 @@ class GAN(TwoNetworkModel):
     def update_ema_generator(self):
         """After each generator update: average <- decay * average + (1 - decay) * weights, if on.
 
-        Every weight is averaged, BatchNorm's moving statistics too.
+        Every weight is averaged, BatchNorm's moving statistics too. The decay warms up as
+        `tf.train.ExponentialMovingAverage` does with `num_updates`: after the n-th update it is
+        min(ema_decay, (1 + n) / (10 + n)), so the average forgets the initial weights within
+        the run (0.18 at the first update, 0.99 at the 890th, 0.999 from the 8,990th). Without
+        it, 0.999 still holds 31% of the initial weights after 1,175 updates (five epochs of
+        the MNIST DCGAN) and draws blurs.
         """
         if self.ema_generator is None:
             return
+        updates = tf.cast(self.g_optimizer.iterations, "float32")
+        decay = tf.minimum(self.ema_decay, (1.0 + updates) / (10.0 + updates))
         for average, weight in zip(self.ema_generator.weights, self.generator.weights, strict=True):
-            average.assign(self.ema_decay * average + (1.0 - self.ema_decay) * tf.cast(weight, average.dtype))
+            kept = tf.cast(decay, average.dtype)
+            average.assign(kept * average + (1.0 - kept) * tf.cast(weight, average.dtype))
 
     def _track(self, **losses):
         """Updates the loss trackers and returns their current values.

@@ -119,8 +119,8 @@ GAN_OPTIONS = {
 }
 # The improved training recommended for a tutorial unless its preset gives its own set (`improved`):
 # an average of the generator and DiffAugment, the two that keras.io's GAN-ADA example uses. The
-# decay suits runs of thousands of steps; the hands' short runs take DiffAugment alone (measured:
-# docs/results/cgan_rps/improved.md). The faces and the MNIST DCGAN are not measured yet.
+# hands' short runs take DiffAugment alone (measured, before the average's decay warmed up:
+# docs/results/cgan_rps/improved.md).
 IMPROVED = {"ema_decay": 0.999, "augment": "color,translation,cutout"}
 
 
