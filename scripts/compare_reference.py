@@ -23,10 +23,13 @@ range its training data had. The scores of a reference generator are kept beside
 Writes `docs/results/<name>/comparison.json` (every run's scores at every epoch, each side's mean
 and spread, the gap per epoch, the verdict at the last and at the best epoch), `comparison.md`
 (the tables, from the JSON) and `comparison.png` (the score curves of both sides, and each side's
-last generator drawn from the same inputs). No number is typed by hand.
+last generator drawn from the same inputs), each side's grid also alone (`comparison_reference.png`,
+`comparison_port.png`). No number is typed by hand.
 
 With `--tutorial` and `--improved` instead (both sides port runs, judged by their own
-`losses.csv`), the same files are `improved.json`, `improved.md` and `improved.png`.
+`losses.csv`), the same files are `improved.json`, `improved.md`, `improved.png`,
+`improved_tutorial.png` and `improved_improved.png`; then `docs/results/improved_gallery.png` (the
+README's second picture) is drawn again: each tutorial's two grids side by side, labelled.
 """
 
 import argparse
@@ -353,7 +356,7 @@ def figure(name, runs, result, floor, path, draw_inputs, kind=KINDS["reference"]
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from keras_gans.plotting import image_grid, to_uint8
+    from keras_gans.plotting import image_grid, save_image, to_uint8
 
     scores = list(result["summary"]["scores"])
     fig, axes = plt.subplots(1, len(scores) + 2, figsize=(5 * (len(scores) + 2), 4.5))
@@ -383,13 +386,49 @@ def figure(name, runs, result, floor, path, draw_inputs, kind=KINDS["reference"]
     for ax, side in zip(axes[len(scores) :], (kind.first, kind.second), strict=True):
         run = next(r for r in runs if r["side"] == side)
         images, value_range, cols = draw_inputs(run, result["summary"]["epochs_compared"])
-        ax.imshow(image_grid(to_uint8(images, value_range), cols).squeeze(), cmap="gray")
+        grid = image_grid(to_uint8(images, value_range), cols)
+        save_image(grid, path.with_name(f"{kind.stem}_{side}.png"))  # also alone, full size
+        ax.imshow(grid.squeeze(), cmap="gray")
         ax.set_title(f"{side}, seed {run['seed']}, epoch {result['summary']['epochs_compared']}")
         ax.axis("off")
     fig.suptitle(f"{name}: {kind.title}")
     fig.tight_layout()
     fig.savefig(path, dpi=80)
     plt.close(fig)
+
+
+def improved_gallery(results):
+    """docs/results/improved_gallery.png: for each tutorial with an improved comparison, the
+    tutorial's training and the improved one side by side (same seed, budget and inputs), labelled."""
+    from PIL import Image, ImageDraw
+
+    kind = KINDS["improved"]
+    pairs = []
+    for folder in sorted(p for p in results.iterdir() if (p / f"{kind.stem}.json").is_file()):
+        paths = [folder / f"{kind.stem}_{side}.png" for side in (kind.first, kind.second)]
+        if all(path.is_file() for path in paths):
+            epochs = json.loads((folder / f"{kind.stem}.json").read_text())["summary"]["epochs_compared"]
+            pairs.append((f"{folder.name}, {epochs} epochs: the tutorial's | improved", paths))
+    if not pairs:
+        return None
+    height, label, gap = 180, 16, 8
+    panels = []
+    for text, paths in pairs:
+        grids = [Image.open(path).convert("RGB") for path in paths]
+        grids = [g.resize((max(1, g.width * height // g.height), height)) for g in grids]
+        panel = Image.new("RGB", (sum(g.width for g in grids) + 4, height + label), "white")
+        ImageDraw.Draw(panel).text((2, 2), text, fill="black")
+        panel.paste(grids[0], (0, label))
+        panel.paste(grids[1], (grids[0].width + 4, label))
+        panels.append(panel)
+    line = Image.new("RGB", (sum(p.width for p in panels) + gap * (len(panels) - 1), height + label), "white")
+    x = 0
+    for panel in panels:
+        line.paste(panel, (x, 0))
+        x += panel.width + gap
+    path = results / "improved_gallery.png"
+    line.save(path, optimize=True)
+    return path
 
 
 def generator_at(run, epoch):
@@ -492,7 +531,10 @@ def main(argv=None):
         )
 
     figure(args.name, runs, result, floor, out / f"{kind.stem}.png", draw_inputs, kind)
-    print(f"wrote {out}/{kind.stem}.json, {kind.stem}.md and {kind.stem}.png ({len(runs)} runs)")
+    sides = f"{kind.stem}_{kind.first}.png, {kind.stem}_{kind.second}.png"
+    print(f"wrote {out}/{kind.stem}.json, {kind.stem}.md, {kind.stem}.png, {sides} ({len(runs)} runs)")
+    if kind.stem == "improved":
+        print(f"wrote {improved_gallery(out.parent)}")
     return 0
 
 

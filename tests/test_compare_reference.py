@@ -299,3 +299,34 @@ def test_runs_with_one_improvement_are_listed_and_plotted_but_not_summarised(tmp
         improved,
     )
     assert drawn == ["tutorial", "improved"] and (tmp_path / "improved.png").stat().st_size > 1000
+
+
+def test_each_sides_grid_is_saved_alone_and_the_improved_gallery_pairs_them(tmp_path):
+    from PIL import Image
+
+    improved = compare.KINDS["improved"]
+    runs = [run_row(side, 0, [30.0, 20.0]) for side in ("tutorial", "improved")]
+    for r in runs:
+        r.update(PORT_RUN_FIELDS)
+    result = {"summary": compare.summary(runs, improved)}
+    folder = tmp_path / "dcgan_mnist"
+    folder.mkdir()
+    pixels = {"tutorial": -1.0, "improved": 1.0}  # black grids for the tutorial, white for the improved
+    compare.figure(
+        "dcgan_mnist",
+        runs,
+        result,
+        None,
+        folder / "improved.png",
+        lambda run, epoch: (np.full((4, 2, 2, 1), pixels[run["side"]]), (-1.0, 1.0), 2),
+        improved,
+    )
+    tutorial, better = (np.asarray(Image.open(folder / f"improved_{side}.png")) for side in pixels)
+    assert tutorial.shape == better.shape == (4, 4) and tutorial.max() == 0 and better.min() == 255
+    assert compare.improved_gallery(tmp_path) is None  # no improved.json: no comparison to show
+    (folder / "improved.json").write_text(json.dumps(result))
+    gallery = np.asarray(Image.open(compare.improved_gallery(tmp_path)))
+    # A label above, then the tutorial's grid (black) left of the improved one (white), 180 pixels high.
+    assert gallery.shape == (196, 2 * 180 + 4, 3)
+    assert gallery[16:, :180].max() == 0 and gallery[16:, 184:].min() == 255
+    assert gallery[:16].min() < 128  # the label's text is drawn, dark on white
