@@ -39,7 +39,9 @@ def train_one_step(strategy, initial_weights, images, **options):
 # With R1 and the discriminator's own learning rate too: R1 is averaged over the global batch as
 # the losses are. (DiffAugment is not: see the next test.)
 @pytest.mark.parametrize(
-    "options", [{}, {"r1_gamma": 1.0, "d_learning_rate": 4e-4}], ids=["tutorial", "r1_and_ttur"]
+    "options",
+    [{}, {"r1_gamma": 1.0, "d_learning_rate": 4e-4}, {"ema_decay": 0.9}],
+    ids=["tutorial", "r1_and_ttur", "ema"],
 )
 def test_a_mirrored_step_equals_a_single_device_step_on_the_global_batch(options):
     strategy = two_cpu_strategy()

@@ -169,8 +169,6 @@ class GAN(TwoNetworkModel):
         self.ema_decay = float(ema_decay)
         self.ema_generator = None
         if self.ema_decay:
-            if tf.distribute.get_strategy().num_replicas_in_sync > 1:
-                raise ValueError("ema_decay is for one device: the average is not kept across replicas")
             # The average starts as the generator itself.
             self.ema_generator = keras.models.clone_model(generator)
             self.ema_generator.set_weights(generator.get_weights())
@@ -361,6 +359,15 @@ class GAN(TwoNetworkModel):
         """
         if self.ema_generator is None:
             return
+        context = tf.distribute.get_replica_context()
+        if context is not None and context.num_replicas_in_sync > 1:
+            # Mirrored weights are the same on every replica after the update: the average is
+            # updated once, from outside the replicas, and mirrored to each.
+            context.merge_call(lambda strategy: self._average_generator())
+        else:
+            self._average_generator()
+
+    def _average_generator(self):
         updates = tf.cast(self.g_optimizer.iterations, "float32")
         decay = tf.minimum(self.ema_decay, (1.0 + updates) / (10.0 + updates))
         for average, weight in zip(self.ema_generator.weights, self.generator.weights, strict=True):
