@@ -104,9 +104,9 @@ class GAN(TwoNetworkModel):
             cross-entropy over the whole batch of fakes and reals) or "sum"
             (added, as the TensorFlow DCGAN tutorial writes it).
         ema_decay: 0 (off), or the decay of an exponential moving average of
-            the generator's weights, updated after each of its steps, its
-            decay warmed up (`update_ema_generator`), (`ema_generator`, as
-            keras.io's GAN-ADA keeps one): the average
+            the generator's weights (`ema_generator`, as keras.io's GAN-ADA
+            keeps one), updated after each of its steps with a decay that
+            warms up (`update_ema_generator`): the average
             draws smoother images than the last step's weights. `sampler`
             is what to draw from: the average when it is on.
         augment: "" (off), or DiffAugment's policies to apply to every image
