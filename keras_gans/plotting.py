@@ -44,6 +44,24 @@ def save_image_grid(images, path, cols=None, value_range=(-1.0, 1.0)):
     save_image(image_grid(to_uint8(images, value_range), cols), path)
 
 
+def side_by_side(images, height=None, gap=8, label=None):
+    """PIL images scaled to one height (default: the first's) and pasted left to right `gap` pixels
+    apart on white, under a 16-pixel line of text `label` when one is given."""
+    height = height or images[0].height
+    images = [im.convert("RGB").resize((max(1, im.width * height // im.height), height)) for im in images]
+    top = 16 if label else 0
+    line = Image.new("RGB", (sum(im.width for im in images) + gap * (len(images) - 1), height + top), "white")
+    if label:
+        from PIL import ImageDraw
+
+        ImageDraw.Draw(line).text((2, 2), label, fill="black")
+    x = 0
+    for im in images:
+        line.paste(im, (x, top))
+        x += im.width + gap
+    return line
+
+
 def read_loss_csv(path):
     """The columns of a Keras CSVLogger file, as float lists; "NA" (an epoch not scored) is NaN."""
     with open(path, newline="") as file:

@@ -400,32 +400,21 @@ def figure(name, runs, result, floor, path, draw_inputs, kind=KINDS["reference"]
 def improved_gallery(results):
     """docs/results/improved_gallery.png: for each tutorial with an improved comparison, the
     tutorial's training and the improved one side by side (same seed, budget and inputs), labelled."""
-    from PIL import Image, ImageDraw
+    from PIL import Image
+
+    from keras_gans.plotting import side_by_side
 
     kind = KINDS["improved"]
-    pairs = []
+    panels = []
     for folder in sorted(p for p in results.iterdir() if (p / f"{kind.stem}.json").is_file()):
         paths = [folder / f"{kind.stem}_{side}.png" for side in (kind.first, kind.second)]
         if all(path.is_file() for path in paths):
             epochs = json.loads((folder / f"{kind.stem}.json").read_text())["summary"]["epochs_compared"]
-            pairs.append((f"{folder.name}, {epochs} epochs: the tutorial's | improved", paths))
-    if not pairs:
+            label = f"{folder.name}, {epochs} epochs: the tutorial's | improved"
+            panels.append(side_by_side([Image.open(path) for path in paths], height=180, gap=4, label=label))
+    if not panels:
         return None
-    height, label, gap = 180, 16, 8
-    panels = []
-    for text, paths in pairs:
-        grids = [Image.open(path).convert("RGB") for path in paths]
-        grids = [g.resize((max(1, g.width * height // g.height), height)) for g in grids]
-        panel = Image.new("RGB", (sum(g.width for g in grids) + 4, height + label), "white")
-        ImageDraw.Draw(panel).text((2, 2), text, fill="black")
-        panel.paste(grids[0], (0, label))
-        panel.paste(grids[1], (grids[0].width + 4, label))
-        panels.append(panel)
-    line = Image.new("RGB", (sum(p.width for p in panels) + gap * (len(panels) - 1), height + label), "white")
-    x = 0
-    for panel in panels:
-        line.paste(panel, (x, 0))
-        x += panel.width + gap
+    line = side_by_side(panels)
     path = results / "improved_gallery.png"
     line.save(path, optimize=True)
     return path

@@ -349,20 +349,14 @@ def gallery(all_results, out):
     from PIL import Image
 
     from keras_gans.notebook import result_grid
+    from keras_gans.plotting import side_by_side
 
     # The best epoch's grid (the generator the score kept), else the last one.
     folders = [os.path.join(out, r["tutorial"]) for r in all_results]
     paths = [os.path.join(folder, grid) for folder in folders if (grid := result_grid(folder))]
-    images = [Image.open(path).convert("RGB") for path in paths]
-    if not images:
+    if not paths:
         return None
-    height = 180
-    images = [im.resize((max(1, im.width * height // im.height), height)) for im in images]
-    line = Image.new("RGB", (sum(im.width for im in images) + 8 * (len(images) - 1), height), "white")
-    x = 0
-    for im in images:
-        line.paste(im, (x, 0))
-        x += im.width + 8
+    line = side_by_side([Image.open(path) for path in paths], height=180)
     path = os.path.join(out, "gallery.png")
     line.save(path, optimize=True)
     return path

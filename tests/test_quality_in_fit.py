@@ -275,6 +275,15 @@ def test_make_results_pictures_training_by_the_grids_of_five_epochs(tmp_path):
     for epoch in (10, 20):
         Image.new("L", (8, 8)).save(classic / f"generated_plot_e{epoch:03d}.png")
     assert [epoch for epoch, _ in script.epoch_grids(str(classic))] == [10, 20]
+    # The README's gallery: each best grid, else the final one, at one height, 8 white pixels apart.
+    for name, mode, size, colour in (("wide", "L", (8, 4), 0), ("square", "RGB", (4, 4), (0, 0, 0))):
+        (out / name).mkdir()
+        Image.new(mode, size, colour).save(out / name / "final.png")
+    Image.new("RGB", (4, 4), (0, 0, 255)).save(out / "square" / "best.png")
+    gallery = np.asarray(Image.open(script.gallery([{"tutorial": "wide"}, {"tutorial": "square"}], str(out))))
+    assert gallery.shape == (180, 360 + 8 + 180, 3)
+    assert gallery[:, :360].max() == 0 and gallery[:, 360:368].min() == 255
+    assert (gallery[:, 368:] == (0, 0, 255)).all()  # the best epoch's grid, not the final one
 
 
 def test_make_results_snapshots_an_unfinished_run_and_the_finished_run_removes_it(scored_points, tmp_path):
