@@ -11,7 +11,8 @@ original code (issue #27), or the tutorial's training against the improved one (
 A reference run folder is what a script of scripts/reference/ writes: `run.json` (its settings,
 `generator_output_range`, CPU), `losses.json` (one entry per epoch) and the generator after each
 epoch (`generator_epoch_NNNN.keras`). A port run folder is a training run of the tutorial's
-script (`run.json`, `losses.csv` with the scores of every epoch, `generator.keras`).
+script (`run.json`, `losses.csv` with the scores of every epoch, `generator.keras`), or its files
+copied into docs/results (`improved_runs/`: no weights, so its grid is its own `final.png`).
 
 The judge is the port's own, built once from the first port run's options (`preset.quality`: the
 same score function, the same fixed latent vectors and labels, the same real images as the
@@ -92,10 +93,17 @@ def parse_args(argv=None):
 # --- Reading the runs --------------------------------------------------------------------------
 
 
+def time_report(folder):
+    """/usr/bin/time -v's report of a run: beside its folder (<folder>.time.txt, as the run scripts
+    write it) or, in a run's files copied into docs/results, inside it (time.txt)."""
+    beside = folder.with_name(folder.name + ".time.txt")
+    return beside if beside.is_file() else folder / "time.txt"
+
+
 def elapsed_seconds(folder):
-    """The wall time in /usr/bin/time -v's reports beside the run folder (a run stopped early has no
-    other record of it; a resumed one has a report for each part, summed), if any."""
-    path = folder.with_name(folder.name + ".time.txt")
+    """The wall time in the run's /usr/bin/time -v reports (a run stopped early has no other record
+    of it; a resumed one has a report for each part, summed), if any."""
+    path = time_report(folder)
     found = (
         re.findall(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): ([\d:.]+)", path.read_text())
         if (path.is_file())
@@ -113,9 +121,8 @@ def elapsed_seconds(folder):
 
 
 def peak_memory_mib(folder):
-    """The largest "Maximum resident set size" in /usr/bin/time -v's report beside the run folder
-    (<folder>.time.txt, as scripts/reference/run_*.sh write it), if any."""
-    path = folder.with_name(folder.name + ".time.txt")
+    """The largest "Maximum resident set size" in the run's /usr/bin/time -v report, if any."""
+    path = time_report(folder)
     if not path.is_file():
         return None
     sizes = [int(m) for m in re.findall(r"Maximum resident set size \(kbytes\): (\d+)", path.read_text())]
@@ -349,14 +356,15 @@ def markdown(name, runs, result, floor, kind=KINDS["reference"]):
     return "\n".join(lines) + "\n"
 
 
-def figure(name, runs, result, floor, path, draw_inputs, kind=KINDS["reference"]):
-    """The curves of both sides, and each side's last generator from the same inputs."""
+def figure(name, runs, result, floor, path, draw, kind=KINDS["reference"]):
+    """The curves of both sides, and each side's last generator from the same inputs (`draw(run,
+    epoch)`: a uint8 grid; a run whose grid is its own final.png says so, run["grid"])."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from keras_gans.plotting import image_grid, save_image, to_uint8
+    from keras_gans.plotting import save_image
 
     scores = list(result["summary"]["scores"])
     fig, axes = plt.subplots(1, len(scores) + 2, figsize=(5 * (len(scores) + 2), 4.5))
@@ -385,11 +393,11 @@ def figure(name, runs, result, floor, path, draw_inputs, kind=KINDS["reference"]
         ax.legend(fontsize=7)
     for ax, side in zip(axes[len(scores) :], (kind.first, kind.second), strict=True):
         run = next(r for r in runs if r["side"] == side)
-        images, value_range, cols = draw_inputs(run, result["summary"]["epochs_compared"])
-        grid = image_grid(to_uint8(images, value_range), cols)
+        grid = draw(run, result["summary"]["epochs_compared"])
         save_image(grid, path.with_name(f"{kind.stem}_{side}.png"))  # also alone, full size
         ax.imshow(grid.squeeze(), cmap="gray")
-        ax.set_title(f"{side}, seed {run['seed']}, epoch {result['summary']['epochs_compared']}")
+        source = f" ({run['grid']})" if run.get("grid") else ""
+        ax.set_title(f"{side}, seed {run['seed']}, epoch {result['summary']['epochs_compared']}{source}")
         ax.axis("off")
     fig.suptitle(f"{name}: {kind.title}")
     fig.tight_layout()
@@ -420,13 +428,27 @@ def improved_gallery(results):
     return path
 
 
+def kept_generator(run, epoch):
+    """The file of a port run's generator after `epoch` epochs, or None.
+
+    A port run keeps its last (`generator.keras`, once finished) and its best (`best/`); a run
+    stopped before its end (the composite loop keeps no checkpoint) is drawn from `best/` when that
+    is the epoch compared. A run's files copied into docs/results keep no weights at all.
+    """
+    folder = Path(run["folder"])
+    best = folder / "best" / "best.json"
+    if run["finished"] and run["epochs"] == epoch:
+        path = folder / "generator.keras"
+    elif best.is_file() and json.loads(best.read_text())["epoch"] == epoch:
+        path = folder / "best" / "generator.keras"
+    else:
+        return None
+    return path if path.is_file() else None
+
+
 def generator_at(run, epoch):
     """The run's generator after `epoch` epochs (the epoch compared) and the range of its images.
-
-    A reference run keeps one per epoch. A port run keeps its last (`generator.keras`, once
-    finished) and its best (`best/`); a run stopped before its end (the composite loop keeps no
-    checkpoint) is drawn from `best/` when that is the epoch compared.
-    """
+    A reference run keeps one per epoch; a port run, see kept_generator."""
     import keras
 
     from keras_gans.sampling import load_generator, value_range
@@ -436,18 +458,38 @@ def generator_at(run, epoch):
         generator = keras.models.load_model(folder / f"generator_epoch_{epoch:04d}.keras", compile=False)
         record = json.loads((folder / "run.json").read_text())
         return generator, tuple(record["generator_output_range"])
-    if run["finished"] and run["epochs"] == epoch:
-        path = folder / "generator.keras"
-    elif (folder / "best" / "best.json").is_file() and json.loads(
-        (folder / "best" / "best.json").read_text()
-    )["epoch"] == epoch:
-        path = folder / "best" / "generator.keras"
-    else:
+    path = kept_generator(run, epoch)
+    if path is None:
         raise SystemExit(
             f"error: {folder} keeps no generator of epoch {epoch} (its last and best are others)"
         )
     generator, _ = load_generator(path)
     return generator, value_range(generator)
+
+
+def last_grid(run, epoch):
+    """The run's grid after `epoch` epochs (uint8): its generator on the same latent vectors (and
+    one row per class) as the other side's. A port run's files copied into docs/results keep no
+    weights: its own final.png stands in, drawn from the fixed latent vectors of its --seed (the
+    same for both sides at the same seed), and run["grid"] says so."""
+    import numpy as np
+    from PIL import Image
+
+    from keras_gans.plotting import image_grid, to_uint8
+    from keras_gans.sampling import num_classes, sample
+
+    final = Path(run["folder"]) / "final.png"
+    last = run["side"] != "reference" and run["finished"] and run["epochs"] == epoch
+    if last and kept_generator(run, epoch) is None and final.is_file():
+        run["grid"] = "its final.png"
+        image = Image.open(final)
+        grid = np.asarray(image.convert("L" if image.mode in ("1", "L") else "RGB"))
+        return grid[..., None] if grid.ndim == 2 else grid
+    generator, value_range = generator_at(run, epoch)
+    classes = num_classes(generator)  # one-hot or embedded class indices, as it takes them
+    labels = None if classes is None else np.repeat(np.arange(classes), 8)
+    images = sample(generator, 80 if classes is None else len(labels), seed=1, labels=labels)
+    return image_grid(to_uint8(images, value_range), 8)
 
 
 def rescore_missing(run, epoch, judge, scores):
@@ -473,11 +515,8 @@ def main(argv=None):
     if missing:
         print(f"error: not a run folder (no losses.json / losses.csv): {', '.join(missing)}", file=sys.stderr)
         return 2
-    import numpy as np
-
     from keras_gans.cli import config_options
     from keras_gans.presets import get_preset
-    from keras_gans.sampling import num_classes, sample
 
     preset = get_preset(args.name)
     recorded = port_record(args.second[0])["config"]
@@ -506,20 +545,10 @@ def main(argv=None):
     }
     out = args.out or Path("docs/results") / args.name
     out.mkdir(parents=True, exist_ok=True)
+
+    figure(args.name, runs, result, floor, out / f"{kind.stem}.png", last_grid, kind)
     (out / f"{kind.stem}.json").write_text(json.dumps(result, indent=1) + "\n")
     (out / f"{kind.stem}.md").write_text(markdown(args.name, runs, result, floor, kind))
-
-    def draw_inputs(run, epoch):  # the same latent vectors (and one row per class) for both sides
-        generator, value_range = generator_at(run, epoch)
-        classes = num_classes(generator)  # one-hot or embedded class indices, as it takes them
-        labels = None if classes is None else np.repeat(np.arange(classes), 8)
-        return (
-            sample(generator, 80 if classes is None else len(labels), seed=1, labels=labels),
-            value_range,
-            8,
-        )
-
-    figure(args.name, runs, result, floor, out / f"{kind.stem}.png", draw_inputs, kind)
     sides = f"{kind.stem}_{kind.first}.png, {kind.stem}_{kind.second}.png"
     print(f"wrote {out}/{kind.stem}.json, {kind.stem}.md, {kind.stem}.png, {sides} ({len(runs)} runs)")
     if kind.stem == "improved":

@@ -231,6 +231,30 @@ def test_a_stopped_port_run_is_drawn_from_its_best_when_that_is_the_epoch_compar
         compare.generator_at(dict(run, epochs=2), 2)
 
 
+def test_a_runs_files_copied_into_the_docs_are_pictured_by_their_final_grid_and_timed_by_their_report(
+    tmp_path,
+):
+    from PIL import Image
+
+    folder = tmp_path / "tutorial_seed0"  # as in docs/results/<name>/improved_runs: no weights
+    folder.mkdir()
+    Image.new("L", (6, 4), 200).save(folder / "final.png")
+    (folder / "time.txt").write_text(
+        "\tElapsed (wall clock) time (h:mm:ss or m:ss): 21:30\n"
+        "\tMaximum resident set size (kbytes): 1638400\n"
+    )
+    assert compare.elapsed_seconds(folder) == 1290.0 and compare.peak_memory_mib(folder) == 1600
+    run = {"side": "tutorial", "folder": str(folder), "finished": True, "epochs": 5}
+    grid = compare.last_grid(run, 5)
+    assert grid.shape == (4, 6, 1) and (grid == 200).all() and run["grid"] == "its final.png"
+    # Not its last epoch (its final.png is not of the epoch compared), or no final.png: one line.
+    with pytest.raises(SystemExit, match="keeps no generator of epoch 4"):
+        compare.last_grid(dict(run, grid=None), 4)
+    (folder / "final.png").unlink()
+    with pytest.raises(SystemExit, match="keeps no generator of epoch 5"):
+        compare.last_grid(run, 5)
+
+
 def test_a_stopped_runs_wall_time_is_read_from_its_time_report(tmp_path):
     (tmp_path / "port_seed0.time.txt").write_text(
         "\tCommand terminated by signal 15\n\tElapsed (wall clock) time (h:mm:ss or m:ss): 1:02:03.5\n"
@@ -295,7 +319,7 @@ def test_runs_with_one_improvement_are_listed_and_plotted_but_not_summarised(tmp
         result,
         None,
         tmp_path / "improved.png",
-        lambda run, epoch: drawn.append(run["side"]) or (np.zeros((4, 2, 2, 1)), (-1.0, 1.0), 2),
+        lambda run, epoch: drawn.append(run["side"]) or np.zeros((4, 4, 1), "uint8"),
         improved,
     )
     assert drawn == ["tutorial", "improved"] and (tmp_path / "improved.png").stat().st_size > 1000
@@ -311,14 +335,14 @@ def test_each_sides_grid_is_saved_alone_and_the_improved_gallery_pairs_them(tmp_
     result = {"summary": compare.summary(runs, improved)}
     folder = tmp_path / "dcgan_mnist"
     folder.mkdir()
-    pixels = {"tutorial": -1.0, "improved": 1.0}  # black grids for the tutorial, white for the improved
+    pixels = {"tutorial": 0, "improved": 255}  # black grids for the tutorial, white for the improved
     compare.figure(
         "dcgan_mnist",
         runs,
         result,
         None,
         folder / "improved.png",
-        lambda run, epoch: (np.full((4, 2, 2, 1), pixels[run["side"]]), (-1.0, 1.0), 2),
+        lambda run, epoch: np.full((4, 4, 1), pixels[run["side"]], "uint8"),
         improved,
     )
     tutorial, better = (np.asarray(Image.open(folder / f"improved_{side}.png")) for side in pixels)
