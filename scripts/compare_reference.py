@@ -482,8 +482,7 @@ def last_grid(run, epoch):
     last = run["side"] != "reference" and run["finished"] and run["epochs"] == epoch
     if last and kept_generator(run, epoch) is None and final.is_file():
         run["grid"] = "its final.png"
-        image = Image.open(final)
-        grid = np.asarray(image.convert("L" if image.mode in ("1", "L") else "RGB"))
+        grid = np.asarray(Image.open(final))  # as save_image wrote it: grey (H, W) or RGB
         return grid[..., None] if grid.ndim == 2 else grid
     generator, value_range = generator_at(run, epoch)
     classes = num_classes(generator)  # one-hot or embedded class indices, as it takes them
