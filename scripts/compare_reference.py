@@ -10,9 +10,11 @@ original code (issue #27), or the tutorial's training against the improved one (
 
 A reference run folder is what a script of scripts/reference/ writes: `run.json` (its settings,
 `generator_output_range`, CPU), `losses.json` (one entry per epoch) and the generator after each
-epoch (`generator_epoch_NNNN.keras`). A port run folder is a training run of the tutorial's
-script (`run.json`, `losses.csv` with the scores of every epoch, `generator.keras`), or its files
-copied into docs/results (`improved_runs/`: no weights, so its grid is its own `final.png`).
+epoch (`generator_epoch_NNNN.keras`; for CycleGAN, G and F as one model `[x, y] -> [G(x), F(y)]`,
+the part its judge scores, and the figure shows translations). A port run folder is a training
+run of the tutorial's script (`run.json`, `losses.csv` with the scores of every epoch,
+`generator.keras`), or its files copied into docs/results (`improved_runs/`: no weights, so its
+grid is its own `final.png`).
 
 The judge is the port's own, built once from the first port run's options (`preset.quality`: the
 same score function, the same fixed latent vectors and labels, the same real images as the
@@ -35,6 +37,7 @@ README's second picture) is drawn again: each tutorial's two grids side by side,
 
 import argparse
 import dataclasses
+import functools
 import json
 import math
 import re
@@ -42,7 +45,15 @@ import sys
 from pathlib import Path
 
 # Which way each score is better.
-LOWER_IS_BETTER = {"fd": True, "swd": True, "fid": True, "kid": True, "accuracy": False, "variety": False}
+LOWER_IS_BETTER = {
+    "fd": True,
+    "swd": True,
+    "fid": True,
+    "kid": True,
+    "cycle_mae": True,
+    "accuracy": False,
+    "variety": False,
+}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -129,10 +140,24 @@ def peak_memory_mib(folder):
     return round(max(sizes) / 1024) if sizes else None
 
 
-def reference_run(folder, judge, judge_id):
-    """A reference run: its settings and the judge's scores of each epoch's generator."""
+def load_reference(path):
+    """A generator a reference run saved: a plain Keras model, except that keras.io's CycleGAN pads
+    with its own `ReflectionPadding2D`, read here by the port's (the same operation)."""
     import keras
 
+    from keras_gans.models.cyclegan import ReflectionPadding2D
+
+    class KerasIoPadding(ReflectionPadding2D):
+        def call(self, inputs, mask=None):  # keras.io's signature: its saved calls pass a mask
+            return super().call(inputs)
+
+    return keras.models.load_model(
+        path, compile=False, custom_objects={"ReflectionPadding2D": KerasIoPadding}
+    )
+
+
+def reference_run(folder, judge, judge_id):
+    """A reference run: its settings and the judge's scores of each epoch's generator."""
     record = json.loads((folder / "run.json").read_text())
     losses = json.loads((folder / "losses.json").read_text())
     cache_path = folder / "scores.json"
@@ -143,7 +168,7 @@ def reference_run(folder, judge, judge_id):
     for entry in losses:
         key = f"{entry['epoch']:04d}"
         if key not in cache["epochs"]:
-            generator = keras.models.load_model(folder / f"generator_epoch_{key}.keras", compile=False)
+            generator = load_reference(folder / f"generator_epoch_{key}.keras")
             # Read as its training data was: the judge maps this range to the real images' own.
             generator.value_range = tuple(record["generator_output_range"])
             cache["epochs"][key] = {k: float(v) for k, v in judge(generator).items()}
@@ -428,43 +453,49 @@ def improved_gallery(results):
     return path
 
 
-def kept_generator(run, epoch):
+def kept_generator(run, epoch, part="sampler"):
     """The file of a port run's generator after `epoch` epochs, or None.
 
     A port run keeps its last (`generator.keras`, once finished) and its best (`best/`); a run
     stopped before its end (the composite loop keeps no checkpoint) is drawn from `best/` when that
-    is the epoch compared. A run's files copied into docs/results keep no weights at all.
+    is the epoch compared. A run's files copied into docs/results keep no weights at all. Where the
+    judge scores another `part` of the model (the preset's `scored_part`: CycleGAN's translators),
+    its last is in the whole model (`gan.keras`), its best in `best/<part>.keras`.
     """
     folder = Path(run["folder"])
     best = folder / "best" / "best.json"
     if run["finished"] and run["epochs"] == epoch:
-        path = folder / "generator.keras"
+        path = folder / ("generator.keras" if part == "sampler" else "gan.keras")
     elif best.is_file() and json.loads(best.read_text())["epoch"] == epoch:
-        path = folder / "best" / "generator.keras"
+        path = folder / "best" / f"{'generator' if part == 'sampler' else part}.keras"
     else:
         return None
     return path if path.is_file() else None
 
 
-def generator_at(run, epoch):
-    """The run's generator after `epoch` epochs (the epoch compared) and the range of its images.
-    A reference run keeps one per epoch; a port run, see kept_generator."""
+def generator_at(run, epoch, part="sampler"):
+    """The run's generator (the judge's `part`) after `epoch` epochs (the epoch compared) and the
+    range of its images. A reference run keeps one per epoch; a port run, see kept_generator."""
     import keras
 
     from keras_gans.sampling import load_generator, value_range
 
     folder = Path(run["folder"])
     if run["side"] == "reference":
-        generator = keras.models.load_model(folder / f"generator_epoch_{epoch:04d}.keras", compile=False)
+        generator = load_reference(folder / f"generator_epoch_{epoch:04d}.keras")
         record = json.loads((folder / "run.json").read_text())
         return generator, tuple(record["generator_output_range"])
-    path = kept_generator(run, epoch)
+    path = kept_generator(run, epoch, part)
     if path is None:
         raise SystemExit(
             f"error: {folder} keeps no generator of epoch {epoch} (its last and best are others)"
         )
-    generator, _ = load_generator(path)
-    return generator, value_range(generator)
+    if part == "sampler":
+        generator, _ = load_generator(path)
+        return generator, value_range(generator)
+    model = keras.models.load_model(path, compile=False)
+    # The one other part compared is CycleGAN's translators: tanh images, in [-1, 1].
+    return (getattr(model, part) if path.name == "gan.keras" else model), (-1.0, 1.0)
 
 
 def last_grid(run, epoch):
@@ -491,13 +522,24 @@ def last_grid(run, epoch):
     return image_grid(to_uint8(images, value_range), 8)
 
 
-def rescore_missing(run, epoch, judge, scores):
+def translation_grid(run, epoch, data, count=4):
+    """A translating run's figure after `epoch` epochs (uint8), as the port's monitor draws it: rows x,
+    G(x), F(G(x)), y, F(y), G(F(y)) of the same first `count` test images of each domain."""
+    from keras_gans.models.cyclegan import translation_rows
+    from keras_gans.plotting import image_grid, to_uint8
+
+    translators, value_range = generator_at(run, epoch, "translators")
+    rows = translation_rows(translators, data.extra["test_x"][:count], data.extra["test_y"][:count])
+    return image_grid(to_uint8(rows, value_range), count)
+
+
+def rescore_missing(run, epoch, judge, scores, part="sampler"):
     """Judges the generator the run kept of `epoch` for the `scores` its losses.csv lacks there (a
     score added to the judge after the run began); lists them in run["rescored"]."""
     logged = run["per_epoch"][epoch - 1]
     missing = [k for k in scores if k not in logged]
     if missing:
-        generator, value_range = generator_at(run, epoch)
+        generator, value_range = generator_at(run, epoch, part)
         generator.value_range = value_range
         judged = judge(generator)
         logged.update({k: judged[k] for k in missing})
@@ -534,7 +576,7 @@ def main(argv=None):
     if floor:  # every score the judge gives, at the epoch compared
         compared = min(r["epochs"] for r in runs if r["side"] in (kind.first, kind.second))
         for run in runs:
-            rescore_missing(run, compared, judge, floor)
+            rescore_missing(run, compared, judge, floor, preset.scored_part)
     result = {
         "tutorial": args.name,
         "judge": judge_id,
@@ -545,7 +587,8 @@ def main(argv=None):
     out = args.out or Path("docs/results") / args.name
     out.mkdir(parents=True, exist_ok=True)
 
-    figure(args.name, runs, result, floor, out / f"{kind.stem}.png", last_grid, kind)
+    draw = last_grid if preset.kind != "translation" else functools.partial(translation_grid, data=data)
+    figure(args.name, runs, result, floor, out / f"{kind.stem}.png", draw, kind)
     (out / f"{kind.stem}.json").write_text(json.dumps(result, indent=1) + "\n")
     (out / f"{kind.stem}.md").write_text(markdown(args.name, runs, result, floor, kind))
     sides = f"{kind.stem}_{kind.first}.png, {kind.stem}_{kind.second}.png"

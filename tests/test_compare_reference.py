@@ -295,7 +295,9 @@ def test_runs_with_one_improvement_are_listed_and_plotted_but_not_summarised(tmp
     # A score added to the judge after the runs began is judged on each run's kept generator of the
     # epoch compared, and compared there only.
     judged = iter([0.2, 0.3, 0.8, 0.9, 0.5])
-    monkeypatch.setattr(compare, "generator_at", lambda run, epoch: (types.SimpleNamespace(), (-1.0, 1.0)))
+    monkeypatch.setattr(
+        compare, "generator_at", lambda run, epoch, part: (types.SimpleNamespace(), (-1.0, 1.0))
+    )
     for r in runs:
         compare.rescore_missing(
             r, 2, lambda generator: {"fd": 0.0, "variety": next(judged)}, {"fd": 1, "variety": 1}
@@ -354,3 +356,76 @@ def test_each_sides_grid_is_saved_alone_and_the_improved_gallery_pairs_them(tmp_
     assert gallery.shape == (196, 2 * 180 + 4, 3)
     assert gallery[16:, :180].max() == 0 and gallery[16:, 184:].min() == 255
     assert gallery[:16].min() < 128  # the label's text is drawn, dark on white
+
+
+def cyclegan_runner(monkeypatch):
+    """scripts/reference/cyclegan_keras_io.py as a module (it imports its sibling run_files)."""
+    import importlib.util
+
+    from conftest import ROOT
+
+    monkeypatch.syspath_prepend(str(ROOT / "scripts" / "reference"))
+    spec = importlib.util.spec_from_file_location(
+        "cyclegan_keras_io", ROOT / "scripts/reference/cyclegan_keras_io.py"
+    )
+    runner = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(runner)
+    return runner
+
+
+def test_keras_io_cyclegan_translators_reload_with_their_paddings_and_translate_alike(tmp_path, monkeypatch):
+    import tensorflow as tf
+
+    runner = cyclegan_runner(monkeypatch)
+
+    # keras.io's padding layer as its source defines it: its call takes a mask, it has no get_config.
+    class ReflectionPadding2D(keras.layers.Layer):
+        def __init__(self, padding=(1, 1), **kwargs):
+            self.padding = tuple(padding)
+            super().__init__(**kwargs)
+
+        def call(self, input_tensor, mask=None):
+            padding_width, padding_height = self.padding
+            pad = [[0, 0], [padding_height, padding_height], [padding_width, padding_width], [0, 0]]
+            return tf.pad(input_tensor, pad, mode="REFLECT")
+
+    # The runner's change 7, as it inserts it into the source: the get_config keras.io lacks.
+    patch = next(new for _, new, number in runner.CHANGES if number == 7)
+    exec(
+        patch.split("\n\n\ndef residual_block(")[0],
+        {"ReflectionPadding2D": ReflectionPadding2D, "layers": keras.layers},
+    )
+
+    def generator(name):
+        image = keras.Input((8, 8, 3))
+        out = keras.layers.Conv2D(3, 7, padding="valid")(ReflectionPadding2D(padding=(3, 3))(image))
+        return keras.Model(image, out, name=name)
+
+    gen_g, gen_f = generator("generator_G"), generator("generator_F")
+    x, y = keras.Input((8, 8, 3), name="x"), keras.Input((8, 8, 3), name="y")
+    translators = keras.Model([x, y], [gen_g(x), gen_f(y)])
+    translators.save(tmp_path / "generator_epoch_0001.keras")  # as its hook saves them
+
+    loaded = compare.load_reference(tmp_path / "generator_epoch_0001.keras")
+    images = [np.random.default_rng(k).uniform(-1, 1, (2, 8, 8, 3)).astype("float32") for k in (0, 1)]
+    for want, got in zip(translators(images), loaded(images), strict=True):
+        np.testing.assert_allclose(
+            keras.ops.convert_to_numpy(got), keras.ops.convert_to_numpy(want), atol=1e-6
+        )
+    from keras_gans.models.cyclegan import ReflectionPadding2D as PortPadding
+
+    paddings = [
+        layer.padding for m in loaded.layers[2:] for layer in m.layers if isinstance(layer, PortPadding)
+    ]
+    assert paddings == [(3, 3), (3, 3)]
+
+
+def test_the_keras_io_cyclegan_runner_refuses_a_source_it_cannot_change(monkeypatch):
+    runner = cyclegan_runner(monkeypatch)
+    with pytest.raises(SystemExit, match="change 3 expects this passage once"):
+        runner.changed_source("print('not keras.io')\n")
+    # Every passage present once, and the end marker: changed, and cut before keras.io's weights part.
+    source = "\n".join(old for old, _, _ in runner.CHANGES) + "\n" + runner.END + "\nload_weights()\n"
+    changed = runner.changed_source(source)
+    assert "steps_per_epoch=STEPS_PER_EPOCH" in changed and "(32, 32, 3)" in changed
+    assert "load_weights" not in changed and "ModelCheckpoint" not in changed

@@ -495,6 +495,12 @@ def resume(gan, checkpoint, output_dir):
     return state["epoch"]
 
 
+SOURCES = {
+    "keras_io": "keras.io examples/generative/dcgan_overriding_train_step.py (Keras 3, 2023/12/21)",
+    "text": "../shared/seeds/000_22ad9e9bb2774d2f.txt, sections 2.2.2 to 2.7",
+}
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--variant", choices=sorted(VARIANTS), required=True)
@@ -516,35 +522,32 @@ def main(argv=None):
 
     run_path = os.path.join(args.output_dir, "run.json")
     previous = _read_json(run_path, {})
-    write_json(
-        run_path,
-        {
-            "variant": args.variant,
-            "seed": args.seed,
-            "epochs": args.epochs,
-            "data_dir": os.path.abspath(args.data_dir),
-            "batch_size": BATCH_SIZE,
-            "image_size": IMAGE_SIZE,
-            "batches_per_epoch": int(dataset.cardinality()),
-            "data_range": [0.0, 1.0],
-            "resumed_after_epochs": previous.get("resumed_after_epochs", [])
-            + ([initial_epoch] if initial_epoch else []),
-            "command": [sys.executable] + sys.argv,
-            "keras": keras.__version__,
-            "tensorflow": tf.__version__,
-            "numpy": np.__version__,
-            "cpu": cpu_model(),
-        },
-    )
-    if initial_epoch >= args.epochs:
-        print(f"{args.output_dir}: already trained {initial_epoch} epochs of {args.epochs}")
-        return
-    gan.fit(
-        dataset,
-        epochs=args.epochs,
-        initial_epoch=initial_epoch,  # CHANGED (5)
-        callbacks=callbacks + [SaveAndResume(args.output_dir, checkpoint)],  # CHANGED (5)
-    )
+    # The keys scripts/compare_reference.py reads (as every reference run's run.json), then this run's.
+    record = {
+        "source": SOURCES[args.variant],
+        "args": {**vars(args), "data_dir": os.path.abspath(args.data_dir), "batch_size": BATCH_SIZE},
+        "steps_per_epoch": int(dataset.cardinality()),
+        "generator_output_range": [0.0, 1.0],  # both sources' data range (the text's tanh included)
+        "cpu": cpu_model(),
+        "image_size": IMAGE_SIZE,
+        "resumed_after_epochs": previous.get("resumed_after_epochs", [])
+        + ([initial_epoch] if initial_epoch else []),
+        "command": [sys.executable] + sys.argv,
+        "keras": keras.__version__,
+        "tensorflow": tf.__version__,
+        "numpy": np.__version__,
+    }
+    write_json(run_path, record)
+    if initial_epoch < args.epochs:
+        gan.fit(
+            dataset,
+            epochs=args.epochs,
+            initial_epoch=initial_epoch,  # CHANGED (5)
+            callbacks=callbacks + [SaveAndResume(args.output_dir, checkpoint)],  # CHANGED (5)
+        )
+    seconds = sum(row["seconds"] for row in _read_json(os.path.join(args.output_dir, "losses.json"), []))
+    write_json(run_path, {**record, "finished": True, "wall_time_s": round(seconds, 1)})
+    print(f"{args.output_dir}: trained {args.epochs} epochs")
 
 
 if __name__ == "__main__":

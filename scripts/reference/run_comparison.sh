@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# The runs of issue #27's comparison of one tutorial (NAME: cgan_mnist, acgan_mnist, gan_mnist or
-# dcgan_mnist), one after
-# another: the text's code (scripts/reference/<NAME>_text.py) and the port (its script, its
-# defaults), on the same data, batch and steps: EPOCHS (10) epochs.
+# The runs of issue #27's comparison of one tutorial (NAME: cgan_mnist, acgan_mnist, gan_mnist,
+# dcgan_mnist or cyclegan), one after another: the text's code (scripts/reference/<NAME>_text.py;
+# keras.io's for cyclegan) and the port (its script, its defaults), on the same data, batch and
+# steps: EPOCHS epochs (10; cyclegan 12).
 #   cgan_mnist: the text's batch of 64, its "epoch" of 60000 // 64 = 937 random batches (the port
 #     is given --batch-size 64 --steps-per-epoch 937); sides text, port.
 #   acgan_mnist: batch 64 on both sides (the port's default), 938 batches an epoch (the last of 32)
@@ -11,6 +11,10 @@
 #     (the port's defaults: its composite loop); sides text, port.
 #   dcgan_mnist: the text's batch of 256, one pass over the 60,000 digits an epoch (235 batches, the
 #     last of 96) on both sides (the port's defaults); sides text, port.
+#   cyclegan: the Fashion-MNIST stand-in (sneakers <-> ankle boots, 32x32), batch 1 (keras.io's),
+#     250 steps an epoch on both sides (the port's result's budget: 12 x 250); sides keras_io
+#     (scripts/reference/cyclegan_keras_io.py, run from keras.io's source at KERAS_IO_CYCLEGAN,
+#     default data/keras_io/cyclegan.py: see that script), port.
 # Each run writes RUNS/<side>_seed<k>/ (RUNS: runs/reference/NAME), its log beside it
 # (<side>_seed<k>.log) and /usr/bin/time -v's report (<side>_seed<k>.time.txt: "Maximum resident
 # set size" is the peak memory), at a lower priority, on CPU core CORE if it is set, else on any.
@@ -19,14 +23,16 @@
 # A finished run (its run.json says so) is skipped when this is run again; an unfinished one starts over.
 set -u
 cd "$(dirname "$0")/../.."
-NAME=${1:?usage: run_comparison.sh cgan_mnist|acgan_mnist|gan_mnist|dcgan_mnist}
+NAME=${1:?usage: run_comparison.sh cgan_mnist|acgan_mnist|gan_mnist|dcgan_mnist|cyclegan}
 RUNS=${RUNS:-runs/reference/$NAME}
 MNIST=${MNIST:-../shared/data/mnist}
+FASHION_MNIST=${FASHION_MNIST:-../shared/data/fashion-mnist}
+KERAS_IO_CYCLEGAN=${KERAS_IO_CYCLEGAN:-data/keras_io/cyclegan.py}
 PYTHON=${PYTHON:-.venv/bin/python}
-EPOCHS=${EPOCHS:-10}
 case "$NAME" in
-    cgan_mnist | gan_mnist | dcgan_mnist) default="text 0,port 0,text 1,port 1" ;;
-    acgan_mnist) default="as_written 0,trains 0,port 0,trains 1,port 1" ;;
+    cgan_mnist | gan_mnist | dcgan_mnist) default="text 0,port 0,text 1,port 1" EPOCHS=${EPOCHS:-10} ;;
+    acgan_mnist) default="as_written 0,trains 0,port 0,trains 1,port 1" EPOCHS=${EPOCHS:-10} ;;
+    cyclegan) default="keras_io 0,port 0,keras_io 1,port 1" EPOCHS=${EPOCHS:-12} ;;
     *) echo "unknown tutorial $NAME" >&2; exit 2 ;;
 esac
 finished() { [ -f "$1/run.json" ] && grep -q '"finished": true' "$1/run.json"; }
@@ -38,6 +44,9 @@ for run in "${runs[@]}"; do
     rm -rf "$out" && mkdir -p "$RUNS"
     echo "$(date -Is) start $side seed $seed -> $out"
     case "$NAME/$side" in
+        cyclegan/port) command=(scripts/train_cyclegan.py --dataset sneaker2boot --fashion-mnist-path "$FASHION_MNIST") ;;
+        cyclegan/keras_io) command=(scripts/reference/cyclegan_keras_io.py --source "$KERAS_IO_CYCLEGAN"
+                                    --fashion-mnist "$FASHION_MNIST") ;;
         */port) command=(scripts/train_"$NAME".py --mnist-path "$MNIST" --epochs "$EPOCHS" --seed "$seed"
                          --output-dir "$out")
                 if [ "$NAME" = cgan_mnist ]; then command+=(--batch-size 64 --steps-per-epoch 937); fi ;;
@@ -46,7 +55,9 @@ for run in "${runs[@]}"; do
         dcgan_mnist/text) command=(scripts/reference/dcgan_mnist_text.py) ;;
         acgan_mnist/*) command=(scripts/reference/acgan_mnist_text.py --variant "$side") ;;
     esac
-    if [ "$side" != port ]; then
+    if [ "$NAME" = cyclegan ]; then
+        command+=(--epochs "$EPOCHS" --steps-per-epoch 250 --seed "$seed" --output-dir "$out")
+    elif [ "$side" != port ]; then
         command+=(--mnist-path "$MNIST/mnist_content_equivalent.npz" --epochs "$EPOCHS" --seed "$seed"
                   --output-dir "$out")
     fi
