@@ -31,8 +31,9 @@ last generator drawn from the same inputs), each side's grid also alone (`compar
 
 With `--tutorial` and `--improved` instead (both sides port runs, judged by their own
 `losses.csv`), the same files are `improved.json`, `improved.md`, `improved.png`,
-`improved_tutorial.png` and `improved_improved.png`; then `docs/results/improved_gallery.png` (the
-README's second picture) is drawn again: each tutorial's two grids side by side, labelled.
+`improved_tutorial.png` and `improved_improved.png`; then, without `--out`,
+`docs/results/improved_gallery.png` (the README's second picture) is drawn again: each
+tutorial's two grids side by side, labelled.
 """
 
 import argparse
@@ -593,7 +594,7 @@ def main(argv=None):
     (out / f"{kind.stem}.md").write_text(markdown(args.name, runs, result, floor, kind))
     sides = f"{kind.stem}_{kind.first}.png, {kind.stem}_{kind.second}.png"
     print(f"wrote {out}/{kind.stem}.json, {kind.stem}.md, {kind.stem}.png, {sides} ({len(runs)} runs)")
-    if kind.stem == "improved":
+    if kind.stem == "improved" and args.out is None:  # the README's picture, of docs/results
         print(f"wrote {improved_gallery(out.parent)}")
     return 0
 
