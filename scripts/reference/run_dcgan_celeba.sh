@@ -7,9 +7,9 @@
 # unfinished run from its last saved epoch and skips finished ones.
 set -u
 cd "$(dirname "$0")/../.."
-RUNS=${RUNS:-/work/runs/reference/dcgan_celeba}
-DATA=${DATA:-/work/shared/data/celeba/img_align_celeba}
-PYTHON=${PYTHON:-python}
+RUNS=${RUNS:-runs/reference/dcgan_celeba}
+DATA=${DATA:-../shared/data/celeba/img_align_celeba}
+PYTHON=${PYTHON:-.venv/bin/python}
 EPOCHS=${EPOCHS:-20}
 for run in "keras_io 0" "text 0" "keras_io 1" "text 1"; do
     read -r variant seed <<<"$run"
