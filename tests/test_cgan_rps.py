@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from model_checks import WITH_AND_WITHOUT_IMPROVEMENTS, check_gan, check_tutorial_settings
 
-from keras_gans.models.cgan_rps import RpsConditionalGAN
+from keras_gans.models.cgan_rps import RpsConditionalGAN, mode_seeking_term
 from keras_gans.presets import TrainingData, get_preset
 from keras_gans.runner import train
 
@@ -165,7 +165,9 @@ def _batch(n=6, size=32, seed=0):
     return images, (np.arange(n) % 3).astype("int32")
 
 
-@pytest.mark.parametrize("options", WITH_AND_WITHOUT_IMPROVEMENTS, ids=["tutorial", "improved"])
+@pytest.mark.parametrize(
+    "options", [*WITH_AND_WITHOUT_IMPROVEMENTS, {"mode_seeking": 1.0}], ids=["tutorial", "improved", "msgan"]
+)
 def test_gan_shared_checks(tmp_path, options):
     gan = preset_gan(class_names=CLASSES, seed=0, **TINY, **options)
     z = np.random.default_rng(1).standard_normal((3, 8)).astype("float32")
@@ -341,3 +343,56 @@ def test_a_best_generator_knows_its_runs_class_names(tmp_path):
     assert load_generator(tmp_path / "best" / "generator.keras")[1] is None
     (tmp_path / "run.json").write_text(json.dumps({"data": {"class_names": CLASSES}}))
     assert load_generator(tmp_path / "best" / "generator.keras")[1] == CLASSES
+
+
+def test_mode_seeking_is_msgans_ratio_of_image_to_noise_distance_recomputed_by_hand(monkeypatch):
+    rng = np.random.default_rng(3)
+    a, b = rng.uniform(-1, 1, (2, 4, 32, 32, 3)).astype("float32")
+    za, zb = rng.standard_normal((2, 4, 8)).astype("float32")
+    ratio = np.mean(np.abs(a - b)) / np.mean(np.abs(za - zb))
+    assert float(mode_seeking_term(a, b, za, zb)) == pytest.approx(1 / (ratio + 1e-5), rel=1e-5)
+    # Off: the tutorial's step, nothing added.
+    assert preset_gan(**TINY).mode_seeking_loss(za, a, np.arange(4) % 3) == 0.0
+
+    # On: the weight times the term, between the step's fakes and fakes of fresh noise, same labels.
+    keras.utils.set_random_seed(0)
+    gan = preset_gan(**TINY, mode_seeking=2.0)
+    labels = (np.arange(4) % 3).astype("int32")
+    fakes = gan.generator([za, labels], training=True)
+    monkeypatch.setattr(gan, "sample_latent", lambda n: zb)
+    others = gan.generator([zb, labels], training=True)  # batch statistics: the same batch, the same images
+    expected = 2.0 * float(mode_seeking_term(fakes, others, za, zb))
+    assert float(gan.mode_seeking_loss(za, fakes, labels)) == pytest.approx(expected, rel=1e-5)
+    # A generator whose pictures do not change with the noise pays more than one whose pictures do.
+    assert float(mode_seeking_term(a, a + 1e-3, za, zb)) > 100 * float(mode_seeking_term(a, b, za, zb))
+
+
+def test_mode_seeking_is_an_option_of_the_hands_only_and_refuses_a_negative_weight(capsys):
+    from keras_gans.cli import main as cli_main
+    from keras_gans.presets.base import OptionError
+
+    assert PRESET.config()["mode_seeking"] == 0.0  # the tutorial's default: off
+    assert preset_gan(**TINY, mode_seeking=0.5).get_config()["mode_seeking"] == 0.5
+    with pytest.raises(SystemExit) as exit:
+        cli_main("cgan_rps", ["--mode-seeking", "-1"])
+    assert exit.value.code == 2
+    assert "--mode-seeking: must be a finite number at least 0, got -1" in capsys.readouterr().err
+    with pytest.raises(OptionError, match="mode_seeking"):
+        get_preset("dcgan_mnist").config(mode_seeking=1.0)
+
+
+def test_a_step_with_mode_seeking_compiles_with_xla_and_moves_the_generator():
+    keras.utils.set_random_seed(0)
+    gan = preset_gan(**TINY, mode_seeking=1.0)
+    gan.compile(
+        d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
+        g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
+        loss_fn=keras.losses.BinaryCrossentropy(),
+        jit_compile=True,
+    )
+    before = [w.numpy().copy() for w in gan.generator.trainable_weights]
+    logs = gan.train_on_batch(*_batch(), return_dict=True)
+    assert all(np.isfinite(v) for v in logs.values())
+    assert all(
+        not np.allclose(b, w.numpy()) for b, w in zip(before, gan.generator.trainable_weights, strict=True)
+    )

@@ -150,12 +150,21 @@ class RpsConditionalGAN(GAN):
     Args:
         class_names: the class of each label index, in order; saved with
             the model so that label i means the same class after loading.
+        mode_seeking: 0 (off, the tutorial), or the weight of MSGAN's
+            mode-seeking term in the generator's loss (`mode_seeking_loss`).
+            Not in the tutorial: an option of issue #29, against pictures
+            of a class that do not change with their noise.
         **kwargs: as `GAN`.
     """
 
-    def __init__(self, discriminator, generator, latent_dim, class_names=None, **kwargs):
+    CONFIG_KEYS = GAN.CONFIG_KEYS + ("mode_seeking",)
+
+    def __init__(self, discriminator, generator, latent_dim, class_names=None, mode_seeking=0.0, **kwargs):
         super().__init__(discriminator, generator, latent_dim, **kwargs)
+        if not mode_seeking >= 0.0:
+            raise ValueError(f"mode_seeking must be at least 0, got {mode_seeking!r}")
         self.class_names = list(class_names) if class_names is not None else None
+        self.mode_seeking = float(mode_seeking)
 
     def call(self, inputs, training=None):
         """Generates images from `[noise, labels]`."""
@@ -182,14 +191,41 @@ class RpsConditionalGAN(GAN):
 
         with g_tape:  # resume recording: same fakes, updated discriminator
             fake_output = self.discriminate(fake_images, labels)
-            g_loss = self.generator_loss(fake_output)
+            g_loss = self.generator_loss(fake_output) + self.mode_seeking_loss(noise, fake_images, labels)
         apply_update(self.g_optimizer, g_tape, g_loss, self.generator.trainable_variables)
         self.update_ema_generator()
 
         return self._track(d_loss=d_loss, g_loss=g_loss)
+
+    def mode_seeking_loss(self, noise, fake_images, labels):
+        """MSGAN's mode-seeking term (Mao et al., "Mode Seeking Generative Adversarial Networks for
+        Diverse Image Synthesis", CVPR 2019); 0 when off, the tutorial's step.
+
+        A second batch of fakes from fresh noise and the same labels: the term is `mode_seeking /
+        (ratio + 1e-5)`, with `ratio` the mean absolute difference of the two batches' images over
+        that of their noise (`mode_seeking_term`). A generator that ignores its noise (every picture
+        of a class the same) has a ratio near 0 and a large term; minimising it pulls the pictures
+        of a class apart. Call it in the generator's tape. The second batch also passes through the
+        generator's batch normalisation in training mode (its moving statistics see both batches).
+        """
+        if not self.mode_seeking:
+            return 0.0
+        other_noise = self.sample_latent(tf.shape(noise)[0])
+        other_images = self.generator([other_noise, labels], training=True)
+        # Divided by the replicas, as Keras' losses are (see `GAN._track`).
+        replicas = tf.distribute.get_strategy().num_replicas_in_sync
+        return self.mode_seeking * mode_seeking_term(fake_images, other_images, noise, other_noise) / replicas
 
     def get_config(self):
         config = super().get_config()
         # A plain list: Keras wraps list attributes in a tracking list that cannot be copied.
         config["class_names"] = list(self.class_names) if self.class_names is not None else None
         return config
+
+
+def mode_seeking_term(images, other_images, noise, other_noise, epsilon=1e-5):
+    """`1 / (ratio + epsilon)`, where `ratio = mean|images - other_images| / mean|noise - other_noise|`:
+    MSGAN's term, as its authors' code computes it (means over the whole batch)."""
+    image_distance = tf.reduce_mean(tf.abs(tf.cast(images, "float32") - tf.cast(other_images, "float32")))
+    noise_distance = tf.reduce_mean(tf.abs(tf.cast(noise, "float32") - tf.cast(other_noise, "float32")))
+    return 1.0 / (image_distance / noise_distance + epsilon)

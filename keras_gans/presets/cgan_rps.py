@@ -50,6 +50,12 @@ OPTIONS = {
         "else Keras' download)",
         types.optional_text,
     ),
+    "mode_seeking": Option(
+        0.0,
+        "weight of MSGAN's mode-seeking term in the generator's loss, which pulls the pictures of a class "
+        "apart (0: off, the tutorial's; MSGAN uses 1); not in the tutorial",
+        types.non_negative_float,
+    ),
     # The tutorial's labels: real 1, fake 0, no noise; the mean of the two losses.
     "real_label": 1.0,
     "d_loss_reduction": "mean",
@@ -93,6 +99,7 @@ def build(config, data):
         ),
         latent_dim=config["latent_dim"],
         class_names=class_names,
+        mode_seeking=config["mode_seeking"],
         **label_options(config),
     )
     return compile_gan(gan, config, keras.losses.BinaryCrossentropy())
