@@ -189,6 +189,7 @@ class RpsConditionalGAN(GAN):
             d_loss = self.discriminator_loss(real_output, fake_output) + self.r1_penalty(real_images, labels)
         apply_update(self.d_optimizer, d_tape, d_loss, self.discriminator.trainable_variables)
 
+        # `mode_seeking_loss` is 0 without --mode-seeking: the tutorial's generator loss.
         with g_tape:  # resume recording: same fakes, updated discriminator
             fake_output = self.discriminate(fake_images, labels)
             g_loss = self.generator_loss(fake_output) + self.mode_seeking_loss(noise, fake_images, labels)
