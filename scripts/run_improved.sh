@@ -13,7 +13,7 @@
 # /usr/bin/time -v's report (<side>_seed<k>.time.txt, its peak memory), at a lower priority, on
 # CPU core CORE if it is set (one queue per core), else on any. RUN_LIST ("<side> <seed>,...")
 # picks the runs; default: tutorial and improved at seeds 0 and 1, then each improvement alone
-# at seed 0. A finished run (its run.json says "finished": true) is skipped; an unfinished one
+# at seed 0. A finished run (its run.json says when it finished) is skipped; an unfinished one
 # resumes (the scripts resume their folder).
 # Then: python scripts/compare_reference.py NAME --tutorial RUNS/tutorial_seed{0,1} --improved RUNS/improved_seed{0,1}
 set -u
@@ -42,7 +42,7 @@ mkdir -p "$RUNS"
 for run in "${runs[@]}"; do
     read -r side seed <<<"$run"
     out="$RUNS/${side}_seed$seed"
-    if [ -f "$out/run.json" ] && grep -q '"finished": true' "$out/run.json"; then
+    if [ -f "$out/run.json" ] && grep -q '"finished": "' "$out/run.json"; then  # the time it finished
         echo "$(date -Is) $out finished already"; continue
     fi
     case "$side" in
