@@ -35,7 +35,7 @@ case "$NAME" in
     cyclegan) default="keras_io 0,port 0,keras_io 1,port 1" EPOCHS=${EPOCHS:-12} ;;
     *) echo "unknown tutorial $NAME" >&2; exit 2 ;;
 esac
-finished() { [ -f "$1/run.json" ] && grep -q '"finished": true' "$1/run.json"; }
+finished() { [ -f "$1/run.json" ] && grep -qE '"finished": (true|")' "$1/run.json"; }  # a reference's true, a port's time
 IFS=, read -r -a runs <<<"${RUN_LIST:-$default}"
 for run in "${runs[@]}"; do
     read -r side seed <<<"$run"
