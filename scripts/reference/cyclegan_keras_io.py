@@ -203,6 +203,12 @@ def main(argv=None):
     with open(args.source, encoding="utf-8") as f:
         original = f.read()
     code = changed_source(original)
+    names = [
+        f"{p}-{kind}-idx{n}-ubyte.gz" for p in ("train", "t10k") for kind, n in (("images", 3), ("labels", 1))
+    ]
+    missing = [name for name in names if not os.path.isfile(os.path.join(args.fashion_mnist, name))]
+    if missing:
+        raise SystemExit(f"error: --fashion-mnist {args.fashion_mnist} lacks {', '.join(missing)}")
     splits = standin(args.fashion_mnist)
     sys.modules.update(stand_in_modules(splits))
     keras.utils.set_random_seed(args.seed)  # change 6

@@ -34,12 +34,18 @@ def cpu_model():
 class RunFolder:
     """A reference run's folder as scripts/compare_reference.py reads it, written as the run goes.
 
-    `run.json` (the `record` given, written at once, then `finished` and the wall time at the end),
+    `run.json` (the `record` given, written at once, then `finished` and the wall time at the end;
+    a folder whose run.json says finished is refused, an unfinished one is started over),
     after each epoch the generator as `generator_epoch_NNNN.keras` (NNNN = epochs done, from 0001)
     and the epoch's numbers appended to `losses.json`, with the seconds since the start.
     """
 
     def __init__(self, output_dir, record):
+        previous = os.path.join(output_dir, "run.json")
+        if os.path.isfile(previous):
+            with open(previous) as f:
+                if json.load(f).get("finished"):  # finished work is not written over
+                    raise SystemExit(f"error: {output_dir} holds a finished run: give another --output-dir")
         os.makedirs(output_dir, exist_ok=True)
         self.output_dir, self.record, self.history = output_dir, record, []
         self.start = time.time()
