@@ -515,6 +515,11 @@ class KeepBest(keras.callbacks.Callback):
     best.json it left.
     """
 
+    @staticmethod
+    def file_name(part):
+        """The file in best/ that keeps a model's `part`: generator.keras for the sampler."""
+        return f"{'generator' if part == 'sampler' else part}.keras"
+
     def __init__(self, best_dir, key, mode="min", part="sampler", require=None):
         super().__init__()
         self.best_dir = best_dir
@@ -540,8 +545,9 @@ class KeepBest(keras.callbacks.Callback):
             return
         os.makedirs(self.best_dir, exist_ok=True)
         # The sampler is saved as what it is, a generator.
-        name = "generator" if self.part == "sampler" else self.part
-        write_atomically(os.path.join(self.best_dir, f"{name}.keras"), getattr(self.model, self.part).save)
+        write_atomically(
+            os.path.join(self.best_dir, self.file_name(self.part)), getattr(self.model, self.part).save
+        )
         self.best = {"epoch": epoch + 1, self.key: value}
         write_json(os.path.join(self.best_dir, "best.json"), self.best)
 

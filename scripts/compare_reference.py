@@ -468,7 +468,9 @@ def kept_generator(run, epoch, part="sampler"):
     if run["finished"] and run["epochs"] == epoch:
         path = folder / ("generator.keras" if part == "sampler" else "gan.keras")
     elif best.is_file() and json.loads(best.read_text())["epoch"] == epoch:
-        path = folder / "best" / f"{'generator' if part == 'sampler' else part}.keras"
+        from keras_gans.callbacks import KeepBest
+
+        path = folder / "best" / KeepBest.file_name(part)
     else:
         return None
     return path if path.is_file() else None

@@ -71,7 +71,7 @@ import time
 import keras
 import numpy as np
 import tensorflow as tf
-from run_files import cpu_model, write_json
+from run_files import cpu_model, keras_versions, write_json
 
 BATCH_SIZE = 32  # both sources' (and the project preset's)
 IMAGE_SIZE = 64  # both sources' (and the project preset's)
@@ -533,9 +533,7 @@ def main(argv=None):
         "resumed_after_epochs": previous.get("resumed_after_epochs", [])
         + ([initial_epoch] if initial_epoch else []),
         "command": [sys.executable] + sys.argv,
-        "keras": keras.__version__,
-        "tensorflow": tf.__version__,
-        "numpy": np.__version__,
+        "versions": {**keras_versions(), "numpy": np.__version__},
     }
     write_json(run_path, record)
     if initial_epoch < args.epochs:
