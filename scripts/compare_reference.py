@@ -11,7 +11,9 @@ original code (issue #27), or the tutorial's training against the improved one (
 A reference run folder is what a script of scripts/reference/ writes: `run.json` (its settings,
 `generator_output_range`, CPU), `losses.json` (one entry per epoch) and the generator after each
 epoch (`generator_epoch_NNNN.keras`; for CycleGAN, G and F as one model `[x, y] -> [G(x), F(y)]`,
-the part its judge scores, and the figure shows translations). A port run folder is a training
+the part its judge scores, and the figure shows translations; for StyleGAN, whose keras.io
+generator cannot be saved, the faces its sampler drew for the judge, `samples_epoch_NNNN.npy`).
+A port run folder is a training
 run of the tutorial's script (`run.json`, `losses.csv` with the scores of every epoch,
 `generator.keras`), or its files copied into docs/results (`improved_runs/`: no weights, so its
 grid is its own `final.png`).
@@ -157,6 +159,21 @@ def load_reference(path):
     )
 
 
+def reference_generator(folder, epoch):
+    """What a reference run kept of `epoch`: its generator, or where the source's cannot be saved
+    (keras.io's StyleGAN), the images it drew for the judge, standing in for it (RealImages: it
+    answers the judge's and the grid's calls with them, in order). Its images' range is run.json's."""
+    import numpy as np
+
+    from keras_gans.metrics.scores import RealImages
+
+    value_range = tuple(json.loads((folder / "run.json").read_text())["generator_output_range"])
+    samples = folder / f"samples_epoch_{epoch:04d}.npy"
+    if samples.is_file():
+        return RealImages(np.load(samples), value_range=value_range), value_range
+    return load_reference(folder / f"generator_epoch_{epoch:04d}.keras"), value_range
+
+
 def reference_run(folder, judge, judge_id):
     """A reference run: its settings and the judge's scores of each epoch's generator."""
     record = json.loads((folder / "run.json").read_text())
@@ -169,9 +186,9 @@ def reference_run(folder, judge, judge_id):
     for entry in losses:
         key = f"{entry['epoch']:04d}"
         if key not in cache["epochs"]:
-            generator = load_reference(folder / f"generator_epoch_{key}.keras")
+            generator, value_range = reference_generator(folder, entry["epoch"])
             # Read as its training data was: the judge maps this range to the real images' own.
-            generator.value_range = tuple(record["generator_output_range"])
+            generator.value_range = value_range
             cache["epochs"][key] = {k: float(v) for k, v in judge(generator).items()}
             cache_path.write_text(json.dumps(cache, indent=1) + "\n")
             print(f"scored {folder.name} epoch {entry['epoch']}: {cache['epochs'][key]}", flush=True)
@@ -485,9 +502,7 @@ def generator_at(run, epoch, part="sampler"):
 
     folder = Path(run["folder"])
     if run["side"] == "reference":
-        generator = load_reference(folder / f"generator_epoch_{epoch:04d}.keras")
-        record = json.loads((folder / "run.json").read_text())
-        return generator, tuple(record["generator_output_range"])
+        return reference_generator(folder, epoch)
     path = kept_generator(run, epoch, part)
     if path is None:
         raise SystemExit(

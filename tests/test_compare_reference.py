@@ -358,19 +358,21 @@ def test_each_sides_grid_is_saved_alone_and_the_improved_gallery_pairs_them(tmp_
     assert gallery[:16].min() < 128  # the label's text is drawn, dark on white
 
 
-def cyclegan_runner(monkeypatch):
-    """scripts/reference/cyclegan_keras_io.py as a module (it imports its sibling run_files)."""
+def reference_runner(name, monkeypatch):
+    """scripts/reference/<name>.py as a module (it imports its sibling run_files)."""
     import importlib.util
 
     from conftest import ROOT
 
     monkeypatch.syspath_prepend(str(ROOT / "scripts" / "reference"))
-    spec = importlib.util.spec_from_file_location(
-        "cyclegan_keras_io", ROOT / "scripts/reference/cyclegan_keras_io.py"
-    )
+    spec = importlib.util.spec_from_file_location(name, ROOT / f"scripts/reference/{name}.py")
     runner = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(runner)
     return runner
+
+
+def cyclegan_runner(monkeypatch):
+    return reference_runner("cyclegan_keras_io", monkeypatch)
 
 
 def test_keras_io_cyclegan_translators_reload_with_their_paddings_and_translate_alike(tmp_path, monkeypatch):
@@ -429,3 +431,96 @@ def test_the_keras_io_cyclegan_runner_refuses_a_source_it_cannot_change(monkeypa
     changed = runner.changed_source(source)
     assert "steps_per_epoch=STEPS_PER_EPOCH" in changed and "(32, 32, 3)" in changed
     assert "load_weights" not in changed and "ModelCheckpoint" not in changed
+
+
+def test_the_keras_io_stylegan_runner_changes_each_passage_as_often_as_the_source_has_it(monkeypatch):
+    runner = reference_runner("stylegan_keras_io", monkeypatch)
+    with pytest.raises(SystemExit, match="change 1 expects this passage 1 time"):
+        runner.changed_source("print('not keras.io')\n")
+    # keras.io's two filter tables (the generator's and the discriminator's) are both capped.
+    source = "".join(old * times for old, _, _, times in runner.CHANGES)
+    changed = runner.changed_source(source)
+    assert changed.count("capped({") == 2 and changed.count("})  # 1024x1024") == 2
+    assert "gdown.download" not in changed and "Input(shape=(512,))" in changed
+    assert "callbacks=[HOOK]" in changed and "default_rng(SEED)" in changed
+    # One table too few is a different version of the example: refused.
+    with pytest.raises(SystemExit, match="change 4 expects this passage 2 time"):
+        runner.changed_source(source.replace(runner.FILTER_TABLE, "", 1))
+
+
+class KerasIoSampler(keras.Model):
+    """What keras.io's StyleGAN offers the runner's hook: `alpha`, its resolutions and a `call` of
+    a dict that returns uint8 images (here each pixel the first latent's value, to be traced)."""
+
+    start_res_log2, target_res_log2, current_res_log2 = 2, 4, 3
+
+    def __init__(self):
+        super().__init__()
+        self.alpha = keras.Variable(0.25, trainable=False)
+        self.calls = []
+
+    def call(self, inputs):
+        self.calls.append(inputs)
+        z = keras.ops.convert_to_numpy(inputs["z"])
+        value = np.clip(np.round(z[:, 0] * 10 + 100), 0, 255).astype("uint8")
+        return np.broadcast_to(value[:, None, None, None], (len(z), 8, 8, 3)).copy()
+
+
+def test_the_stylegan_hook_saves_keras_ios_samples_at_the_target_size_every_unit_of_steps(
+    tmp_path, monkeypatch
+):
+    runner = reference_runner("stylegan_keras_io", monkeypatch)
+    folder = runner.RunFolder(str(tmp_path), {"source": "a test"})
+    hook = runner.SaveSamples(folder, every=3, count=5, target=16, seed=0, batch=2)
+    sampler = KerasIoSampler()
+    hook.set_model(sampler)
+    for step in range(7):  # two units of 3 steps, and one step of the third
+        hook.on_train_batch_end(step, {"d_loss": 1.5, "g_loss": -0.5, "other": 9.0})
+    saved = sorted(p.name for p in tmp_path.glob("samples_*"))
+    assert saved == ["samples_epoch_0001.npy", "samples_epoch_0002.npy"]
+    images = np.load(tmp_path / "samples_epoch_0002.npy")
+    # keras.io's 8x8 images, nearest-upsampled to 16x16, from the same latent vectors at each unit.
+    assert images.shape == (5, 16, 16, 3) and images.dtype == np.uint8
+    want = np.clip(np.round(hook.z[:, 0] * 10 + 100), 0, 255).astype("uint8")
+    np.testing.assert_array_equal(images[:, 15, 15, 0], want)
+    np.testing.assert_array_equal(np.load(tmp_path / "samples_epoch_0001.npy"), images)
+    # Its batches of 2 with their slices of the fixed noise maps (4x4 to 16x16), at training's alpha.
+    first = sampler.calls[0]
+    assert len(sampler.calls) == 6 and first["z"].shape == (2, 512)
+    assert [n.shape for n in first["noise"]] == [(2, 4, 4, 1), (2, 8, 8, 1), (2, 16, 16, 1)]
+    assert float(keras.ops.convert_to_numpy(first["alpha"])) == 0.25
+    losses = json.loads((tmp_path / "losses.json").read_text())
+    assert [e["epoch"] for e in losses] == [1, 2]
+    assert losses[0]["resolution"] == 8 and losses[0]["d_loss"] == 1.5 and "other" not in losses[0]
+
+
+def test_a_reference_that_kept_images_is_judged_on_them_in_its_own_range(tmp_path):
+    reference = tmp_path / "keras_io_seed0"
+    reference.mkdir()
+    images = np.random.default_rng(0).integers(0, 256, (6, 4, 4, 3)).astype("uint8")
+    np.save(reference / "samples_epoch_0001.npy", images)
+    (reference / "losses.json").write_text(json.dumps([{"epoch": 1, "seconds": 2.0}]))
+    (reference / "run.json").write_text(
+        json.dumps(
+            {
+                "source": "a test",
+                "args": {"seed": 3, "batch_size": 8},
+                "steps_per_epoch": 5,
+                "generator_output_range": [0, 255],
+                "cpu": "test CPU",
+            }
+        )
+    )
+    seen = []
+
+    def judge(generator):  # as the port's judges draw: latent vectors in, images out
+        drawn = generator(np.zeros((4, 8), "float32"))
+        seen.append(generator.value_range)
+        return {"swd": float(drawn.mean())}
+
+    run = compare.reference_run(reference, judge, {"tutorial": "stylegan"})
+    assert run["per_epoch"] == [{"swd": pytest.approx(images[:4].mean())}]
+    assert seen == [(0, 255)] and run["seed"] == 3 and not run["finished"]
+    generator, value_range = compare.generator_at(run, 1)
+    assert value_range == (0, 255)
+    np.testing.assert_array_equal(generator(np.zeros((6, 8), "float32")), images)

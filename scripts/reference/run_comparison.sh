@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The runs of issue #27's comparison of one tutorial (NAME: cgan_mnist, acgan_mnist, gan_mnist,
-# dcgan_mnist or cyclegan), one after another: the text's code (scripts/reference/<NAME>_text.py;
-# keras.io's for cyclegan) and the port (its script, its defaults), on the same data, batch and
-# steps: EPOCHS epochs (10; cyclegan 12).
+# dcgan_mnist, cyclegan or stylegan), one after another: the text's code
+# (scripts/reference/<NAME>_text.py; keras.io's for cyclegan and stylegan) and the port (its
+# script, its defaults), on the same data, batch and steps: EPOCHS epochs (10; cyclegan 12).
 #   cgan_mnist: the text's batch of 64, its "epoch" of 60000 // 64 = 937 random batches (the port
 #     is given --batch-size 64 --steps-per-epoch 937); sides text, port.
 #   acgan_mnist: batch 64 on both sides (the port's default), 938 batches an epoch (the last of 32)
@@ -15,6 +15,10 @@
 #     250 steps an epoch on both sides (the port's result's budget: 12 x 250); sides keras_io
 #     (scripts/reference/cyclegan_keras_io.py, run from keras.io's source at KERAS_IO_CYCLEGAN,
 #     default data/keras_io/cyclegan.py: see that script), port.
+#   stylegan: the shared faces (FACES), keras.io's schedule to 32x32 (19 units of STEPS steps:
+#     100, keras.io's own call), batch 32 (16 at 32x32), filters capped at 64 (the port's result's
+#     size); sides keras_io (scripts/reference/stylegan_keras_io.py, from keras.io's source at
+#     KERAS_IO_STYLEGAN, default data/keras_io/stylegan.py), port (scripts/train_stylegan.py).
 # Each run writes RUNS/<side>_seed<k>/ (RUNS: runs/reference/NAME), its log beside it
 # (<side>_seed<k>.log) and /usr/bin/time -v's report (<side>_seed<k>.time.txt: "Maximum resident
 # set size" is the peak memory), at a lower priority, on CPU core CORE if it is set, else on any.
@@ -23,16 +27,20 @@
 # A finished run (its run.json says so) is skipped when this is run again; an unfinished one starts over.
 set -u
 cd "$(dirname "$0")/../.."
-NAME=${1:?usage: run_comparison.sh cgan_mnist|acgan_mnist|gan_mnist|dcgan_mnist|cyclegan}
+NAME=${1:?usage: run_comparison.sh cgan_mnist|acgan_mnist|gan_mnist|dcgan_mnist|cyclegan|stylegan}
 RUNS=${RUNS:-runs/reference/$NAME}
 MNIST=${MNIST:-../shared/data/mnist}
 FASHION_MNIST=${FASHION_MNIST:-../shared/data/fashion-mnist}
 KERAS_IO_CYCLEGAN=${KERAS_IO_CYCLEGAN:-data/keras_io/cyclegan.py}
+KERAS_IO_STYLEGAN=${KERAS_IO_STYLEGAN:-data/keras_io/stylegan.py}
+FACES=${FACES:-../shared/data/celeba/img_align_celeba}
+STEPS=${STEPS:-100}
 PYTHON=${PYTHON:-.venv/bin/python}
 case "$NAME" in
     cgan_mnist | gan_mnist | dcgan_mnist) default="text 0,port 0,text 1,port 1" EPOCHS=${EPOCHS:-10} ;;
     acgan_mnist) default="as_written 0,trains 0,port 0,trains 1,port 1" EPOCHS=${EPOCHS:-10} ;;
     cyclegan) default="keras_io 0,port 0,keras_io 1,port 1" EPOCHS=${EPOCHS:-12} ;;
+    stylegan) default="keras_io 0,port 0,keras_io 1,port 1" ;;  # keras.io's schedule: 19 units
     *) echo "unknown tutorial $NAME" >&2; exit 2 ;;
 esac
 finished() { [ -f "$1/run.json" ] && grep -qE '"finished": (true|")' "$1/run.json"; }  # a reference's true, a port's time
@@ -47,6 +55,8 @@ for run in "${runs[@]}"; do
         cyclegan/port) command=(scripts/train_cyclegan.py --dataset sneaker2boot --fashion-mnist-path "$FASHION_MNIST") ;;
         cyclegan/keras_io) command=(scripts/reference/cyclegan_keras_io.py --source "$KERAS_IO_CYCLEGAN"
                                     --fashion-mnist "$FASHION_MNIST") ;;
+        stylegan/port) command=(scripts/train_stylegan.py --epochs 19) ;;
+        stylegan/keras_io) command=(scripts/reference/stylegan_keras_io.py --source "$KERAS_IO_STYLEGAN") ;;
         */port) command=(scripts/train_"$NAME".py --mnist-path "$MNIST" --epochs "$EPOCHS" --seed "$seed"
                          --output-dir "$out")
                 if [ "$NAME" = cgan_mnist ]; then command+=(--batch-size 64 --steps-per-epoch 937); fi ;;
@@ -57,6 +67,9 @@ for run in "${runs[@]}"; do
     esac
     if [ "$NAME" = cyclegan ]; then
         command+=(--epochs "$EPOCHS" --steps-per-epoch 250 --seed "$seed" --output-dir "$out")
+    elif [ "$NAME" = stylegan ]; then
+        command+=(--data-dir "$FACES" --target-size 32 --steps-per-epoch "$STEPS" --batch-size 32
+                  --max-filters 64 --seed "$seed" --output-dir "$out")
     elif [ "$side" != port ]; then
         command+=(--mnist-path "$MNIST/mnist_content_equivalent.npz" --epochs "$EPOCHS" --seed "$seed"
                   --output-dir "$out")

@@ -10,6 +10,8 @@ import os
 import platform
 import time
 
+import numpy as np
+
 
 def write_json(path, value):
     """Writes JSON atomically: a kill leaves the old file or the new one, never half of one."""
@@ -36,8 +38,10 @@ class RunFolder:
 
     `run.json` (the `record` given, written at once, then `finished` and the wall time at the end;
     a folder whose run.json says finished is refused, an unfinished one is started over),
-    after each epoch the generator as `generator_epoch_NNNN.keras` (NNNN = epochs done, from 0001)
-    and the epoch's numbers appended to `losses.json`, with the seconds since the start.
+    after each epoch the generator as `generator_epoch_NNNN.keras` (NNNN = epochs done, from 0001),
+    or where the source's generator cannot be saved, the images the judge scores as
+    `samples_epoch_NNNN.npy`, and the epoch's numbers appended to `losses.json`, with the seconds
+    since the start.
     """
 
     def __init__(self, output_dir, record):
@@ -52,8 +56,14 @@ class RunFolder:
         write_json(os.path.join(output_dir, "run.json"), record)
 
     def epoch_done(self, epoch, generator, **numbers):
-        """After epoch `epoch` (from 0): `generator` (a Keras model) saved, `numbers` logged."""
-        generator.save(os.path.join(self.output_dir, f"generator_epoch_{epoch + 1:04d}.keras"))
+        """After epoch `epoch` (from 0): `generator` saved (a Keras model; or a NumPy array of the
+        images it drew, uint8), `numbers` logged."""
+        if isinstance(generator, np.ndarray):
+            path = os.path.join(self.output_dir, f"samples_epoch_{epoch + 1:04d}.npy")
+            np.save(path + ".tmp.npy", generator)  # whole or not at all, as write_json
+            os.replace(path + ".tmp.npy", path)
+        else:
+            generator.save(os.path.join(self.output_dir, f"generator_epoch_{epoch + 1:04d}.keras"))
         entry = {"epoch": epoch + 1, **{k: float(v) for k, v in numbers.items()}}
         self.history.append({**entry, "seconds": round(time.time() - self.start, 1)})
         write_json(os.path.join(self.output_dir, "losses.json"), self.history)
