@@ -392,7 +392,7 @@ def test_keras_io_cyclegan_translators_reload_with_their_paddings_and_translate_
             return tf.pad(input_tensor, pad, mode="REFLECT")
 
     # The runner's change 7, as it inserts it into the source: the get_config keras.io lacks.
-    patch = next(new for _, new, number in runner.CHANGES if number == 7)
+    patch = next(new for _, new, number, _ in runner.CHANGES if number == 7)
     exec(
         patch.split("\n\n\ndef residual_block(")[0],
         {"ReflectionPadding2D": ReflectionPadding2D, "layers": keras.layers},
@@ -424,10 +424,10 @@ def test_keras_io_cyclegan_translators_reload_with_their_paddings_and_translate_
 
 def test_the_keras_io_cyclegan_runner_refuses_a_source_it_cannot_change(monkeypatch):
     runner = cyclegan_runner(monkeypatch)
-    with pytest.raises(SystemExit, match="change 3 expects this passage once"):
+    with pytest.raises(SystemExit, match="change 3 expects this passage 1 time"):
         runner.changed_source("print('not keras.io')\n")
     # Every passage present once, and the end marker: changed, and cut before keras.io's weights part.
-    source = "\n".join(old for old, _, _ in runner.CHANGES) + "\n" + runner.END + "\nload_weights()\n"
+    source = "\n".join(old for old, *_ in runner.CHANGES) + "\n" + runner.END + "\nload_weights()\n"
     changed = runner.changed_source(source)
     assert "steps_per_epoch=STEPS_PER_EPOCH" in changed and "(32, 32, 3)" in changed
     assert "load_weights" not in changed and "ModelCheckpoint" not in changed

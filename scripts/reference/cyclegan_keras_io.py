@@ -58,7 +58,6 @@ scripts/compare_reference.py cyclegan scores the saved translators with the port
 
 import argparse
 import gzip
-import hashlib
 import os
 import sys
 import types
@@ -70,31 +69,34 @@ matplotlib.use("Agg")  # change 8: keras.io's plt.show() draws nothing
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
-from run_files import RunFolder, cpu_model, keras_versions  # noqa: E402
+from run_files import RunFolder, apply_changes, keras_io_record, keras_io_source  # noqa: E402
 
 SIZE, CROP_FROM, PAD = 32, 36, 2
 SNEAKER, ANKLE_BOOT = 7, 9
 
-# (what keras.io has, what runs here, which change): each must occur exactly once in the source.
+# (what keras.io has, what runs here, which change, how many times the source has it).
 CHANGES = [
-    ("orig_img_size = (286, 286)", f"orig_img_size = ({CROP_FROM}, {CROP_FROM})", 3),
-    ("input_img_size = (256, 256, 3)", f"input_img_size = ({SIZE}, {SIZE}, 3)", 3),
+    ("orig_img_size = (286, 286)", f"orig_img_size = ({CROP_FROM}, {CROP_FROM})", 3, 1),
+    ("input_img_size = (256, 256, 3)", f"input_img_size = ({SIZE}, {SIZE}, 3)", 3, 1),
     (  # keras.io's padding layer gets the get_config it lacks, right after the source defines it
         "\n\ndef residual_block(",
         "\nReflectionPadding2D.get_config = lambda self: {  # change 7\n"
         "    **layers.Layer.get_config(self), 'padding': list(self.padding)}\n\n\ndef residual_block(",
         7,
+        1,
     ),
     (
         "model_checkpoint_callback = keras.callbacks.ModelCheckpoint(\n    filepath=checkpoint_filepath\n)",
         "model_checkpoint_callback = None  # change 4",
         4,
+        1,
     ),
     (
         "    epochs=1,\n    callbacks=[plotter, model_checkpoint_callback],",
         "    epochs=EPOCHS,\n    steps_per_epoch=STEPS_PER_EPOCH,\n"
         "    callbacks=[plotter, HOOK],  # change 4",
         4,
+        1,
     ),
 ]
 END = '"""\nTest the performance of the model.\n"""'  # change 5: the source runs up to here
@@ -102,13 +104,7 @@ END = '"""\nTest the performance of the model.\n"""'  # change 5: the source run
 
 def changed_source(text):
     """keras.io's source with the changes of CHANGES made and cut before its END."""
-    for old, new, number in CHANGES:
-        if text.count(old) != 1:
-            raise SystemExit(
-                f"error: change {number} expects this passage once in the source, found "
-                f"{text.count(old)}: {old!r} (is it keras.io's examples/generative/cyclegan.py?)"
-            )
-        text = text.replace(old, new)
+    text = apply_changes(text, CHANGES, "cyclegan")
     if text.count(END) != 1:
         raise SystemExit(f"error: change 5 expects the passage {END!r} once in the source")
     return text[: text.index(END)]
@@ -195,13 +191,7 @@ def parse_args(argv=None):
 
 def main(argv=None):
     args = parse_args(argv)
-    if not os.path.isfile(args.source):
-        raise SystemExit(
-            f"error: no keras.io source at {args.source}: download examples/generative/cyclegan.py from "
-            "keras-team/keras-io (see this script's --help) and pass its path as --source"
-        )
-    with open(args.source, encoding="utf-8") as f:
-        original = f.read()
+    original = keras_io_source(args.source, "cyclegan")
     code = changed_source(original)
     names = [
         f"{p}-{kind}-idx{n}-ubyte.gz" for p in ("train", "t10k") for kind, n in (("images", 3), ("labels", 1))
@@ -214,17 +204,14 @@ def main(argv=None):
     keras.utils.set_random_seed(args.seed)  # change 6
 
     output_dir = os.path.abspath(args.output_dir)
-    record = {
-        "source": "keras.io examples/generative/cyclegan.py (keras-team/keras-io), run by "
-        "scripts/reference/cyclegan_keras_io.py",
-        "source_sha256": hashlib.sha256(original.encode("utf-8")).hexdigest(),
-        "args": {**vars(args), "batch_size": 1},  # keras.io's batch_size = 1
-        "steps_per_epoch": args.steps_per_epoch,
-        "generator_output_range": [-1, 1],  # keras.io's normalize_img and tanh
-        "data": {split: len(images) for split, images in splits.items()},
-        "versions": keras_versions(),
-        "cpu": cpu_model(),
-    }
+    record = keras_io_record(
+        "cyclegan",
+        original,
+        args={**vars(args), "batch_size": 1},  # keras.io's batch_size = 1
+        steps_per_epoch=args.steps_per_epoch,
+        generator_output_range=[-1, 1],  # keras.io's normalize_img and tanh
+        data={split: len(images) for split, images in splits.items()},
+    )
     folder = RunFolder(output_dir, record)
     samples = os.path.join(output_dir, "samples")
     os.makedirs(samples, exist_ok=True)

@@ -5,6 +5,7 @@ The reference scripts import it as a sibling (`python scripts/reference/<name>.p
 first on the path); like them, it imports nothing from keras_gans.
 """
 
+import hashlib
 import json
 import os
 import platform
@@ -19,6 +20,44 @@ def write_json(path, value):
     with open(tmp, "w") as f:
         json.dump(value, f, indent=1)
     os.replace(tmp, path)
+
+
+def keras_io_source(path, example):
+    """The text of a copy of keras.io's `examples/generative/<example>.py`, or one line on how to get it."""
+    if not os.path.isfile(path):
+        raise SystemExit(
+            f"error: no keras.io source at {path}: download examples/generative/{example}.py from "
+            "keras-team/keras-io (see this script's --help) and pass its path as --source"
+        )
+    with open(path, encoding="utf-8") as f:
+        return f.read()
+
+
+def apply_changes(text, changes, example):
+    """`text` with each change `(old, new, number, times)` made: `old`, found exactly `times` times,
+    replaced by `new`. Any other count stops with one line: a different version of the example is
+    refused, never run half-changed."""
+    for old, new, number, times in changes:
+        found = text.count(old)
+        if found != times:
+            raise SystemExit(
+                f"error: change {number} expects this passage {times} time(s) in the source, found "
+                f"{found}: {old!r} (is it keras.io's examples/generative/{example}.py?)"
+            )
+        text = text.replace(old, new)
+    return text
+
+
+def keras_io_record(example, original, **fields):
+    """run.json's start for a run of keras.io's `example` from its source text `original`."""
+    return {
+        "source": f"keras.io examples/generative/{example}.py (keras-team/keras-io), run by "
+        f"scripts/reference/{example}_keras_io.py",
+        "source_sha256": hashlib.sha256(original.encode("utf-8")).hexdigest(),
+        **fields,
+        "versions": keras_versions(),
+        "cpu": cpu_model(),
+    }
 
 
 def cpu_model():

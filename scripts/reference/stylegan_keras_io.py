@@ -61,7 +61,6 @@ scripts/compare_reference.py stylegan scores the saved faces with the port's jud
 """
 
 import argparse
-import hashlib
 import os
 
 import matplotlib
@@ -70,7 +69,7 @@ matplotlib.use("Agg")  # change 8: keras.io's plt.show() draws nothing
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
-from run_files import RunFolder, cpu_model, keras_versions  # noqa: E402
+from run_files import RunFolder, apply_changes, keras_io_record, keras_io_source  # noqa: E402
 
 FILTER_TABLE = "        self.filter_nums = {\n"
 FILTER_TABLE_END = "            10: 16,\n        }  # 1024x1024\n"
@@ -123,15 +122,7 @@ CHANGES = [
 
 def changed_source(text):
     """keras.io's source with the changes of CHANGES made."""
-    for old, new, number, times in CHANGES:
-        if text.count(old) != times:
-            raise SystemExit(
-                f"error: change {number} expects this passage {times} time(s) in the source, found "
-                f"{text.count(old)}: {old!r} (is it keras.io's examples/generative/stylegan.py of "
-                "2026/03/06?)"
-            )
-        text = text.replace(old, new)
-    return text
+    return apply_changes(text, CHANGES, "stylegan")
 
 
 class SaveSamples(keras.callbacks.Callback):
@@ -200,29 +191,20 @@ def parse_args(argv=None):
 
 def main(argv=None):
     args = parse_args(argv)
-    if not os.path.isfile(args.source):
-        raise SystemExit(
-            f"error: no keras.io source at {args.source}: download examples/generative/stylegan.py from "
-            "keras-team/keras-io (see this script's --help) and pass its path as --source"
-        )
+    original = keras_io_source(args.source, "stylegan")
     if not os.path.isdir(args.data_dir):
         raise SystemExit(f"error: --data-dir {args.data_dir} is not a folder of face images")
-    with open(args.source, encoding="utf-8") as f:
-        original = f.read()
     code = changed_source(original)
     keras.utils.set_random_seed(args.seed)  # change 6
 
     output_dir = os.path.abspath(args.output_dir)
-    record = {
-        "source": "keras.io examples/generative/stylegan.py (keras-team/keras-io), run by "
-        "scripts/reference/stylegan_keras_io.py",
-        "source_sha256": hashlib.sha256(original.encode("utf-8")).hexdigest(),
-        "args": vars(args),
-        "steps_per_epoch": args.steps_per_epoch,
-        "generator_output_range": [0, 255],  # keras.io's sampler returns uint8 images
-        "versions": keras_versions(),
-        "cpu": cpu_model(),
-    }
+    record = keras_io_record(
+        "stylegan",
+        original,
+        args=vars(args),
+        steps_per_epoch=args.steps_per_epoch,
+        generator_output_range=[0, 255],  # keras.io's sampler returns uint8 images
+    )
     folder = RunFolder(output_dir, record)
     work = os.path.join(output_dir, "work")
     os.makedirs(work, exist_ok=True)
