@@ -93,6 +93,22 @@ def test_one_kind_of_comparison_with_both_its_sides_or_a_usage_error(argv, capsy
     assert "give --reference and --port, or --tutorial and --improved" in capsys.readouterr().err
 
 
+def write_reference_record(folder, epochs, seed, batch_size, output_range, finished):
+    """A reference run's losses.json and run.json, as scripts/reference/run_files.py writes them."""
+    (folder / "losses.json").write_text(
+        json.dumps([{"epoch": e, "seconds": 1.0} for e in range(1, epochs + 1)])
+    )
+    record = {
+        "source": "a test",
+        "args": {"seed": seed, "batch_size": batch_size},
+        "steps_per_epoch": 2,
+        "generator_output_range": output_range,
+        "cpu": "test CPU",
+        "finished": finished,
+    }
+    (folder / "run.json").write_text(json.dumps(record))
+
+
 def text_like_generator(seed):
     """A generator shaped as the text's ([z, one-hot] -> 28x28 tanh) but tiny."""
     keras.utils.set_random_seed(seed)
@@ -134,19 +150,7 @@ def test_a_comparison_scores_the_reference_on_the_ports_judge_and_writes_its_thr
     reference.mkdir()
     for epoch in (1, 2):
         text_like_generator(epoch).save(reference / f"generator_epoch_{epoch:04d}.keras")
-    (reference / "losses.json").write_text(json.dumps([{"epoch": e, "seconds": 1.0} for e in (1, 2)]))
-    (reference / "run.json").write_text(
-        json.dumps(
-            {
-                "source": "a test",
-                "args": {"seed": 0, "batch_size": 64},
-                "steps_per_epoch": 2,
-                "generator_output_range": [0, 1],
-                "cpu": "test CPU",
-                "finished": True,
-            }
-        )
-    )
+    write_reference_record(reference, epochs=2, seed=0, batch_size=64, output_range=[0, 1], finished=True)
     (tmp_path / "text_seed0.time.txt").write_text("\tMaximum resident set size (kbytes): 204800\n")
 
     out = tmp_path / "comparison"
@@ -499,18 +503,7 @@ def test_a_reference_that_kept_images_is_judged_on_them_in_its_own_range(tmp_pat
     reference.mkdir()
     images = np.random.default_rng(0).integers(0, 256, (6, 4, 4, 3)).astype("uint8")
     np.save(reference / "samples_epoch_0001.npy", images)
-    (reference / "losses.json").write_text(json.dumps([{"epoch": 1, "seconds": 2.0}]))
-    (reference / "run.json").write_text(
-        json.dumps(
-            {
-                "source": "a test",
-                "args": {"seed": 3, "batch_size": 8},
-                "steps_per_epoch": 5,
-                "generator_output_range": [0, 255],
-                "cpu": "test CPU",
-            }
-        )
-    )
+    write_reference_record(reference, epochs=1, seed=3, batch_size=8, output_range=[0, 255], finished=False)
     seen = []
 
     def judge(generator):  # as the port's judges draw: latent vectors in, images out
