@@ -38,7 +38,10 @@ TINY = {"latent_dim": 8, "w_dim": 8, "mapping_layers": 2, "max_filters": 8}
 
 def tiny_gan(target_size=8, resolution=None, seed=0):
     """A tiny StyleGAN whose steps run eagerly: tracing the step (a double backprop) takes seconds,
-    a tiny eager step a fraction of one. The run at the end trains through `fit` in graph mode."""
+    a tiny eager step a fraction of one. The run at the end trains through `fit` in graph mode.
+    Keras' global seed is set first, as the runner sets it: the initial weights come from its
+    stream, so without it they would depend on the tests run before in the same process."""
+    keras.utils.set_random_seed(seed)
     gan = build_stylegan(jit_compile=False, target_size=target_size, resolution=resolution, seed=seed, **TINY)
     gan.run_eagerly = True
     return gan
