@@ -24,7 +24,9 @@
 # set size" is the peak memory), at a lower priority, on CPU core CORE if it is set, else on any.
 # RUN_LIST ("<side> <seed>,..."; default: every side, seeds 0 and 1) splits the runs into queues,
 # e.g. one per core (CORE=0, CORE=1).
-# A finished run (its run.json says so) is skipped when this is run again; an unfinished one starts over.
+# A finished run (its run.json says so) is skipped when this is run again. An unfinished port run
+# resumes (the port's scripts resume a run folder from its last epoch; its log and time report are
+# appended to); an unfinished reference run starts over (the tutorials' code has no resume).
 set -u
 cd "$(dirname "$0")/../.."
 NAME=${1:?usage: run_comparison.sh cgan_mnist|acgan_mnist|gan_mnist|dcgan_mnist|cyclegan|stylegan}
@@ -49,8 +51,12 @@ for run in "${runs[@]}"; do
     read -r side seed <<<"$run"
     out="$RUNS/${side}_seed$seed"
     if finished "$out"; then echo "$(date -Is) $out finished already"; continue; fi
-    rm -rf "$out" && mkdir -p "$RUNS"
-    echo "$(date -Is) start $side seed $seed -> $out"
+    if [ "$side" = port ] && [ -d "$out" ]; then
+        echo "$(date -Is) resume $side seed $seed -> $out"
+    else
+        rm -rf "$out" "$out.log" "$out.time.txt" && mkdir -p "$RUNS"
+        echo "$(date -Is) start $side seed $seed -> $out"
+    fi
     case "$NAME/$side" in
         cyclegan/port) command=(scripts/train_cyclegan.py --dataset sneaker2boot --fashion-mnist-path "$FASHION_MNIST") ;;
         cyclegan/keras_io) command=(scripts/reference/cyclegan_keras_io.py --source "$KERAS_IO_CYCLEGAN"
@@ -74,6 +80,6 @@ for run in "${runs[@]}"; do
         command+=(--mnist-path "$MNIST/mnist_content_equivalent.npz" --epochs "$EPOCHS" --seed "$seed"
                   --output-dir "$out")
     fi
-    nice -n 10 ${CORE:+taskset -c "$CORE"} /usr/bin/time -v -o "$out.time.txt" "$PYTHON" "${command[@]}" >"$out.log" 2>&1
+    nice -n 10 ${CORE:+taskset -c "$CORE"} /usr/bin/time -v -a -o "$out.time.txt" "$PYTHON" "${command[@]}" >>"$out.log" 2>&1
     echo "$(date -Is) end $side seed $seed: exit $?"
 done
