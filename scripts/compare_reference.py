@@ -426,9 +426,8 @@ def figure(name, runs, result, floor, path, draw, kind=KINDS["reference"]):
                 marker="o",  # a run of one epoch is one point
                 markersize=3,
             )
-        if (
-            floor and score in floor and floor[score] > 0
-        ):  # a floor of 0 (the cycle error) is no line on a log axis
+        # A floor of 0 (the cycle error of real images) is no line on a log axis.
+        if floor and score in floor and floor[score] > 0:
             ax.axhline(floor[score], color="grey", linestyle=":", label="real data")
         ax.set_xlabel("epoch")
         ax.set_xlim(0.5, result["summary"]["epochs_compared"] + 0.5)  # a score judged at the end only, too
