@@ -137,20 +137,17 @@ class SaveSamples(keras.callbacks.Callback):
         self.steps = 0
         rng = np.random.default_rng(seed)
         self.z = rng.standard_normal((count, 512)).astype("float32")  # keras.io's z_dim
-        self.noise_rng_seed = seed
-        self.noise = None  # drawn at the first call, when the model says its resolutions
+        noise = np.random.default_rng(seed + 1)  # keras.io's generate_noise: a map per resolution, 4x4 up
+        self.noise = [
+            noise.standard_normal((count, 2**r, 2**r, 1)).astype("float32")
+            for r in range(2, int(np.log2(target)) + 1)
+        ]
 
     def on_train_batch_end(self, batch, logs=None):
         self.steps += 1
         if self.steps % self.every:
             return
         gan = self.model
-        if self.noise is None:  # keras.io's generate_noise: one map per resolution, 4x4 to target
-            rng = np.random.default_rng(self.noise_rng_seed + 1)
-            self.noise = [
-                rng.standard_normal((len(self.z), 2**r, 2**r, 1)).astype("float32")
-                for r in range(gan.start_res_log2, gan.target_res_log2 + 1)
-            ]
         alpha = float(keras.ops.convert_to_numpy(gan.alpha))
         batches = [  # as keras.io calls its sampler after each phase: every input a tensor
             {
