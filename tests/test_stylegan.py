@@ -11,6 +11,7 @@ import tensorflow as tf
 from model_checks import check_gan
 from PIL import Image
 
+from keras_gans.metrics import output_range
 from keras_gans.models.stylegan import (
     ProgressiveGrowth,
     StyleGAN,
@@ -84,7 +85,7 @@ def test_parameter_counts_are_keras_ios():
         assert sum(np.prod(v.shape) for v in gan.generator_variables()) == 2_101_248 + grown_g[res]
         assert sum(np.prod(v.shape) for v in gan.discriminator_variables()) == grown_d[res]
     assert gan.generator.output_shape == (None, 64, 64, 3)
-    assert gan.generator.layers[-1].activation is keras.activations.tanh
+    assert output_range(gan.generator) == (-1.0, 1.0)  # its to_rgb ends in tanh, as keras.io's
 
 
 def test_keras_io_optimizers_and_schedule():
@@ -275,6 +276,24 @@ def test_growing_keeps_the_trained_weights_and_fades_in_from_the_old_images():
     assert any(
         not np.array_equal(a, b.numpy()) for a, b in zip(old_block, gan.g_blocks[1].weights, strict=True)
     )
+
+
+def test_the_fade_in_blends_two_images_each_through_its_tanh_as_keras_io():
+    """keras.io's `Generator.grow`: `alpha * tanh(rgb_new) + (1 - alpha) * upsample(tanh(rgb_old))`,
+    recomputed here from the blocks and the 1x1 convolutions. This port first applied one tanh
+    after the blend, a different image in every transition phase (and a different step: the
+    cause of its lag behind keras.io's code, docs/stylegan.md), which this test tells apart."""
+    gan = tiny_gan(target_size=16, resolution=8, seed=5)
+    gan.set_phase(3, 10)  # alpha 0.3
+    w = gan.mapping(normal((2, 8), 9))
+    noise = [tf.constant(normal((2, 4, 4, 1), 10)), tf.constant(normal((2, 8, 8, 1), 11))]
+    x4 = gan.g_blocks[0]([tf.ones((2, 4, 4, 8)), w[:, 0], noise[0]])
+    x8 = gan.g_blocks[1]([x4, w[:, 1], noise[1]])
+    rgb_old = gan.to_rgb[0].layers[0](x4).numpy().repeat(2, axis=1).repeat(2, axis=2)  # the 1x1 convolution
+    rgb_new = gan.to_rgb[1].layers[0](x8).numpy()
+    images = gan.synthesize(w, noise).numpy()
+    np.testing.assert_allclose(images, 0.3 * np.tanh(rgb_new) + 0.7 * np.tanh(rgb_old), atol=1e-5)
+    assert not np.allclose(images, np.tanh(0.3 * rgb_new + 0.7 * rgb_old), atol=1e-3)
 
 
 # --- Style mixing and truncation --------------------------------------------------------------

@@ -7,21 +7,32 @@ import numpy as np
 def output_range(generator):
     """(-1, 1) for a generator ending in tanh, (0, 1) for one ending in sigmoid.
 
-    A stand-in generator (see `scores.RealImages`) may say it itself with a
-    `value_range` attribute.
+    Layers without an activation (reshapes, upsampling, StyleGAN's fade-in between two tanh
+    images) keep the range of what comes before them; a nested model (StyleGAN's synthesis and
+    its `to_rgb`) is looked into. A stand-in generator (see `scores.RealImages`) may say its
+    range itself with a `value_range` attribute.
     """
     if getattr(generator, "value_range", None) is not None:
         return tuple(generator.value_range)
-    for layer in reversed(getattr(generator, "layers", [])):
-        activation = getattr(layer, "activation", None)
-        if activation is keras.activations.tanh:
-            return (-1.0, 1.0)
-        if activation is keras.activations.sigmoid:
-            return (0.0, 1.0)
-        if activation not in (None, keras.activations.linear):
-            break
+    activation = last_activation(generator)
+    if activation is keras.activations.tanh:
+        return (-1.0, 1.0)
+    if activation is keras.activations.sigmoid:
+        return (0.0, 1.0)
     name = getattr(generator, "name", type(generator).__name__)
     raise ValueError(f"cannot tell the output range of {name}; pass value_range=(low, high)")
+
+
+def last_activation(model):
+    """The last activation but the identity in `model`'s layers, nested models included (None: none)."""
+    for layer in reversed(getattr(model, "layers", [])):
+        if isinstance(layer, keras.Model):
+            activation = last_activation(layer)
+        else:
+            activation = getattr(layer, "activation", None)
+        if activation not in (None, keras.activations.linear):
+            return activation
+    return None
 
 
 def is_conditional(generator):

@@ -28,8 +28,6 @@ Where this differs from keras.io, marked `keras.io:` where it happens:
   #624): the interpolation weights are uniform in [0, 1], one per image, and the gradient norm is
   `sqrt(sum + 1e-12)`, whose gradient is finite where the input gradient is zero (a plain sqrt
   gives NaN there, #910);
-- `tanh` comes after the fade-in, on the blended RGB, instead of inside each `to_rgb` (identical
-  in the stable phases);
 - the real images of lower resolutions are 2x2 averages of the target-size ones (as the
   discriminator's own fade-in path and PGGAN's dataset tool), not nearest-neighbour resizes;
 - the sampler (what `fit`'s monitors, the scores and generator.keras draw from) draws each image's
@@ -391,12 +389,15 @@ def build_generator_block(res, in_shape, filters, w_dim=512, is_base=False):
 
 
 def build_to_rgb(res, channels):
-    """Features -> RGB at `res`: an equalized 1x1 convolution (gain 1).
+    """Features -> RGB in [-1, 1] at `res`: an equalized 1x1 convolution (gain 1) and tanh.
 
-    keras.io: tanh follows here, on each RGB image; it comes after the fade-in instead.
+    The tanh is here, before the fade-in blends two resolutions' images, as keras.io. (This
+    port first put it after the blend: a different step in every transition phase, and the
+    cause of its lag behind keras.io's code, docs/stylegan.md.)
     """
     return keras.Sequential(
-        [keras.Input(shape=(res, res, channels)), EqualizedConv(3, 1, gain=1)], name=f"to_rgb_{res}x{res}"
+        [keras.Input(shape=(res, res, channels)), EqualizedConv(3, 1, gain=1), layers.Activation("tanh")],
+        name=f"to_rgb_{res}x{res}",
     )
 
 
@@ -558,7 +559,6 @@ class StyleGAN(TwoNetworkModel):
         self.fade = FadeIn(name="fade_in")
         self.upsample_rgb = layers.UpSampling2D((2, 2), name="upsample_rgb")
         self.downsample_image = layers.AveragePooling2D((2, 2), name="downsample_image")
-        self.tanh = layers.Activation("tanh", name="tanh")
 
         # The fade-in's clock: steps into this phase, and the steps it fades over (0: stable).
         self.phase_step = keras.Variable(0, dtype="int32", trainable=False, name="phase_step")
@@ -617,13 +617,9 @@ class StyleGAN(TwoNetworkModel):
         """Images in [-1, 1] at `resolution` (default: the current one) from styles `w` and noise maps.
 
         `w` (batch, stages, w_dim); `noise[k]` (batch, s, s, 1) for the stages up to `resolution`.
+        keras.io's `Generator.grow`: the new block's image faded in over the previous block's,
+        upsampled.
         """
-        # keras.io: tanh on each RGB image, before the fade-in.
-        return self.tanh(self.synthesize_rgb(w, noise, resolution))
-
-    def synthesize_rgb(self, w, noise, resolution=None):
-        """`synthesize` before its tanh. keras.io's `Generator.grow`: the new block's RGB faded in over
-        the previous block's, upsampled."""
         k = self.stage(resolution)
         w, noise = as_tensor(w), [as_tensor(n) for n in noise]
         x = self.g_blocks[0]([self.constant(w), self.styles[0](w), noise[0]])
@@ -678,16 +674,14 @@ class StyleGAN(TwoNetworkModel):
         w = keras.Input(shape=(self.stages, self.w_dim), name="w")
         k = self.stage(resolution)
         noise = [self.seeded_noise[i](w) for i in range(k + 1)]
-        # The tanh is the generator's last layer, where keras_gans.metrics.output_range reads
-        # the range of its images (nearest-neighbour upsampling and tanh commute).
-        images = self.synthesize_rgb(w, noise, resolution)
+        images = self.synthesize(w, noise, resolution)
         factor = self.target_size // resolution
         if factor > 1:
             images = layers.UpSampling2D(factor, name="to_target_size")(images)
         synthesis = keras.Model(w, images, name="synthesis")
         z = keras.Input(shape=(self.latent_dim,), name="z")
-        outputs = self.tanh(synthesis(self.mapping(z)))
-        return keras.Model(z, outputs, name=f"stylegan_generator_{resolution}x{resolution}")
+        name = f"stylegan_generator_{resolution}x{resolution}"
+        return keras.Model(z, synthesis(self.mapping(z)), name=name)
 
     def _discriminator_view(self, resolution):
         images = keras.Input(shape=(resolution, resolution, 3), name="images")
@@ -961,21 +955,21 @@ class ProgressiveGrowth(keras.callbacks.Callback):
 
 
 def generator_parts(generator):
-    """`(mapping, synthesis, tanh)` of a StyleGAN generator (the `sampler`, or a generator.keras)."""
-    return generator.get_layer("mapping"), generator.get_layer("synthesis"), generator.layers[-1]
+    """`(mapping, synthesis)` of a StyleGAN generator (the `sampler`, or a generator.keras)."""
+    return generator.get_layer("mapping"), generator.get_layer("synthesis")
 
 
 def styles(generator, z):
     """The styles `w` (batch, stages, w_dim) of latent vectors `z`."""
-    mapping, _, _ = generator_parts(generator)
+    mapping, _ = generator_parts(generator)
     return keras.ops.convert_to_numpy(mapping(np.asarray(z, "float32")))
 
 
 def images_from_styles(generator, w):
     """Images in [-1, 1] (at target size) drawn from styles `w`, with the generator's seeded noise:
     image i of the batch gets the noise maps of image i of any batch."""
-    _, synthesis, tanh = generator_parts(generator)
-    return keras.ops.convert_to_numpy(tanh(synthesis(np.asarray(w, "float32"))))
+    _, synthesis = generator_parts(generator)
+    return keras.ops.convert_to_numpy(synthesis(np.asarray(w, "float32")))
 
 
 def stages_in_use(generator):
