@@ -10,9 +10,14 @@ The real images are the same too: the port's at the target size, keras.io's the 
 stage's resolution (the port's 2x2 averages of them).
 
 Then `--steps` steps of keras.io's `train_step` (eager, as keras.io runs it) and of the port's
-(eager, then compiled by `tf.function`, then with XLA) at each of a few phases, and it prints the
-largest difference of each side's losses and weights from keras.io's. Equal up to float32 rounding
+(eager; compiled by `tf.function`, as `fit` runs it on a CPU; with XLA, as on a GPU) at four phases
+(4x4 stable, 8x8 fading in, 16x16 stable, 32x32 fading in), and it prints, per phase and mode, the largest
+relative difference of the losses the two report and the distance between the two sides' weights
+after the steps, as a fraction of how far keras.io's steps moved them. Equal up to float32 rounding
 means the port's step is keras.io's step: a difference in results then comes from elsewhere.
+(Rounding is not small here after a step: Adam with beta_1 = 0 moves a weight by about its learning
+rate whatever its gradient's size, so a gradient that is rounding noise moves a weight as far as a
+real one; compiled steps reorder the sums, and land some 1e-2 of the change apart.)
 
     python scripts/check_stylegan_step.py --source data/keras_io/stylegan.py
 """
