@@ -296,6 +296,31 @@ def test_the_fade_in_blends_two_images_each_through_its_tanh_as_keras_io():
     assert not np.allclose(images, np.tanh(0.3 * rgb_new + 0.7 * rgb_old), atol=1e-3)
 
 
+def test_real_faces_reach_each_resolution_by_2x2_means_or_as_keras_io_by_nearest_neighbour(tmp_path):
+    images = uniform((2, 16, 16, 3), 12)
+    average = StyleGAN(target_size=16, resolution=4, **TINY)
+    np.testing.assert_allclose(
+        average.real_images(images), images.reshape(2, 4, 4, 4, 4, 3).mean((2, 4)), atol=1e-6
+    )
+    nearest = StyleGAN(target_size=16, resolution=4, real_resize="nearest", **TINY)
+    np.testing.assert_array_equal(
+        nearest.real_images(images), images[:, 2::4, 2::4]
+    )  # one pixel of each block
+    assert nearest.get_config()["real_resize"] == "nearest"
+    with pytest.raises(ValueError, match="real_resize"):
+        StyleGAN(target_size=16, real_resize="bicubic", **TINY)
+    with pytest.raises(OptionError, match="real-resize|real_resize"):
+        PRESET.config(real_resize="bicubic")
+    # The files too: at the target size, nearest neighbour keeps the file's own pixel values.
+    pixels = np.random.default_rng(13).integers(0, 256, (8, 8, 3), dtype=np.uint8)
+    Image.fromarray(pixels).save(tmp_path / "face.png")
+    config = PRESET.config(data_dir=str(tmp_path), target_size=8, batch_size=4, real_resize="nearest")
+    batch = next(iter(PRESET.load_data(config).dataset)).numpy()
+    np.testing.assert_allclose(batch[0], pixels / 127.5 - 1.0, atol=1e-6)
+    smooth = PRESET.load_data({**config, "target_size": 4, "real_resize": "average"}).dataset
+    assert np.abs(next(iter(smooth)).numpy()[0] - (pixels[1::2, 1::2] / 127.5 - 1.0)).max() > 0.01  # blended
+
+
 # --- Style mixing and truncation --------------------------------------------------------------
 
 

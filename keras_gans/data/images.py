@@ -127,10 +127,11 @@ def scan_image_folder(data_dir):
     return ImageFolderReport(files, unreadable, other_files, modes, sizes, not_files, huge)
 
 
-def decode_and_resize(path, image_size):
-    """Reads one image file as RGB, resized to `image_size` and scaled to [-1, 1]."""
+def decode_and_resize(path, image_size, method="bilinear"):
+    """Reads one image file as RGB, resized to `image_size` by `method` (tf.image.resize's), in [-1, 1]."""
     image = tf.io.decode_image(tf.io.read_file(path), channels=3, expand_animations=False)
-    image = tf.image.resize(image, (image_size, image_size))  # bilinear, as Keras' loader
+    image = tf.image.resize(image, (image_size, image_size), method=method)  # bilinear: as Keras' loader
+    image = tf.cast(image, "float32")  # nearest keeps the file's uint8
     # [-1, 1] to match the generator's tanh (the face example scales to [0, 1]).
     return image / 127.5 - 1.0
 
@@ -143,12 +144,13 @@ def image_folder_dataset(
     seed=None,
     max_images=None,
     verbose=True,
+    resize_method="bilinear",
 ):
     """A batched, prefetched dataset of the images under `data_dir`.
 
     Returns `(dataset, report)`. `max_images` keeps the first images (in file
-    order) for short runs. Files that pass the header check but still fail
-    to decode are skipped with a logged warning rather than ending the run.
+    order) for short runs; `resize_method` is tf.image.resize's. Files that
+    pass the header check but still fail to decode are skipped with a logged warning rather than ending the run.
     """
     report = scan_image_folder(data_dir)
     if verbose:
@@ -158,7 +160,7 @@ def image_folder_dataset(
     return (
         batched_file_dataset(
             tf.data.Dataset.from_tensor_slices(files),
-            lambda path: decode_and_resize(path, image_size),
+            lambda path: decode_and_resize(path, image_size, resize_method),
             len(files),
             batch_size,
             shuffle,

@@ -484,6 +484,9 @@ class StyleGAN(TwoNetworkModel):
         resolution: the resolution trained now (default: `target_size`, as keras.io's model).
         gp_weight, drift_weight: keras.io's loss weights (10 and 0.001).
         d_steps: discriminator updates per generator update (keras.io: 1).
+        real_resize: how a batch of target-size real images reaches the current resolution:
+            "average" (2x2 means, this port's default) or "nearest" (one pixel of each block,
+            as keras.io's nearest-neighbour resizes).
         seed: seed of the latent vectors, noise and interpolation weights drawn in `train_step`.
 
     `generator` (= `sampler`) and `discriminator` are views at the current resolution, functional
@@ -503,6 +506,7 @@ class StyleGAN(TwoNetworkModel):
         "gp_weight",
         "drift_weight",
         "d_steps",
+        "real_resize",
         "seed",
     )
 
@@ -518,6 +522,7 @@ class StyleGAN(TwoNetworkModel):
         gp_weight=10.0,
         drift_weight=0.001,
         d_steps=1,
+        real_resize="average",
         seed=None,
         **kwargs,
     ):
@@ -530,6 +535,9 @@ class StyleGAN(TwoNetworkModel):
         self.latent_dim, self.w_dim, self.mapping_layers = latent_dim, w_dim, mapping_layers
         self.start_size, self.target_size, self.max_filters = start_size, target_size, max_filters
         self.gp_weight, self.drift_weight, self.d_steps = float(gp_weight), float(drift_weight), d_steps
+        if real_resize not in ("average", "nearest"):
+            raise ValueError(f"real_resize must be 'average' or 'nearest', got {real_resize!r}")
+        self.real_resize = real_resize
         self.seed = seed
         self.stages = self.target_log2 - self.start_log2 + 1
         sizes = [2**i for i in range(self.start_log2, self.target_log2 + 1)]
@@ -770,12 +778,14 @@ class StyleGAN(TwoNetworkModel):
 
     def real_images(self, images):
         """A batch from the data (at `target_size`) as this stage trains on it: its first
-        `stage_batch_size` images, averaged down to the current resolution (2x2 means)."""
+        `stage_batch_size` images, at the current resolution (`real_resize`: 2x2 means, or one
+        pixel of each block)."""
         if self.stage_batch_size:
             images = images[: self.stage_batch_size]
         factor = images.shape[1] // self.resolution
-        if factor > 1:
-            # keras.io: nearest-neighbour resizes of the files, made for each resolution.
+        if factor > 1 and self.real_resize == "nearest":  # keras.io's nearest-neighbour resizes
+            images = images[:, factor // 2 :: factor, factor // 2 :: factor]
+        elif factor > 1:  # keras.io: nearest-neighbour resizes of the files, which alias
             images = keras.ops.average_pool(images, factor, strides=factor, padding="valid")
         return images
 

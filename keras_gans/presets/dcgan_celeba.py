@@ -57,6 +57,7 @@ def load_data(config):
         batch_size=config["batch_size"],
         seed=config["seed"],
         max_images=config["max_images"],
+        resize_method=config.get("resize_method", "bilinear"),  # stylegan's --real-resize
     )
     return TrainingData(dataset, source=str(data_dir))
 

@@ -52,6 +52,12 @@ OPTIONS = {
     "gp_weight": Option(10.0, "weight of the gradient penalty", types.positive_float),
     "drift_weight": 0.001,
     "d_steps": Option(1, "discriminator updates per generator update"),
+    "real_resize": Option(
+        "average",
+        "how the real faces reach each resolution: 'average' (this port: bilinear to the target size, "
+        "then 2x2 means) or 'nearest' (keras.io: nearest neighbour, which aliases)",
+        types.choice("average", "nearest"),
+    ),
     "num_images": Option(16, "sample images saved each epoch", resume=True),  # keras.io's val_batch_size
     "eval_samples": Option(1000, "faces generated for each evaluation"),
     "eval_real_images": 2000,  # training faces they are compared with
@@ -93,7 +99,8 @@ def check(config):
 def load_data(config):
     """The faces (or any image folder) at the target size, as the face DCGAN reads them; the step
     averages them down to its resolution."""
-    return dcgan_celeba.load_data(_face_config(config))
+    resize = "nearest" if config["real_resize"] == "nearest" else "bilinear"
+    return dcgan_celeba.load_data({**_face_config(config), "resize_method": resize})
 
 
 def build(config, data):
@@ -110,6 +117,7 @@ def build(config, data):
         gp_weight=config["gp_weight"],
         drift_weight=config["drift_weight"],
         d_steps=config["d_steps"],
+        real_resize=config["real_resize"],
         seed=config["seed"],
     )
 

@@ -18,7 +18,8 @@
 #   stylegan: the shared faces (FACES), keras.io's schedule to 32x32 (19 units of STEPS steps:
 #     100, keras.io's own call), batch 32 (16 at 32x32), filters capped at 64 (the port's result's
 #     size); sides keras_io (scripts/reference/stylegan_keras_io.py, from keras.io's source at
-#     KERAS_IO_STYLEGAN, default data/keras_io/stylegan.py), port (scripts/train_stylegan.py).
+#     KERAS_IO_STYLEGAN, default data/keras_io/stylegan.py), port (scripts/train_stylegan.py),
+#     port_nearest (the port given keras.io's nearest-neighbour faces: --real-resize nearest).
 # Each run writes RUNS/<side>_seed<k>/ (RUNS: runs/reference/NAME), its log beside it
 # (<side>_seed<k>.log) and /usr/bin/time -v's report (<side>_seed<k>.time.txt: "Maximum resident
 # set size" is the peak memory), at a lower priority, on CPU core CORE if it is set, else on any.
@@ -51,7 +52,7 @@ for run in "${runs[@]}"; do
     read -r side seed <<<"$run"
     out="$RUNS/${side}_seed$seed"
     if finished "$out"; then echo "$(date -Is) $out finished already"; continue; fi
-    if [ "$side" = port ] && [ -d "$out" ]; then
+    if [[ "$side" == port* ]] && [ -d "$out" ]; then
         echo "$(date -Is) resume $side seed $seed -> $out"
     else
         rm -rf "$out" "$out.log" "$out.time.txt" && mkdir -p "$RUNS"
@@ -62,6 +63,7 @@ for run in "${runs[@]}"; do
         cyclegan/keras_io) command=(scripts/reference/cyclegan_keras_io.py --source "$KERAS_IO_CYCLEGAN"
                                     --fashion-mnist "$FASHION_MNIST") ;;
         stylegan/port) command=(scripts/train_stylegan.py --epochs 19) ;;
+        stylegan/port_nearest) command=(scripts/train_stylegan.py --epochs 19 --real-resize nearest) ;;
         stylegan/keras_io) command=(scripts/reference/stylegan_keras_io.py --source "$KERAS_IO_STYLEGAN") ;;
         */port) command=(scripts/train_"$NAME".py --mnist-path "$MNIST" --epochs "$EPOCHS" --seed "$seed"
                          --output-dir "$out")
