@@ -60,5 +60,6 @@ for run in "${runs[@]}"; do
     # shellcheck disable=SC2086  # the budget is a list of words
     nice -n 10 ${CORE:+taskset -c "$CORE"} /usr/bin/time -v -a -o "$out.time.txt" "$PYTHON" scripts/train_"$NAME".py \
         $budget --seed "$seed" --output-dir "$out" "${extra[@]}" >>"$out.log" 2>&1
-    echo "$(date -Is) end $side seed $seed: exit $?"
+    status=$?  # before the date below: its command substitution would set $? to 0
+    echo "$(date -Is) end $side seed $seed: exit $status"
 done

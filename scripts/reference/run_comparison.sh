@@ -52,12 +52,6 @@ for run in "${runs[@]}"; do
     read -r side seed <<<"$run"
     out="$RUNS/${side}_seed$seed"
     if finished "$out"; then echo "$(date -Is) $out finished already"; continue; fi
-    if [[ "$side" == port* ]] && [ -d "$out" ]; then
-        echo "$(date -Is) resume $side seed $seed -> $out"
-    else
-        rm -rf "$out" "$out.log" "$out.time.txt" && mkdir -p "$RUNS"
-        echo "$(date -Is) start $side seed $seed -> $out"
-    fi
     case "$NAME/$side" in
         cyclegan/port) command=(scripts/train_cyclegan.py --dataset sneaker2boot --fashion-mnist-path "$FASHION_MNIST") ;;
         cyclegan/keras_io) command=(scripts/reference/cyclegan_keras_io.py --source "$KERAS_IO_CYCLEGAN"
@@ -72,7 +66,14 @@ for run in "${runs[@]}"; do
         gan_mnist/text) command=(scripts/reference/gan_mnist_text.py) ;;
         dcgan_mnist/text) command=(scripts/reference/dcgan_mnist_text.py) ;;
         acgan_mnist/*) command=(scripts/reference/acgan_mnist_text.py --variant "$side") ;;
+        *) echo "unknown side $side of $NAME" >&2; exit 2 ;;
     esac
+    if [[ "$side" == port* ]] && [ -d "$out" ]; then
+        echo "$(date -Is) resume $side seed $seed -> $out"
+    else
+        rm -rf "$out" "$out.log" "$out.time.txt" && mkdir -p "$RUNS"
+        echo "$(date -Is) start $side seed $seed -> $out"
+    fi
     if [ "$NAME" = cyclegan ]; then
         command+=(--epochs "$EPOCHS" --steps-per-epoch 250 --seed "$seed" --output-dir "$out")
     elif [ "$NAME" = stylegan ]; then
@@ -83,5 +84,6 @@ for run in "${runs[@]}"; do
                   --output-dir "$out")
     fi
     nice -n 10 ${CORE:+taskset -c "$CORE"} /usr/bin/time -v -a -o "$out.time.txt" "$PYTHON" "${command[@]}" >>"$out.log" 2>&1
-    echo "$(date -Is) end $side seed $seed: exit $?"
+    status=$?  # before the date below: its command substitution would set $? to 0
+    echo "$(date -Is) end $side seed $seed: exit $status"
 done

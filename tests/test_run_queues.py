@@ -1,0 +1,44 @@
+"""The shell queues of the comparisons (scripts/run_improved.sh, scripts/reference/run_comparison.sh):
+the exit status they log is the run's, and a side they do not know stops them before any folder goes."""
+
+import os
+import shutil
+import subprocess
+
+import pytest
+from conftest import ROOT
+
+pytestmark = pytest.mark.skipif(shutil.which("bash") is None, reason="the queues are bash scripts")
+
+
+def queue(script, name, tmp_path, **env):
+    return subprocess.run(
+        ["bash", str(ROOT / script), name],
+        env={**os.environ, "RUNS": str(tmp_path / "runs"), **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_a_failed_run_is_logged_with_its_own_exit_status(tmp_path):
+    # `false` stands in for Python: every run fails at once, with status 1.
+    done = queue("scripts/run_improved.sh", "dcgan_mnist", tmp_path, PYTHON="false", RUN_LIST="tutorial 0")
+    assert done.returncode == 0  # the queue goes on past a failed run
+    assert "end tutorial seed 0: exit 1" in done.stdout
+    done = queue(
+        "scripts/reference/run_comparison.sh", "gan_mnist", tmp_path, PYTHON="false", RUN_LIST="text 0"
+    )
+    assert "end text seed 0: exit 1" in done.stdout
+
+
+def test_an_unknown_side_stops_the_queue_before_its_folder_is_touched(tmp_path):
+    kept = tmp_path / "runs" / "bogus_seed0"
+    kept.mkdir(parents=True)
+    (kept / "work.txt").write_text("finished work")
+    done = queue("scripts/reference/run_comparison.sh", "stylegan", tmp_path, RUN_LIST="bogus 0")
+    assert done.returncode == 2
+    assert "unknown side bogus of stylegan" in done.stderr
+    assert (kept / "work.txt").read_text() == "finished work"
+    done = queue("scripts/run_improved.sh", "dcgan_mnist", tmp_path, RUN_LIST="bogus 0")
+    assert done.returncode == 2 and "unknown side bogus" in done.stderr
