@@ -281,8 +281,8 @@ def test_growing_keeps_the_trained_weights_and_fades_in_from_the_old_images():
 def test_the_fade_in_blends_two_images_each_through_its_tanh_as_keras_io():
     """keras.io's `Generator.grow`: `alpha * tanh(rgb_new) + (1 - alpha) * upsample(tanh(rgb_old))`,
     recomputed here from the blocks and the 1x1 convolutions. This port first applied one tanh
-    after the blend, a different image in every transition phase (and a different step: the
-    cause of its lag behind keras.io's code, docs/stylegan.md), which this test tells apart."""
+    after the blend, a different image (and step) in every transition phase, which this test
+    tells apart."""
     gan = tiny_gan(target_size=16, resolution=8, seed=5)
     gan.set_phase(3, 10)  # alpha 0.3
     w = gan.mapping(normal((2, 8), 9))

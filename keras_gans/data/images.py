@@ -150,7 +150,8 @@ def image_folder_dataset(
 
     Returns `(dataset, report)`. `max_images` keeps the first images (in file
     order) for short runs; `resize_method` is tf.image.resize's. Files that
-    pass the header check but still fail to decode are skipped with a logged warning rather than ending the run.
+    pass the header check but still fail to decode are skipped with a logged
+    warning rather than ending the run.
     """
     report = scan_image_folder(data_dir)
     if verbose:

@@ -29,7 +29,8 @@ Where this differs from keras.io, marked `keras.io:` where it happens:
   `sqrt(sum + 1e-12)`, whose gradient is finite where the input gradient is zero (a plain sqrt
   gives NaN there, #910);
 - the real images of lower resolutions are 2x2 averages of the target-size ones (as the
-  discriminator's own fade-in path and PGGAN's dataset tool), not nearest-neighbour resizes;
+  discriminator's own fade-in path and PGGAN's dataset tool), not nearest-neighbour resizes
+  (`real_resize="nearest"` trains on those);
 - the sampler (what `fit`'s monitors, the scores and generator.keras draw from) draws each image's
   noise maps from a fixed seed (`SeededNoise`), so that the same latent vectors give the same
   images at every call; keras.io draws fresh noise, as training does.
@@ -392,8 +393,8 @@ def build_to_rgb(res, channels):
     """Features -> RGB in [-1, 1] at `res`: an equalized 1x1 convolution (gain 1) and tanh.
 
     The tanh is here, before the fade-in blends two resolutions' images, as keras.io. (This
-    port first put it after the blend: a different step in every transition phase, and the
-    cause of its lag behind keras.io's code, docs/stylegan.md.)
+    port first put one after the blend: a different step in every transition phase than
+    keras.io's, docs/stylegan.md.)
     """
     return keras.Sequential(
         [keras.Input(shape=(res, res, channels)), EqualizedConv(3, 1, gain=1), layers.Activation("tanh")],
