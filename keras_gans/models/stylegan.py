@@ -28,9 +28,9 @@ Where this differs from keras.io, marked `keras.io:` where it happens:
   #624): the interpolation weights are uniform in [0, 1], one per image, and the gradient norm is
   `sqrt(sum + 1e-12)`, whose gradient is finite where the input gradient is zero (a plain sqrt
   gives NaN there, #910);
-- the real images of lower resolutions are 2x2 averages of the target-size ones (as the
-  discriminator's own fade-in path and PGGAN's dataset tool), not nearest-neighbour resizes
-  (`real_resize="nearest"` trains on those);
+- the real images of lower resolutions come from one pipeline of target-size images (one
+  pixel of each block: keras.io's nearest-neighbour resizes, by default), where keras.io resizes
+  the files again for each resolution; `real_resize="average"` takes 2x2 means instead;
 - the sampler (what `fit`'s monitors, the scores and generator.keras draw from) draws each image's
   noise maps from a fixed seed (`SeededNoise`), so that the same latent vectors give the same
   images at every call; keras.io draws fresh noise, as training does.
@@ -486,8 +486,8 @@ class StyleGAN(TwoNetworkModel):
         gp_weight, drift_weight: keras.io's loss weights (10 and 0.001).
         d_steps: discriminator updates per generator update (keras.io: 1).
         real_resize: how a batch of target-size real images reaches the current resolution:
-            "average" (2x2 means, this port's default) or "nearest" (one pixel of each block,
-            as keras.io's nearest-neighbour resizes).
+            "nearest" (one pixel of each block, as keras.io's nearest-neighbour resizes) or
+            "average" (2x2 means, which do not alias but score worse, docs/stylegan.md).
         seed: seed of the latent vectors, noise and interpolation weights drawn in `train_step`.
 
     `generator` (= `sampler`) and `discriminator` are views at the current resolution, functional
@@ -523,7 +523,7 @@ class StyleGAN(TwoNetworkModel):
         gp_weight=10.0,
         drift_weight=0.001,
         d_steps=1,
-        real_resize="average",
+        real_resize="nearest",
         seed=None,
         **kwargs,
     ):
@@ -786,7 +786,7 @@ class StyleGAN(TwoNetworkModel):
         factor = images.shape[1] // self.resolution
         if factor > 1 and self.real_resize == "nearest":  # keras.io's nearest-neighbour resizes
             images = images[:, factor // 2 :: factor, factor // 2 :: factor]
-        elif factor > 1:  # keras.io: nearest-neighbour resizes of the files, which alias
+        elif factor > 1:  # 2x2 means: no aliasing (keras.io's nearest neighbour aliases)
             images = keras.ops.average_pool(images, factor, strides=factor, padding="valid")
         return images
 

@@ -53,9 +53,9 @@ OPTIONS = {
     "drift_weight": 0.001,
     "d_steps": Option(1, "discriminator updates per generator update"),
     "real_resize": Option(
-        "average",
-        "how the real faces reach each resolution: 'average' (this port: bilinear to the target size, "
-        "then 2x2 means) or 'nearest' (keras.io: nearest neighbour, which aliases)",
+        "nearest",
+        "how the real faces reach each resolution: 'nearest' (keras.io: nearest neighbour, which "
+        "aliases) or 'average' (bilinear to the target size, then 2x2 means)",
         types.choice("average", "nearest"),
     ),
     "num_images": Option(16, "sample images saved each epoch", resume=True),  # keras.io's val_batch_size
@@ -97,8 +97,8 @@ def check(config):
 
 
 def load_data(config):
-    """The faces (or any image folder) at the target size, as the face DCGAN reads them; the step
-    averages them down to its resolution."""
+    """The faces (or any image folder) at the target size, as the face DCGAN reads them (resized
+    nearest-neighbour or bilinear: `real_resize`); the step brings them down to its resolution."""
     resize = "nearest" if config["real_resize"] == "nearest" else "bilinear"
     return dcgan_celeba.load_data({**_face_config(config), "resize_method": resize})
 
