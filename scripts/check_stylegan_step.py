@@ -7,7 +7,8 @@ and every random draw of a step (latent vectors, noise maps, the penalty's inter
 the same on both sides: `keras.random.normal` and `keras.random.uniform` are replaced, for this
 check only, by functions that read fixed draws from variables, in the order both steps draw them.
 The real images are the same too: the port's at the target size, keras.io's the same images at the
-stage's resolution (the port's 2x2 averages of them).
+stage's resolution (what the port's step makes of them: each block is one colour, so its 2x2 means
+and its nearest pixels are both keras.io's images).
 
 Then `--steps` steps of keras.io's `train_step` (eager, as keras.io runs it) and of the port's
 (eager; compiled by `tf.function`, as `fit` runs it on a CPU; with XLA, as on a GPU) at four phases
@@ -150,7 +151,7 @@ def check_phase(ns, args, draws, resolution, fading, phase_steps, done):
     rng = np.random.default_rng(resolution)
     small = rng.uniform(-1, 1, size=(args.steps, batch, resolution, resolution, 3)).astype("float32")
     factor = args.target // resolution
-    large = small.repeat(factor, axis=2).repeat(factor, axis=3)  # its 2x2 averages are `small`
+    large = small.repeat(factor, axis=2).repeat(factor, axis=3)  # blocks of one colour: `small` either way
     for mode in ("eager", "tf.function", "xla"):
         keras.utils.set_random_seed(args.seed)
         port = StyleGAN(target_size=args.target, max_filters=args.max_filters, resolution=resolution, seed=0)
