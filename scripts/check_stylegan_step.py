@@ -36,7 +36,7 @@ import tensorflow as tf  # noqa: E402
 from run_files import keras_io_source  # noqa: E402
 from stylegan_keras_io import changed_source  # noqa: E402
 
-from keras_gans.models.stylegan import StyleGAN, keras_io_adam  # noqa: E402
+from keras_gans.models.stylegan import StyleGAN, keras_io_adam, keras_io_schedule  # noqa: E402
 
 # keras.io's source up to here defines the layers, networks and StyleGAN; what follows trains.
 TRAINING_STARTS = "\nstyle_gan = StyleGAN(start_res=START_RES, target_res=TARGET_RES)\n"
@@ -156,7 +156,7 @@ def check_phase(ns, args, draws, resolution, fading, phase_steps, done):
         keras.utils.set_random_seed(args.seed)
         port = StyleGAN(target_size=args.target, max_filters=args.max_filters, resolution=resolution, seed=0)
         port.compile(d_optimizer=keras_io_adam(), g_optimizer=keras_io_adam())
-        rate = max(1e-3 * 0.5 ** max(0, int(np.log2(resolution)) - 3), 2e-5)
+        rate = next(p.learning_rate for p in keras_io_schedule(4, args.target) if p.resolution == resolution)
         port.reset_optimizers(rate)
         port.set_phase(done, phase_steps if fading else 0)
 
@@ -174,8 +174,8 @@ def check_phase(ns, args, draws, resolution, fading, phase_steps, done):
         pairs = copy_weights(port, mapping, g_builder, d_builder)
         start = weights_of(pairs)
         theirs.compile(
-            d_optimizer=keras.optimizers.Adam(learning_rate=rate, beta_1=0.0, beta_2=0.99, epsilon=1e-8),
-            g_optimizer=keras.optimizers.Adam(learning_rate=rate, beta_1=0.0, beta_2=0.99, epsilon=1e-8),
+            d_optimizer=keras_io_adam(rate),  # keras.io's train(): a new Adam(rate, 0, 0.99, 1e-8) each phase
+            g_optimizer=keras_io_adam(rate),
             loss_weights={"gradient_penalty": 10, "drift": 0.001},
             steps_per_epoch=phase_steps,
             res=resolution,

@@ -25,11 +25,8 @@ def output_range(generator):
 
 def last_activation(model):
     """The last activation but the identity in `model`'s layers, nested models included (None: none)."""
-    for layer in reversed(getattr(model, "layers", [])):
-        if isinstance(layer, keras.Model):
-            activation = last_activation(layer)
-        else:
-            activation = getattr(layer, "activation", None)
+    for layer in reversed(list(_all_layers(model))):  # a nested model's own layers come after it
+        activation = getattr(layer, "activation", None)
         if activation not in (None, keras.activations.linear):
             return activation
     return None
@@ -66,7 +63,7 @@ def generate_batch(generator):
 
 def _all_layers(model):
     """The layers of `model` and of the models inside it."""
-    for layer in model.layers:
+    for layer in getattr(model, "layers", []):
         yield layer
         if hasattr(layer, "layers"):
             yield from _all_layers(layer)
