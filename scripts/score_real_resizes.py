@@ -8,7 +8,11 @@ shown as its samples are:
 - `average` (the port's default): resized bilinear to the target size, then 2x2 means down to
   the resolution (`--real-resize average`);
 - `nearest` (keras.io's): the files resized nearest-neighbour to the resolution (PIL, as keras.io's
-  loader; `--real-resize nearest`).
+  loader);
+- `port_nearest` (the port's `--real-resize nearest`, its default): the files resized
+  nearest-neighbour to the target size by the port's pipeline (TensorFlow), then one pixel of each
+  block below it, as `StyleGAN.real_images` takes them. Beside `nearest`, it says whether the two
+  nearest-neighbour loaders, which sample other pixels of the files, look alike to the judge.
 
 A generator that drew exactly its training faces would score this. So the rows say how the same
 judge treats the two sides' data at each resolution, apart from anything learnt.
@@ -72,6 +76,14 @@ def main(argv=None):
             - 1.0
         )
 
+    from keras_gans.data.images import decode_and_resize
+
+    port_faces = np.stack([decode_and_resize(f, target, "nearest").numpy() for f in files])
+
+    def port_nearest(size):
+        factor = target // size
+        return port_faces[:, factor // 2 :: factor, factor // 2 :: factor]
+
     scores = {}
     size = target
     while size >= 4:
@@ -80,7 +92,7 @@ def main(argv=None):
                 k: float(v)
                 for k, v in real_floor(score_fn, shown(make(size)), value_range=(-1.0, 1.0)).items()
             }
-            for way, make in (("average", averaged), ("nearest", nearest))
+            for way, make in (("average", averaged), ("nearest", nearest), ("port_nearest", port_nearest))
         }
         print(f"{size}x{size}: " + ", ".join(f"{way} swd {s['swd']:.2f}" for way, s in scores[size].items()))
         size //= 2

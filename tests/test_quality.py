@@ -249,7 +249,7 @@ def test_score_faces_scores_a_kept_generator_on_new_draws_beside_the_floor_and_t
 
 
 @pytest.mark.slow
-def test_score_real_resizes_scores_real_faces_at_each_resolution_both_ways(tmp_path, capsys):
+def test_score_real_resizes_scores_real_faces_at_each_resolution_each_way(tmp_path, capsys):
     folder = require_data("celeba/img_align_celeba")
     script = load_script("score_real_resizes")
     argv = ["--data-dir", str(folder), "--target-size", "8", "--json", str(tmp_path / "resizes.json")]
@@ -258,7 +258,9 @@ def test_score_real_resizes_scores_real_faces_at_each_resolution_both_ways(tmp_p
     assert result["command"] == "python scripts/score_real_resizes.py " + " ".join(argv)
     assert list(result["scores"]) == ["8", "4"] and result["faces"] == 1000
     for ways in result["scores"].values():
-        assert set(ways) == {"average", "nearest"} and all(w["swd"] > 0 for w in ways.values())
+        assert set(ways) == {"average", "nearest", "port_nearest"} and all(
+            w["swd"] > 0 for w in ways.values()
+        )
     # At the target size the port's way is the judge's held-out real faces: the floor, as training scores it.
     preset = get_preset("dcgan_celeba")
     config = preset.config(data_dir=str(folder), image_size=8)
@@ -266,6 +268,7 @@ def test_score_real_resizes_scores_real_faces_at_each_resolution_both_ways(tmp_p
     floor = preset.floor(config, data, preset.quality(config, data, seed=0))
     assert result["scores"]["8"]["average"]["swd"] == pytest.approx(float(floor["swd"]), rel=1e-6)
     assert result["scores"]["8"]["nearest"]["swd"] != pytest.approx(float(floor["swd"]), rel=1e-3)
+    assert result["scores"]["8"]["port_nearest"]["swd"] != pytest.approx(float(floor["swd"]), rel=1e-3)
     assert "4x4: average swd " in capsys.readouterr().out
 
 

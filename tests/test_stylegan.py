@@ -313,14 +313,23 @@ def test_real_faces_reach_each_resolution_by_2x2_means_or_as_keras_io_by_nearest
         StyleGAN(target_size=16, real_resize="bicubic", **TINY)
     with pytest.raises(OptionError, match="real-resize|real_resize"):
         PRESET.config(real_resize="bicubic")
-    # The files too: at the target size, nearest neighbour keeps the file's own pixel values.
-    pixels = np.random.default_rng(13).integers(0, 256, (8, 8, 3), dtype=np.uint8)
+    # The files: by default each one resized to every resolution, pixel for pixel keras.io's
+    # loader (PIL's nearest neighbour, which samples each block's centre: not one of the
+    # target-size image's pixels), and the step takes its own resolution's.
+    pixels = np.random.default_rng(13).integers(0, 256, (27, 22, 3), dtype=np.uint8)  # not square, as CelebA
     Image.fromarray(pixels).save(tmp_path / "face.png")
     config = PRESET.config(data_dir=str(tmp_path), target_size=8, batch_size=4, real_resize="nearest")
-    batch = next(iter(PRESET.load_data(config).dataset)).numpy()
-    np.testing.assert_allclose(batch[0], pixels / 127.5 - 1.0, atol=1e-6)
+    batch = {k: v.numpy() for k, v in next(iter(PRESET.load_data(config).dataset)).items()}
+    assert sorted(batch) == ["4", "8"]
+    for size in (4, 8):
+        keras_io = np.asarray(Image.fromarray(pixels).resize((size, size), Image.NEAREST), "float32")
+        np.testing.assert_allclose(batch[str(size)][0], keras_io / 127.5 - 1.0, atol=1e-6)
+    stage = StyleGAN(target_size=8, resolution=4, **TINY)
+    np.testing.assert_array_equal(stage.real_images(batch), batch["4"])
+    assert not np.allclose(batch["4"], batch["8"][:, 1::2, 1::2])  # the files' own 4x4, not a slice of 8x8
     smooth = PRESET.load_data({**config, "target_size": 4, "real_resize": "average"}).dataset
-    assert np.abs(next(iter(smooth)).numpy()[0] - (pixels[1::2, 1::2] / 127.5 - 1.0)).max() > 0.01  # blended
+    keras_io = np.asarray(Image.fromarray(pixels).resize((4, 4), Image.NEAREST), "float32") / 127.5 - 1.0
+    assert np.abs(next(iter(smooth)).numpy()[0] - keras_io).max() > 0.01  # blended
 
 
 # --- Style mixing and truncation --------------------------------------------------------------

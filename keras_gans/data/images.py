@@ -136,6 +136,16 @@ def decode_and_resize(path, image_size, method="bilinear"):
     return image / 127.5 - 1.0
 
 
+def decode_and_resize_each(path, sizes, method="bilinear"):
+    """`decode_and_resize` to each of `sizes`, the file decoded once: a dict keyed by the size as
+    a string (StyleGAN's resolutions, each resized from the file as keras.io's loader does)."""
+    image = tf.io.decode_image(tf.io.read_file(path), channels=3, expand_animations=False)
+    return {
+        str(size): tf.cast(tf.image.resize(image, (size, size), method=method), "float32") / 127.5 - 1.0
+        for size in sizes
+    }
+
+
 def image_folder_dataset(
     data_dir,
     image_size,
@@ -148,20 +158,25 @@ def image_folder_dataset(
 ):
     """A batched, prefetched dataset of the images under `data_dir`.
 
-    Returns `(dataset, report)`. `max_images` keeps the first images (in file
-    order) for short runs; `resize_method` is tf.image.resize's. Files that
+    Returns `(dataset, report)`. `image_size` may be a tuple of sizes (each
+    element then a dict: `decode_and_resize_each`). `max_images` keeps the
+    first images (in file order) for short runs; `resize_method` is
+    tf.image.resize's. Files that
     pass the header check but still fail to decode are skipped with a logged
     warning rather than ending the run.
     """
     report = scan_image_folder(data_dir)
+    each = isinstance(image_size, (tuple, list))
     if verbose:
-        for line in report.warnings(image_size):
+        for line in report.warnings(max(image_size) if each else image_size):
             warnings.warn(f"{data_dir}: {line}", stacklevel=2)
     files = report.files[:max_images] if max_images else report.files
     return (
         batched_file_dataset(
             tf.data.Dataset.from_tensor_slices(files),
-            lambda path: decode_and_resize(path, image_size, resize_method),
+            lambda path: (decode_and_resize_each if each else decode_and_resize)(
+                path, image_size, resize_method
+            ),
             len(files),
             batch_size,
             shuffle,

@@ -28,9 +28,10 @@ Where this differs from keras.io, marked `keras.io:` where it happens:
   #624): the interpolation weights are uniform in [0, 1], one per image, and the gradient norm is
   `sqrt(sum + 1e-12)`, whose gradient is finite where the input gradient is zero (a plain sqrt
   gives NaN there, #910);
-- the real images of lower resolutions come from one pipeline of target-size images (one
-  pixel of each block: keras.io's nearest-neighbour resizes, by default), where keras.io resizes
-  the files again for each resolution; `real_resize="average"` takes 2x2 means instead;
+- the real images come from one pipeline for every resolution (keras.io makes a loader per
+  resolution): by default each file resized nearest-neighbour to each, keras.io's pixels, and
+  the step takes its own; `real_resize="average"` takes 2x2 means of bilinear target-size
+  images instead, which do not alias;
 - the sampler (what `fit`'s monitors, the scores and generator.keras draw from) draws each image's
   noise maps from a fixed seed (`SeededNoise`), so that the same latent vectors give the same
   images at every call; keras.io draws fresh noise, as training does.
@@ -486,8 +487,10 @@ class StyleGAN(TwoNetworkModel):
         gp_weight, drift_weight: keras.io's loss weights (10 and 0.001).
         d_steps: discriminator updates per generator update (keras.io: 1).
         real_resize: how a batch of target-size real images reaches the current resolution:
-            "nearest" (one pixel of each block, as keras.io's nearest-neighbour resizes) or
-            "average" (2x2 means, which do not alias but score worse, docs/stylegan.md).
+            "nearest" (one pixel of each block, near keras.io's nearest-neighbour resizes; the
+            preset's pipeline gives each resolution resized from the files instead, exactly
+            keras.io's: `real_images`) or "average" (2x2 means, which do not alias but score
+            worse, docs/stylegan.md).
         seed: seed of the latent vectors, noise and interpolation weights drawn in `train_step`.
 
     `generator` (= `sampler`) and `discriminator` are views at the current resolution, functional
@@ -778,13 +781,17 @@ class StyleGAN(TwoNetworkModel):
         return wasserstein_loss(keras.ops.ones_like(pred), pred)
 
     def real_images(self, images):
-        """A batch from the data (at `target_size`) as this stage trains on it: its first
-        `stage_batch_size` images, at the current resolution (`real_resize`: 2x2 means, or one
-        pixel of each block)."""
+        """A batch from the data as this stage trains on it: its first `stage_batch_size` images,
+        at the current resolution. A dict of the files resized to each resolution, keyed by the
+        size as a string (the preset's pipeline with `real_resize` nearest, as keras.io's
+        loader), gives its own; a batch at `target_size` is brought down (`real_resize`: 2x2
+        means, or one pixel of each block)."""
+        if isinstance(images, dict):
+            images = images[str(self.resolution)]
         if self.stage_batch_size:
             images = images[: self.stage_batch_size]
         factor = images.shape[1] // self.resolution
-        if factor > 1 and self.real_resize == "nearest":  # keras.io's nearest-neighbour resizes
+        if factor > 1 and self.real_resize == "nearest":  # near keras.io's resizes, off by a quarter block
             images = images[:, factor // 2 :: factor, factor // 2 :: factor]
         elif factor > 1:  # 2x2 means: no aliasing (keras.io's nearest neighbour aliases)
             images = keras.ops.average_pool(images, factor, strides=factor, padding="valid")

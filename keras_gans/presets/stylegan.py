@@ -54,8 +54,8 @@ OPTIONS = {
     "d_steps": Option(1, "discriminator updates per generator update"),
     "real_resize": Option(
         "nearest",
-        "how the real faces reach each resolution: 'nearest' (keras.io: nearest neighbour, which "
-        "aliases) or 'average' (bilinear to the target size, then 2x2 means)",
+        "how the real faces reach each resolution: 'nearest' (keras.io: each file resized "
+        "nearest-neighbour to it, which aliases) or 'average' (bilinear to the target size, then 2x2 means)",
         types.choice("average", "nearest"),
     ),
     "num_images": Option(16, "sample images saved each epoch", resume=True),  # keras.io's val_batch_size
@@ -97,10 +97,13 @@ def check(config):
 
 
 def load_data(config):
-    """The faces (or any image folder) at the target size, as the face DCGAN reads them (resized
-    nearest-neighbour or bilinear: `real_resize`); the step brings them down to its resolution."""
-    resize = "nearest" if config["real_resize"] == "nearest" else "bilinear"
-    return dcgan_celeba.load_data({**_face_config(config), "resize_method": resize})
+    """The faces (or any image folder), as the face DCGAN reads them. `real_resize` nearest: each
+    file resized nearest-neighbour to every resolution, as keras.io's loader (the step takes its
+    own); average: bilinear to the target size (the step takes 2x2 means)."""
+    if config["real_resize"] == "average":
+        return dcgan_celeba.load_data({**_face_config(config), "resize_method": "bilinear"})
+    sizes = tuple(2**i for i in range(log2(START_SIZE), log2(config["target_size"]) + 1))
+    return dcgan_celeba.load_data({**_face_config(config), "image_size": sizes, "resize_method": "nearest"})
 
 
 def build(config, data):
