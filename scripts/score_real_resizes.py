@@ -5,14 +5,15 @@ real faces at the target size. This scores held-out real faces (the floor's: tho
 judge's reference faces) prepared as each side trains on them at 4x4 to the target size, and
 shown as its samples are:
 
-- `average` (the port's default): resized bilinear to the target size, then 2x2 means down to
-  the resolution (`--real-resize average`);
-- `nearest` (keras.io's): the files resized nearest-neighbour to the resolution (PIL, as keras.io's
-  loader);
-- `port_nearest` (the port's `--real-resize nearest`, its default): the files resized
-  nearest-neighbour to the target size by the port's pipeline (TensorFlow), then one pixel of each
-  block below it, as `StyleGAN.real_images` takes them. Beside `nearest`, it says whether the two
-  nearest-neighbour loaders, which sample other pixels of the files, look alike to the judge.
+- `average` (`--real-resize average`, the port's first choice): resized bilinear to the target
+  size, then 2x2 means down to the resolution;
+- `nearest` (keras.io's, and the port's default `--real-resize nearest`, whose pipeline resizes
+  each file to every resolution): the files resized nearest-neighbour to the resolution (PIL, as
+  keras.io's loader);
+- `port_nearest` (the port's `nearest` until it resized each file to every resolution): the
+  files resized nearest-neighbour to the target size by the port's pipeline (TensorFlow), then one
+  pixel of each block below it, as `StyleGAN.real_images` takes a target-size batch. Beside
+  `nearest`, it says how the judge sees the other pixels of the files this samples.
 
 A generator that drew exactly its training faces would score this. So the rows say how the same
 judge treats the two sides' data at each resolution, apart from anything learnt.
