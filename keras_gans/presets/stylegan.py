@@ -102,7 +102,7 @@ def load_data(config):
     own); average: bilinear to the target size (the step takes 2x2 means)."""
     if config["real_resize"] == "average":
         return dcgan_celeba.load_data({**_face_config(config), "resize_method": "bilinear"})
-    sizes = tuple(2**i for i in range(log2(START_SIZE), log2(config["target_size"]) + 1))
+    sizes = tuple(sorted({phase.resolution for phase in schedule(config)}))
     return dcgan_celeba.load_data({**_face_config(config), "image_size": sizes, "resize_method": "nearest"})
 
 
