@@ -110,6 +110,7 @@ def run_record(preset, recorded, data, model, started, resumed, best=None, clock
         "data": {"source": data.source, "class_names": data.class_names},
         "in_force": {
             "xla": bool(model.jit_compile),
+            "eager": bool(model.run_eagerly),
             "precision": model.dtype_policy.name,
             "replicas": model.distribute_strategy.num_replicas_in_sync,
         },

@@ -109,6 +109,7 @@ def describe_run(model):
     line = (
         f"oneDNN {'on' if s['onednn'] else 'off'} ({s['onednn_source']}); "
         f"XLA {'on' if model.jit_compile else 'off'}; "
+        f"{'eager, op by op (--run-eagerly); ' if model.run_eagerly else ''}"
         f"{model.distribute_strategy.num_replicas_in_sync} replica(s), {s['gpus']} GPU(s); "
         f"{model.dtype_policy.name}"
     )

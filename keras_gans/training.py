@@ -285,6 +285,7 @@ def fit_run(run):
     `fit_gan`. Returns `(generator, gan, model)`: what draws samples, what is saved, what was trained."""
     config = run.config
     gan = build_gan(run.build, config["strategy"], config["mixed_precision"])
+    set_run_eagerly(config, gan)
     run.start()
     monitors = run.monitors
     if "learning_rate" in run.changes:  # set after the checkpoint restores the optimizers' old rate
@@ -308,6 +309,14 @@ def fit_run(run):
             "the last finished epoch is kept. Re-run the same command to resume."
         ) from None
     return (gan.sampler if hasattr(gan, "sampler") else gan.generator), gan, gan
+
+
+def set_run_eagerly(config, *models):
+    """`--run-eagerly`: each model's train step runs op by op (Keras' `run_eagerly`), never XLA."""
+    for model in models:
+        if config["run_eagerly"]:
+            model.jit_compile = False
+        model.run_eagerly = config["run_eagerly"]
 
 
 def fit_gan(

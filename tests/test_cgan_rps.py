@@ -8,6 +8,7 @@ import pytest
 from model_checks import WITH_AND_WITHOUT_IMPROVEMENTS, check_gan, check_tutorial_settings
 
 from keras_gans.models.cgan_rps import RpsConditionalGAN, mode_seeking_term
+from keras_gans.models.stylegan import MinibatchStd
 from keras_gans.presets import TrainingData, get_preset
 from keras_gans.runner import train
 
@@ -166,7 +167,9 @@ def _batch(n=6, size=32, seed=0):
 
 
 @pytest.mark.parametrize(
-    "options", [*WITH_AND_WITHOUT_IMPROVEMENTS, {"mode_seeking": 1.0}], ids=["tutorial", "improved", "msgan"]
+    "options",
+    [*WITH_AND_WITHOUT_IMPROVEMENTS, {"mode_seeking": 1.0}, {"minibatch_std": True}],
+    ids=["tutorial", "improved", "msgan", "minibatch_std"],
 )
 def test_gan_shared_checks(tmp_path, options):
     gan = preset_gan(class_names=CLASSES, seed=0, **TINY, **options)
@@ -396,3 +399,37 @@ def test_a_step_with_mode_seeking_compiles_with_xla_and_moves_the_generator():
     assert all(
         not np.allclose(b, w.numpy()) for b, w in zip(before, gan.generator.trainable_weights, strict=True)
     )
+
+
+def test_minibatch_std_lets_the_discriminator_see_its_batchmates_and_is_off_by_default(discriminator):
+    from keras_gans.cli import parse_options
+
+    assert PRESET.config()["minibatch_std"] is False
+    assert parse_options(PRESET, ["--minibatch-std"])["minibatch_std"] is True
+    plain = preset_gan(**TINY).discriminator
+    spread = preset_gan(**TINY, minibatch_std=True).discriminator
+    # One more input per position of the last feature map (2x2 at 32x32) to the final Dense.
+    assert _trainable(spread) == _trainable(plain) + 2 * 2
+    assert _trainable(discriminator) == 7_729_709  # the tutorial's, with the option off
+    images, labels = _batch(8)
+    others = images.copy()
+    others[4:] = images[0]  # images 4-7 changed: each group of 4 (i, i+2, i+4, i+6) holds two of them
+    flat = next(layer for layer in plain.layers if isinstance(layer, keras.layers.Flatten))
+    features = keras.Model(plain.inputs, flat.output)
+    a, b = (keras.ops.convert_to_numpy(features([x, labels], training=False)) for x in (images, others))
+    np.testing.assert_allclose(a[:4], b[:4], rtol=1e-5, atol=0)  # without it, images 0-3 read the same
+    layer = next(layer for layer in spread.layers if isinstance(layer, MinibatchStd))
+    probe = keras.Model(spread.inputs, [layer.input, layer.output])
+    spreads = []
+    for x in (images, others):
+        before, after = (keras.ops.convert_to_numpy(t) for t in probe([x, labels], training=False))
+        groups = before.reshape(4, -1, *before.shape[1:])  # keras.io's groups: image i, i+2, i+4, i+6
+        by_hand = np.sqrt(groups.var(axis=0) + 1e-8).mean(axis=(1, 2, 3))
+        np.testing.assert_allclose(
+            after[..., -1], np.broadcast_to(np.tile(by_hand, 4)[:, None, None], (8, 2, 2)), rtol=1e-5
+        )
+        spreads.append(after[:4, 0, 0, -1])
+    assert not np.array_equal(*spreads)  # with it, what images 0-3 read moved with their batchmates
+    # A last batch that 4 does not divide: groups of 3, then 1 (a spread of 0).
+    assert keras.ops.convert_to_numpy(spread([images[:6], labels[:6]], training=False)).shape == (6, 1)
+    assert keras.ops.convert_to_numpy(spread([images[:5], labels[:5]], training=False)).shape == (5, 1)

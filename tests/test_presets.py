@@ -60,7 +60,7 @@ def test_a_new_gan_needs_only_a_preset_and_its_model(points_preset, tmp_path):
     # run.json is the whole resolved config, with what ran it and how long.
     assert record["tutorial"] == "points_ring"
     assert record["config"] == {**POINTS.config(), "output_dir": str(out), "seed": 3, "verbose": 0}
-    assert record["in_force"] == {"xla": False, "precision": "float32", "replicas": 1}
+    assert record["in_force"] == {"xla": False, "eager": False, "precision": "float32", "replicas": 1}
     machine = record["machine"]
     assert machine["tensorflow"] == tf.__version__ and machine["keras"] == keras.__version__
     assert record["machine"]["cpu_count"] >= 1 and "cpu" in record["machine"]
@@ -69,6 +69,31 @@ def test_a_new_gan_needs_only_a_preset_and_its_model(points_preset, tmp_path):
     gan = keras.models.load_model(paths["gan"])
     assert (gan.real_label, gan.label_smoothing) == (1.0, 0.1)  # the preset's conventions, saved
     assert keras.models.load_model(paths["generator"]).output_shape == (None, 2)
+
+
+def test_run_eagerly_runs_the_same_step_op_by_op(points_preset, tmp_path, monkeypatch):
+    from keras_gans.models.gan import GAN
+
+    modes, step = [], GAN.train_step
+
+    def recording_step(self, data):
+        modes.append(tf.executing_eagerly())  # True only outside a tf.function
+        return step(self, data)
+
+    monkeypatch.setattr(GAN, "train_step", recording_step)
+    compiled, eager = tmp_path / "compiled", tmp_path / "eager"
+    train("points_ring", output_dir=str(compiled), seed=3, verbose=0)
+    traced = len(modes)
+    train("points_ring", output_dir=str(eager), seed=3, verbose=0, run_eagerly=True)
+    assert not any(modes[:traced]) and modes[traced:] and all(modes[traced:])
+    assert len(modes) - traced == 2 * 256 // POINTS.config()["batch_size"]  # every step of both epochs
+    records = [json.loads((d / "run.json").read_text()) for d in (compiled, eager)]
+    assert [r["in_force"]["eager"] for r in records] == [False, True]
+    # The same step and draws: the losses agree to float32 rounding.
+    losses = [
+        np.loadtxt(d / "losses.csv", delimiter=",", skiprows=1, usecols=(1, 2)) for d in (compiled, eager)
+    ]
+    np.testing.assert_allclose(losses[0], losses[1], rtol=1e-4, atol=1e-5)
 
 
 def test_config_reruns_a_finished_run_exactly(points_preset, tmp_path):

@@ -34,6 +34,7 @@ import tensorflow as tf
 from keras import layers
 
 from keras_gans.models.gan import GAN, apply_update
+from keras_gans.models.stylegan import MinibatchStd
 
 
 # A new initializer for each layer, made when the model is built: one made at import draws its seed
@@ -106,10 +107,12 @@ def build_generator(latent_dim, num_classes, embedding_dim, image_size, widths):
     return keras.Model([noise, labels], outputs, name="generator")
 
 
-def build_discriminator(num_classes, embedding_dim, image_size, widths, dropout):
+def build_discriminator(num_classes, embedding_dim, image_size, widths, dropout, minibatch_std=False):
     """[image, label] -> probability that the image is real.
 
-    7,729,709 trainable parameters at the tutorial's size.
+    7,729,709 trainable parameters at the tutorial's size. `minibatch_std` (not in the tutorial,
+    issue #29) appends ProGAN's minibatch standard deviation as one more feature map before the
+    last layer: the discriminator then sees how much the images of its batch differ.
     """
     images = keras.Input(shape=(image_size, image_size, 3), name="image")
     labels = keras.Input(shape=(), dtype="int32", name="label")
@@ -125,6 +128,8 @@ def build_discriminator(num_classes, embedding_dim, image_size, widths, dropout)
         x = layers.Conv2D(width, 4, strides=3, use_bias=False, kernel_initializer=conv_init())(x)
         x = _batch_norm()(x)
         x = layers.LeakyReLU(negative_slope=0.2)(x)
+    if minibatch_std:
+        x = MinibatchStd(group_size=4)(x)
     x = layers.Flatten()(x)
     x = layers.Dropout(dropout)(x)
     outputs = _torch_dense(1, x.shape[-1], activation="sigmoid", dtype="float32")(x)

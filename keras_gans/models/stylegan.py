@@ -218,7 +218,8 @@ class AdaIN(layers.Layer):
 class MinibatchStd(layers.Layer):
     """Appends one feature map: the standard deviation across groups of `group_size` images, averaged.
 
-    The batch must be a multiple of `min(group_size, batch)` (keras.io's reshape).
+    keras.io's groups, of `min(group_size, batch)` images; where that does not divide the batch (a
+    last, smaller batch), of the largest size below it that does (1: a spread of 0).
     """
 
     def __init__(self, group_size=4, epsilon=1e-8, **kwargs):
@@ -230,6 +231,8 @@ class MinibatchStd(layers.Layer):
         shape = keras.ops.shape(inputs)
         n, h, w, c = shape[0], shape[1], shape[2], shape[3]
         group = keras.ops.minimum(self.group_size, n)
+        for size in range(self.group_size - 1, 0, -1):  # keras.io's reshape needs a divisor of n
+            group = keras.ops.where(n % group == 0, group, keras.ops.minimum(size, n))
         x = keras.ops.reshape(inputs, (group, -1, h, w, c))
         std = keras.ops.sqrt(keras.ops.var(x, axis=0) + self.epsilon)
         mean_std = keras.ops.mean(std, axis=[1, 2, 3], keepdims=True)

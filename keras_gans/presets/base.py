@@ -56,6 +56,13 @@ COMMON_OPTIONS = {
         "never XLA-compile the train step (by default it is compiled when a GPU is present)",
         flag={"option": "--no-xla", "action": "store_false"},
     ),
+    "run_eagerly": Option(
+        False,
+        "run the train step op by op as plain Python (no tf.function, no XLA): slower, for stepping "
+        "through it in a debugger",
+        resume=True,
+        flag={"action": "store_true"},
+    ),
     "overwrite": Option(
         False,
         "replace the run in --output-dir: once all else is checked, what a run wrote there is deleted "

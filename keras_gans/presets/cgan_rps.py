@@ -56,6 +56,13 @@ OPTIONS = {
         "apart (0: off, the tutorial's; MSGAN uses 1); not in the tutorial",
         types.non_negative_float,
     ),
+    "minibatch_std": Option(
+        False,
+        "give the discriminator the spread of its batch (ProGAN's minibatch standard deviation, one "
+        "more feature map before its last layer), so that it can tell a class drawn as one picture; "
+        "not in the tutorial",
+        flag={"action": "store_true"},
+    ),
     # The tutorial's labels: real 1, fake 0, no noise; the mean of the two losses.
     "real_label": 1.0,
     "d_loss_reduction": "mean",
@@ -88,7 +95,12 @@ def build(config, data):
     num_classes = len(class_names) if class_names else config["num_classes"]
     gan = RpsConditionalGAN(
         discriminator=build_discriminator(
-            num_classes, config["embedding_dim"], config["image_size"], config["d_widths"], config["dropout"]
+            num_classes,
+            config["embedding_dim"],
+            config["image_size"],
+            config["d_widths"],
+            config["dropout"],
+            minibatch_std=config["minibatch_std"],
         ),
         generator=build_generator(
             config["latent_dim"],

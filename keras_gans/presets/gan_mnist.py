@@ -39,7 +39,7 @@ from keras_gans.presets.base import (
 )
 from keras_gans.presets.mnist import MNIST_OPTIONS, MNIST_SCORING, mnist_source, mnist_train
 from keras_gans.runtime import build_gan
-from keras_gans.training import fit_run, run_callbacks
+from keras_gans.training import fit_run, run_callbacks, set_run_eagerly
 
 METHODS = ("composite", "fit")
 
@@ -143,6 +143,7 @@ def train_composite(run):
         return generator, discriminator, define_gan(generator, discriminator, optimizer(), jit)
 
     generator, discriminator, composite = build_gan(build, config["strategy"], config["mixed_precision"])
+    set_run_eagerly(config, discriminator, composite)
     run.start()
     # What the run's callbacks read of a GAN (scores, best/, plots): the composite holds both networks.
     composite.generator = composite.sampler = generator

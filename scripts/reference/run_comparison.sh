@@ -19,7 +19,8 @@
 #     100, keras.io's own call), batch 32 (16 at 32x32), filters capped at 64 (the port's result's
 #     size); sides keras_io (scripts/reference/stylegan_keras_io.py, from keras.io's source at
 #     KERAS_IO_STYLEGAN, default data/keras_io/stylegan.py), port (scripts/train_stylegan.py),
-#     port_average (the port on 2x2 means of the faces: --real-resize average).
+#     port_average (the port on 2x2 means of the faces: --real-resize average), port_eager (the
+#     port's step run op by op, as keras.io runs its own: --run-eagerly).
 # Each run writes RUNS/<side>_seed<k>/ (RUNS: runs/reference/NAME), its log beside it
 # (<side>_seed<k>.log) and /usr/bin/time -v's report (<side>_seed<k>.time.txt: "Maximum resident
 # set size" is the peak memory), at a lower priority, on CPU core CORE if it is set, else on any.
@@ -58,6 +59,7 @@ for run in "${runs[@]}"; do
                                     --fashion-mnist "$FASHION_MNIST") ;;
         stylegan/port) command=(scripts/train_stylegan.py --epochs 19) ;;
         stylegan/port_average) command=(scripts/train_stylegan.py --epochs 19 --real-resize average) ;;
+        stylegan/port_eager) command=(scripts/train_stylegan.py --epochs 19 --run-eagerly) ;;
         stylegan/keras_io) command=(scripts/reference/stylegan_keras_io.py --source "$KERAS_IO_STYLEGAN") ;;
         */port) command=(scripts/train_"$NAME".py --mnist-path "$MNIST" --epochs "$EPOCHS" --seed "$seed"
                          --output-dir "$out")
