@@ -6,8 +6,8 @@
 #   default improved set's; 0.99 for the hands, whose 300- to 600-step runs 0.999 cannot follow),
 #   augment (--augment color,translation,cutout), r1 (--r1-gamma, StyleGAN2-ADA's rule of thumb
 #   0.0002 * resolution^2 / batch), ttur (--d-learning-rate: twice the tutorial's rate); the hands
-#   also msgan (--mode-seeking 1, MSGAN's weight), msgan_<weight> (e.g. msgan_0.1: --mode-seeking 0.1)
-#   and minibatch_std (--minibatch-std).
+#   also msgan (--mode-seeking 1, MSGAN's weight), msgan_<weight> (e.g. msgan_0.1: --mode-seeking 0.1),
+#   minibatch_std (--minibatch-std) and batchnorm_eps (--batchnorm-epsilon 1e-5, PyTorch's default).
 # Budgets (BUDGET overrides): the hands stand-in's 30 epochs at 32x32 (docs/results/cgan_rps), the
 # MNIST DCGAN's 50 epochs, the faces' 60 epochs.
 # Each run writes RUNS/<side>_seed<k>/ (RUNS: runs/improved/NAME), its log beside it and
@@ -56,6 +56,7 @@ for run in "${runs[@]}"; do
         msgan) extra=(--mode-seeking 1) ;;
         msgan_*) extra=(--mode-seeking "${side#msgan_}") ;;
         minibatch_std) extra=(--minibatch-std) ;;
+        batchnorm_eps) extra=(--batchnorm-epsilon 1e-5) ;;
         *) echo "unknown side $side" >&2; exit 2 ;;
     esac
     echo "$(date -Is) start $side seed $seed -> $out"

@@ -9,7 +9,7 @@ from model_checks import WITH_AND_WITHOUT_IMPROVEMENTS, check_gan, check_tutoria
 
 from keras_gans.models.cgan_rps import RpsConditionalGAN, mode_seeking_term
 from keras_gans.models.stylegan import MinibatchStd
-from keras_gans.presets import TrainingData, get_preset
+from keras_gans.presets import OptionError, TrainingData, get_preset
 from keras_gans.runner import train
 
 PRESET = get_preset("cgan_rps")
@@ -433,3 +433,27 @@ def test_minibatch_std_lets_the_discriminator_see_its_batchmates_and_is_off_by_d
     # A last batch that 4 does not divide: groups of 3, then 1 (a spread of 0).
     assert keras.ops.convert_to_numpy(spread([images[:6], labels[:6]], training=False)).shape == (6, 1)
     assert keras.ops.convert_to_numpy(spread([images[:5], labels[:5]], training=False)).shape == (5, 1)
+
+
+def test_batchnorm_epsilon_is_the_tutorials_by_default_and_normalises_small_activations_when_lowered():
+    tutorial, lowered = preset_gan(**TINY), preset_gan(**TINY, batchnorm_epsilon=1e-5)
+    for gan, epsilon in ((tutorial, 0.8), (lowered, 1e-5)):
+        norms = [
+            layer
+            for model in (gan.generator, gan.discriminator)
+            for layer in model.layers
+            if isinstance(layer, keras.layers.BatchNormalization)
+        ]
+        assert len(norms) == 4 + 3 and all(layer.epsilon == pytest.approx(epsilon) for layer in norms)
+    assert _trainable(lowered.generator) == _trainable(tutorial.generator)
+    # At the first step (batch statistics), N(0, 0.02) kernels give activations far below 0.8:
+    # the tutorial's eps leaves them small, PyTorch's scales each channel to unit variance.
+    z = np.random.default_rng(0).standard_normal((16, 8)).astype("float32")
+    labels = (np.arange(16) % 3).astype("int32")
+    spreads = [
+        float(np.std(keras.ops.convert_to_numpy(g.generator([z, labels], training=True))))
+        for g in (tutorial, lowered)
+    ]
+    assert spreads[1] > 10 * spreads[0]
+    with pytest.raises(OptionError, match="--batchnorm-epsilon: must be a finite number greater than 0"):
+        PRESET.config(batchnorm_epsilon=0)

@@ -64,10 +64,11 @@ def _torch_dense(units, fan_in, **kwargs):
     )
 
 
-def _batch_norm():
-    # PyTorch's momentum 0.1 weighs the new batch; Keras' weighs the old average.
+def _batch_norm(epsilon=0.8):
+    # PyTorch's momentum 0.1 weighs the new batch; Keras' weighs the old average. The tutorial's eps
+    # of 0.8 (PyTorch's default: 1e-5) barely normalises small activations (--batchnorm-epsilon).
     return layers.BatchNormalization(
-        momentum=0.9, epsilon=0.8, gamma_initializer=gamma_init(), beta_initializer="zeros"
+        momentum=0.9, epsilon=epsilon, gamma_initializer=gamma_init(), beta_initializer="zeros"
     )
 
 
@@ -80,7 +81,7 @@ def _label_map(labels, num_classes, embedding_dim, size, channels):
     return layers.Reshape((size, size, channels))(x)
 
 
-def build_generator(latent_dim, num_classes, embedding_dim, image_size, widths):
+def build_generator(latent_dim, num_classes, embedding_dim, image_size, widths, batchnorm_epsilon=0.8):
     """[noise, label] -> RGB image in [-1, 1]. 7,789,308 trainable parameters at the tutorial's size."""
     # Each of the len(widths) + 1 transposed convolutions doubles the size.
     start = image_size // 2 ** (len(widths) + 1)
@@ -97,7 +98,7 @@ def build_generator(latent_dim, num_classes, embedding_dim, image_size, widths):
         x = layers.Conv2DTranspose(
             width, 4, strides=2, padding="same", use_bias=False, kernel_initializer=conv_init()
         )(x)
-        x = _batch_norm()(x)
+        x = _batch_norm(batchnorm_epsilon)(x)
         x = layers.ReLU()(x)
     x = layers.Conv2DTranspose(
         3, 4, strides=2, padding="same", use_bias=False, kernel_initializer=conv_init()
@@ -107,7 +108,9 @@ def build_generator(latent_dim, num_classes, embedding_dim, image_size, widths):
     return keras.Model([noise, labels], outputs, name="generator")
 
 
-def build_discriminator(num_classes, embedding_dim, image_size, widths, dropout, minibatch_std=False):
+def build_discriminator(
+    num_classes, embedding_dim, image_size, widths, dropout, minibatch_std=False, batchnorm_epsilon=0.8
+):
     """[image, label] -> probability that the image is real.
 
     7,729,709 trainable parameters at the tutorial's size. `minibatch_std` (not in the tutorial,
@@ -126,7 +129,7 @@ def build_discriminator(num_classes, embedding_dim, image_size, widths, dropout,
     for width in widths[1:]:
         x = layers.ZeroPadding2D(2)(x)
         x = layers.Conv2D(width, 4, strides=3, use_bias=False, kernel_initializer=conv_init())(x)
-        x = _batch_norm()(x)
+        x = _batch_norm(batchnorm_epsilon)(x)
         x = layers.LeakyReLU(negative_slope=0.2)(x)
     if minibatch_std:
         x = MinibatchStd(group_size=4)(x)

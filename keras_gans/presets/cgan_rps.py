@@ -63,6 +63,12 @@ OPTIONS = {
         "not in the tutorial",
         flag={"action": "store_true"},
     ),
+    "batchnorm_epsilon": Option(
+        0.8,
+        "epsilon of every BatchNorm layer of both networks: the tutorial's 0.8 (its BatchNorm2d(..., "
+        "eps=0.8)) leaves small activations barely normalised; PyTorch's default is 1e-5, Keras' 1e-3",
+        types.positive_float,
+    ),
     # The tutorial's labels: real 1, fake 0, no noise; the mean of the two losses.
     "real_label": 1.0,
     "d_loss_reduction": "mean",
@@ -101,6 +107,7 @@ def build(config, data):
             config["d_widths"],
             config["dropout"],
             minibatch_std=config["minibatch_std"],
+            batchnorm_epsilon=config["batchnorm_epsilon"],
         ),
         generator=build_generator(
             config["latent_dim"],
@@ -108,6 +115,7 @@ def build(config, data):
             config["embedding_dim"],
             config["image_size"],
             config["g_widths"],
+            batchnorm_epsilon=config["batchnorm_epsilon"],
         ),
         latent_dim=config["latent_dim"],
         class_names=class_names,
