@@ -8,6 +8,7 @@
 #   0.0002 * resolution^2 / batch), ttur (--d-learning-rate: twice the tutorial's rate); the hands
 #   also msgan (--mode-seeking 1, MSGAN's weight), msgan_<weight> (e.g. msgan_0.1: --mode-seeking 0.1),
 #   minibatch_std (--minibatch-std) and batchnorm_eps (--batchnorm-epsilon 1e-5, PyTorch's default).
+#   A side joined with + takes each part's options: batchnorm_eps+msgan_0.01.
 # Budgets (BUDGET overrides): the hands stand-in's 30 epochs at 32x32 (docs/results/cgan_rps), the
 # MNIST DCGAN's 50 epochs, the faces' 60 epochs.
 # Each run writes RUNS/<side>_seed<k>/ (RUNS: runs/improved/NAME), its log beside it and
@@ -46,19 +47,23 @@ for run in "${runs[@]}"; do
     if [ -f "$out/run.json" ] && grep -q '"finished": "' "$out/run.json"; then  # the time it finished
         echo "$(date -Is) $out finished already"; continue
     fi
-    case "$side" in
-        tutorial) extra=() ;;
-        improved) extra=(--improved) ;;
-        ema) extra=(--ema-decay "$ema") ;;
-        augment) extra=(--augment color,translation,cutout) ;;
-        r1) extra=(--r1-gamma "$r1") ;;
-        ttur) extra=(--d-learning-rate "$d_rate") ;;
-        msgan) extra=(--mode-seeking 1) ;;
-        msgan_*) extra=(--mode-seeking "${side#msgan_}") ;;
-        minibatch_std) extra=(--minibatch-std) ;;
-        batchnorm_eps) extra=(--batchnorm-epsilon 1e-5) ;;
-        *) echo "unknown side $side" >&2; exit 2 ;;
-    esac
+    extra=()
+    IFS=+ read -r -a parts <<<"$side"  # a side may join others: batchnorm_eps+msgan_0.01
+    for part in "${parts[@]}"; do
+        case "$part" in
+            tutorial) ;;
+            improved) extra+=(--improved) ;;
+            ema) extra+=(--ema-decay "$ema") ;;
+            augment) extra+=(--augment color,translation,cutout) ;;
+            r1) extra+=(--r1-gamma "$r1") ;;
+            ttur) extra+=(--d-learning-rate "$d_rate") ;;
+            msgan) extra+=(--mode-seeking 1) ;;
+            msgan_*) extra+=(--mode-seeking "${part#msgan_}") ;;
+            minibatch_std) extra+=(--minibatch-std) ;;
+            batchnorm_eps) extra+=(--batchnorm-epsilon 1e-5) ;;
+            *) echo "unknown side $part" >&2; exit 2 ;;
+        esac
+    done
     echo "$(date -Is) start $side seed $seed -> $out"
     # shellcheck disable=SC2086  # the budget is a list of words
     nice -n 10 ${CORE:+taskset -c "$CORE"} /usr/bin/time -v -a -o "$out.time.txt" "$PYTHON" scripts/train_"$NAME".py \

@@ -42,3 +42,18 @@ def test_an_unknown_side_stops_the_queue_before_its_folder_is_touched(tmp_path):
     assert (kept / "work.txt").read_text() == "finished work"
     done = queue("scripts/run_improved.sh", "dcgan_mnist", tmp_path, RUN_LIST="bogus 0")
     assert done.returncode == 2 and "unknown side bogus" in done.stderr
+
+
+def test_a_joined_side_runs_with_each_parts_options(tmp_path):
+    # `echo` stands in for Python: the run's log holds the command it was given.
+    done = queue("scripts/run_improved.sh", "dcgan_mnist", tmp_path, PYTHON="echo", RUN_LIST="r1+ttur 0")
+    assert "end r1+ttur seed 0: exit 0" in done.stdout
+    command = (tmp_path / "runs" / "r1+ttur_seed0.log").read_text()
+    assert command.rstrip().endswith(
+        "--seed 0 --output-dir "
+        + str(tmp_path / "runs" / "r1+ttur_seed0")
+        + " --r1-gamma 0.0006 --d-learning-rate 2e-4"
+    )
+    done = queue("scripts/run_improved.sh", "dcgan_mnist", tmp_path, RUN_LIST="r1+bogus 0")
+    assert done.returncode == 2 and "unknown side bogus" in done.stderr
+    assert not (tmp_path / "runs" / "r1+bogus_seed0.log").exists()
