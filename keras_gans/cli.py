@@ -107,8 +107,9 @@ def parse_options(preset, argv=None, description=None):
         parser.set_defaults(**recorded)
         args = parser.parse_args(argv)
     if getattr(args, "improved", False):
-        # The tutorial's improved set becomes the defaults, so options given on this command line win.
-        parser.set_defaults(**preset.improved)
+        # The tutorial's improved set becomes the defaults, so options given on this command line win,
+        # and so do a --config file's: a run recorded with an earlier set runs again as it ran.
+        parser.set_defaults(**{key: value for key, value in preset.improved.items() if key not in recorded})
         args = parser.parse_args(argv)
     options = {**recorded, **vars(args)}
     del options["config"]

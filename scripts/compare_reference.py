@@ -41,6 +41,7 @@ tutorial's two grids side by side, labelled.
 import argparse
 import dataclasses
 import functools
+import itertools
 import json
 import math
 import re
@@ -412,8 +413,9 @@ def figure(name, runs, result, floor, path, draw, kind=KINDS["reference"]):
     scores = list(result["summary"]["scores"])
     fig, axes = plt.subplots(1, len(scores) + 2, figsize=(5 * (len(scores) + 2), 4.5))
     colours = {kind.first: "tab:orange", kind.second: "tab:blue"}
-    others = iter(("tab:green", "tab:red", "tab:purple", "tab:brown", "tab:pink", "tab:olive"))
-    colours.update({r["side"]: next(others) for r in runs if r["side"] not in colours})
+    others = itertools.cycle(("tab:green", "tab:red", "tab:purple", "tab:brown", "tab:pink", "tab:olive"))
+    for side in dict.fromkeys(r["side"] for r in runs):  # one colour a side, however many its seeds
+        colours.setdefault(side, next(others))
     for ax, score in zip(axes, scores, strict=False):
         for r in runs:
             points = [(i + 1, e.get(score)) for i, e in enumerate(r["per_epoch"]) if e.get(score) is not None]

@@ -517,3 +517,18 @@ def test_a_reference_that_kept_images_is_judged_on_them_in_its_own_range(tmp_pat
     generator, value_range = compare.generator_at(run, 1)
     assert value_range == (0, 255)
     np.testing.assert_array_equal(generator(np.zeros((6, 8), "float32")), images)
+
+
+def test_the_figure_gives_each_side_one_colour_however_many_sides_and_seeds(tmp_path):
+    improved = compare.KINDS["improved"]
+    runs = [run_row(side, seed, [30.0 + seed, 20.0]) for side in ("tutorial", "improved") for seed in (0, 1)]
+    # Two seeds of seven improvements alone: more runs, and more sides, than the palette has colours.
+    runs += [run_row(f"option{k}", seed, [25.0, 15.0]) for k in range(7) for seed in (0, 1)]
+    for r in runs:
+        r.update(PORT_RUN_FIELDS)
+    result = {"summary": compare.summary(runs, improved)}
+    path = tmp_path / "improved.png"
+    compare.figure(
+        "cgan_rps", runs, result, None, path, lambda run, epoch: np.zeros((4, 4, 1), "uint8"), improved
+    )
+    assert path.stat().st_size > 1000

@@ -4,6 +4,8 @@ Each tutorial's step with them on is in its own test file (the shared checks, `I
 what the pieces compute, checked against the same numbers worked out by hand.
 """
 
+import json
+
 import keras
 import numpy as np
 import pytest
@@ -240,9 +242,28 @@ def test_a_mixed_precision_step_with_everything_on_trains_with_finite_losses(pre
     assert not np.array_equal(before, gan.discriminator.get_weights()[0])
 
 
+def test_a_run_recorded_with_an_earlier_set_runs_again_as_it_ran(tmp_path):
+    from keras_gans.cli import parse_options
+
+    preset = get_preset("cgan_rps")
+    # A run of the hands' set before it changed: DiffAugment, the tutorial's epsilon.
+    record = tmp_path / "run.json"
+    config = {**preset.config(improved=True), "augment": "color,translation,cutout", "batchnorm_epsilon": 0.8}
+    record.write_text(json.dumps({"tutorial": "cgan_rps", "config": config}))
+    options = parse_options(preset, ["--config", str(record)])
+    assert (options["improved"], options["augment"], options["batchnorm_epsilon"]) == (
+        True,
+        "color,translation,cutout",
+        0.8,
+    )
+    # The command line still wins over the file.
+    options = parse_options(preset, ["--config", str(record), "--batchnorm-epsilon", "1e-4"])
+    assert options["batchnorm_epsilon"] == 1e-4
+
+
 def test_a_presets_own_set_replaces_the_default_one():
-    # The hands' set is DiffAugment alone: none of the default set's average comes with it.
+    # The hands' set is PyTorch's BatchNorm epsilon alone: none of the default set comes with it.
     hands = get_preset("cgan_rps").config(improved=True)
-    assert (hands["ema_decay"], hands["augment"]) == (0.0, "color,translation,cutout")
+    assert (hands["ema_decay"], hands["augment"], hands["batchnorm_epsilon"]) == (0.0, "", 1e-5)
     face = get_preset("dcgan_celeba").config(improved=True)
     assert (face["ema_decay"], face["augment"]) == (0.999, "color,translation,cutout")
