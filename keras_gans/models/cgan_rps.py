@@ -12,7 +12,8 @@ PyTorch-only details are reproduced explicitly:
   (the tutorial's `weights_init`); Embedding ~ N(0, 1) and Linear layers
   ~ U(+-1/sqrt(fan_in)), PyTorch's defaults for the layers it leaves alone;
 - BatchNorm(momentum=0.1, eps=0.8) in PyTorch's sense is Keras'
-  `momentum=0.9` (the weight of the old moving average), `epsilon=0.8`;
+  `momentum=0.9` (the weight of the old moving average), `epsilon=0.8`
+  (`batchnorm_epsilon`: 1e-5, PyTorch's default, is an option of issue #29);
 - the discriminator's `Conv2d(k=4, s=3, padding=2)` is not Keras' "same":
   `ZeroPadding2D(2)` + a "valid" convolution gives PyTorch's sizes exactly,
   128 -> 64 -> 22 -> 8 -> 3.
