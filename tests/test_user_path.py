@@ -10,8 +10,10 @@ run.json.
 Each run's per-epoch losses are also compared with those recorded for it in
 tests/data/user_path_losses.json: a refactoring changes no training. On the CPU that recorded them
 they match bit for bit; another CPU's oneDNN kernels give round-off only, far below what a changed
-layer, loss or draw gives (the first step's losses move by percents). After a change that is meant
-to change training, record them again with
+layer, loss or draw gives (the first step's losses move by percents). CycleGAN compounds it most
+(batch 1, four networks, instance normalisation): on an Intel Xeon with AVX-512 its epoch losses
+moved by up to 3e-4 and 1.2e-3 from those an AMD EPYC recorded, so it is held to 5e-3. After a
+change that is meant to change training, record them again with
     KERAS_GANS_RECORD_LOSSES=1 pytest tests/test_user_path.py -n 0
 and say in the commit why they moved.
 """
@@ -32,8 +34,10 @@ pytestmark = pytest.mark.slow
 
 RECORDED = ROOT / "tests" / "data" / "user_path_losses.json"
 RECORD = os.environ.get("KERAS_GANS_RECORD_LOSSES") == "1"
-# Round-off of one CPU's kernels against another's, after four steps: relative 1e-7 to 1e-5.
+# Round-off of one CPU's kernels against another's, after four steps: relative 1e-7 to 1e-5;
+# CycleGAN's, over its two epochs of batch-1 steps, up to 1.2e-3.
 RTOL, ATOL = 1e-4, 1e-6
+RTOL_OF = {"cyclegan": 5e-3}
 
 EPOCHS = 2
 # What makes each run tiny, as a user passes it; {data}: the tutorial's data, made by `DATA`.
@@ -168,7 +172,8 @@ def check_recorded_losses(name, rows):
     assert name in recorded, f"no losses recorded for {name}: run with KERAS_GANS_RECORD_LOSSES=1"
     assert sorted(losses) == sorted(recorded[name])
     for key, values in losses.items():
-        np.testing.assert_allclose(values, recorded[name][key], rtol=RTOL, atol=ATOL, err_msg=f"{name} {key}")
+        rtol = RTOL_OF.get(name, RTOL)
+        np.testing.assert_allclose(values, recorded[name][key], rtol=rtol, atol=ATOL, err_msg=f"{name} {key}")
 
 
 def event_values(folder):
