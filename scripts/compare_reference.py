@@ -52,6 +52,7 @@ from pathlib import Path
 LOWER_IS_BETTER = {
     "fd": True,
     "swd": True,
+    "colour_shift": True,
     "fid": True,
     "kid": True,
     "cycle_mae": True,

@@ -300,8 +300,25 @@ def test_image_score_fn_swd_of_a_generator_against_the_floor(faces):
     score_fn = metrics.image_score_fn(faces[:400], n=200, inception=False, patches_per_image=64)
     floor = metrics.real_floor(score_fn, faces[400:], value_range=(-1.0, 1.0))
     bad = score_fn(tiny_generator(shape=(32, 32, 3)))
-    assert set(bad) == {"swd_32", "swd_16", "swd"}
+    assert set(bad) == {"swd_32", "swd_16", "swd", "colour_shift"}
     assert floor["swd"] < 0.3 * bad["swd"], (floor, bad)
+
+
+def test_colour_shift_measures_a_shared_tint_in_8_bit_levels(faces):
+    reference, heldout = faces[:400], faces[400:]
+    score_fn = metrics.image_score_fn(reference, n=len(heldout), inception=False, patches_per_image=8)
+    real = metrics.real_floor(score_fn, heldout, value_range=(-1.0, 1.0))["colour_shift"]
+    # Every face redder by 0.3 of [-1, 1], i.e. 0.15 of [0, 1]: 38.25 levels, with the real gap.
+    tinted = heldout.copy()
+    tinted[..., 0] += 0.3
+    shifted = metrics.real_floor(score_fn, tinted, value_range=(-1.0, 1.0))["colour_shift"]
+    gap = np.mean(heldout, axis=(0, 1, 2)) - np.mean(reference, axis=(0, 1, 2))  # in [-1, 1]
+    assert real == pytest.approx(255 * np.linalg.norm(gap / 2), rel=1e-4)
+    assert shifted == pytest.approx(255 * np.linalg.norm((gap + [0.3, 0, 0]) / 2), rel=1e-4)
+    assert real < 5 < 30 < shifted, (real, shifted)
+    # The same faces in [0, 255] read in their own range: the same colour.
+    in_bytes = metrics.real_floor(score_fn, (heldout + 1) * 127.5, value_range=(0, 255))["colour_shift"]
+    assert in_bytes == pytest.approx(real, rel=1e-4)
 
 
 # --- FID / KID plumbing (random weights: the numbers mean nothing) ---------------------
@@ -355,7 +372,7 @@ def test_offline_inception_weights_raise_one_clear_error(monkeypatch, capsys):
     score_fn = metrics.image_score_fn(faces_like, n=16, patches_per_image=8)
     printed = capsys.readouterr().out.strip().splitlines()
     assert len(printed) == 1 and "SWD only" in printed[0], printed
-    assert set(score_fn(tiny_generator(shape=(16, 16, 3)))) == {"swd_16", "swd"}
+    assert set(score_fn(tiny_generator(shape=(16, 16, 3)))) == {"swd_16", "swd", "colour_shift"}
 
 
 # --- The callback -------------------------------------------------------------------------

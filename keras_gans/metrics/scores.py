@@ -94,7 +94,8 @@ def image_score_fn(
     inception_size=75,
     **swd_options,
 ):
-    """`score_fn(generator) -> {"swd": ..., "swd_64": ..., "fid": ..., "kid": ...}` for an image generator.
+    """`score_fn(generator) -> {"swd": ..., "swd_64": ..., "colour_shift": ..., "fid": ..., "kid": ...}`
+    for an image generator.
 
     Scores `n` images from fixed latent vectors (and labels 0, 1, ... for a
     conditional generator) against `real_images` (N, S, S, C) in
@@ -103,8 +104,9 @@ def image_score_fn(
     at `inception_size` when `inception` is True and the ImageNet weights
     load; if they do not, one line says so and the scores are SWD only.
     `inception` may also be an encoder model (e.g. `inception_encoder(weights=None)`
-    for tests) or False.
+    for tests) or False. "colour_shift" always: see `mean_colour`.
     """
+    real_colour = mean_colour(real_images, real_value_range)
     encoder = None
     if inception is True:
         try:
@@ -127,13 +129,29 @@ def image_score_fn(
         # The real patches are cut again at each call (the same ones: same seed), not kept: 2,000
         # faces' descriptors are 450 MB that training would hold all along; cutting them takes ~6 s.
         scores = sliced_wasserstein_distance(real_images, images, seed=seed, **swd_options)
+        fake_range = value_range or output_range(generator)
+        scores["colour_shift"] = colour_distance(mean_colour(images, fake_range), real_colour)
         if encoder is not None:
-            scores.update(
-                inception_scores(encoder, images, real_features, value_range or output_range(generator))
-            )
+            scores.update(inception_scores(encoder, images, real_features, fake_range))
         return scores
 
     return score_fn
+
+
+def mean_colour(images, value_range):
+    """The mean of each channel of `images` (N, H, W, C) in `value_range`, on [0, 1].
+
+    A GAN whose samples all drift to one tint (every face orange one epoch, grey the next) moves
+    this away from the real images' mean colour; the SWD does not see it, as it normalises each
+    pyramid level's patches per set.
+    """
+    low, high = value_range
+    return (np.mean(images, axis=(0, 1, 2), dtype="float64") - low) / (high - low)
+
+
+def colour_distance(colour, real_colour):
+    """How far one mean colour lies from another, in 8-bit levels (0-255): the colour_shift score."""
+    return float(255.0 * np.linalg.norm(np.asarray(colour) - np.asarray(real_colour)))
 
 
 def _fixed_latents(cache, generator, n, seed):
