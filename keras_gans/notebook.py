@@ -20,6 +20,7 @@ the package stays the one truth.
 """
 
 import inspect
+import io
 import json
 import os
 import pkgutil
@@ -237,3 +238,54 @@ def show_results(name, results_dir=RESULTS):
     if rest:
         print(f"Also in {where}: {', '.join(rest)}")
     return results
+
+
+def show_improved(name, results_dir=RESULTS):
+    """Shows issue #29's comparison of `name`: the tutorial's training against `--improved`, from
+    docs/results/<name>/improved.json (scripts/compare_reference.py): each score's mean over the
+    seeds, last and best, with the spread, and both sides' last grids from the same inputs.
+
+    Returns the comparison (improved.json), or None where there is none yet (one line says so).
+    """
+    from IPython.display import Image, display
+
+    folder = os.path.join(results_dir, name)
+    path = os.path.join(folder, "improved.json")
+    if not os.path.isfile(path):
+        print(f"No comparison of {name}'s improved training in docs/results/{name}/ yet.")
+        return None
+    with open(path) as file:
+        comparison = json.load(file)
+    summary = comparison["summary"]
+    counts = {side: sum(r["side"] == side for r in comparison["runs"]) for side in ("tutorial", "improved")}
+    seeds = {side: f"{n} seed{'s' * (n != 1)}" for side, n in counts.items()}
+    print(
+        f"The tutorial's training ({seeds['tutorial']}) against --improved "
+        f"({seeds['improved']}), {summary['epochs_compared']} epochs each "
+        f"(docs/results/{name}/improved.md):"
+    )
+    floor = comparison.get("floor") or {}
+    for score, entry in summary["scores"].items():
+        for point, verdict in entry["verdict"].items():
+            sides = ", ".join(
+                "{} {mean:.4g} ({min:.4g}-{max:.4g})".format(side, **entry[side][point])
+                for side in ("tutorial", "improved")
+            )
+            real = f"; real data {floor[score]:.4g}" if score in floor else ""
+            print(f"  {score}, {point}: {sides}{real}: the improved mean is {verdict}")
+    # Both grids as one small JPEG: a saved notebook holds every picture it shows (two PNGs of
+    # the hands' grids, or the faces' at full size, would take a notebook past its 400 KB).
+    from PIL import Image as PILImage
+
+    from keras_gans.plotting import side_by_side
+
+    epochs = summary["epochs_compared"]
+    labels = {"tutorial": f"the tutorial's training, epoch {epochs}", "improved": "--improved"}
+    panels = [
+        side_by_side([PILImage.open(os.path.join(folder, f"improved_{side}.png"))], label=label)
+        for side, label in labels.items()
+    ]
+    buffer = io.BytesIO()  # at most 320 pixels high: the faces' 80-face grids are 656
+    side_by_side(panels, height=min(320, panels[0].height), gap=16).save(buffer, "JPEG", quality=80)
+    display(Image(data=buffer.getvalue(), format="jpeg"))
+    return comparison

@@ -154,9 +154,51 @@ def test_show_results_shows_a_full_runs_numbers_and_pictures(tmp_path, capsys):
     assert f"Also in {tmp_path / 'toy'}: best.png (200 KB), final.png, losses.png" in out
 
 
+def test_show_improved_shows_both_sides_scores_and_grids(tmp_path, capsys):
+    pytest.importorskip("IPython")
+    from keras_gans.notebook import show_improved
+    from keras_gans.plotting import save_image_grid
+
+    assert show_improved("toy", results_dir=tmp_path) is None
+    assert "No comparison of toy's improved training" in capsys.readouterr().out
+    (tmp_path / "toy").mkdir()
+    for side in ("tutorial", "improved"):
+        save_image_grid(np.zeros((4, 8, 8, 1)), tmp_path / "toy" / f"improved_{side}.png")
+
+    def spread(low, high):
+        return {"mean": (low + high) / 2, "min": low, "max": high, "n": 2}
+
+    comparison = {
+        "floor": {"swd": 8.0},
+        "runs": [{"side": side, "seed": s} for side in ("tutorial", "improved", "ema") for s in (0, 1)][:5],
+        "summary": {
+            "epochs_compared": 12,
+            "scores": {
+                "swd": {
+                    "tutorial": {"last": spread(90.0, 110.0)},
+                    "improved": {"last": spread(40.0, 60.0)},
+                    "verdict": {"last": "better than every tutorial seed"},
+                }
+            },
+        },
+    }
+    (tmp_path / "toy" / "improved.json").write_text(json.dumps(comparison))
+    assert show_improved("toy", results_dir=tmp_path) == comparison
+    out = capsys.readouterr().out
+    # The seeds of each side (not the improvements alone), the budget, each score against the floor.
+    assert "The tutorial's training (2 seeds) against --improved (2 seeds), 12 epochs each" in out
+    line = "swd, last: tutorial 100 (90-110), improved 50 (40-60); real data 8: the improved mean is better"
+    assert line in out
+    assert out.count("<IPython.core.display.Image object>") == 1  # both grids, side by side
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_notebooks_end_with_the_full_runs_results(path):
-    assert f'show_results("{path.stem}")' in code_cells(path)[-1]
+    # Then, where the improved training was compared (issue #29), that comparison.
+    improved = (ROOT / "docs" / "results" / path.stem / "improved.json").is_file()
+    cells = code_cells(path)
+    assert f'show_results("{path.stem}")' in cells[-2 if improved else -1]
+    assert (f'show_improved("{path.stem}")' in cells[-1]) == improved
 
 
 @pytest.mark.slow
