@@ -280,9 +280,22 @@ def verdict(port, reference, score, baseline="reference"):
 
 
 def points_of(runs, score):
-    """The points a score is compared at: the last epoch, and the best where every run scored it
-    at every scoring point (not where it was judged afterwards at the last epoch only)."""
-    return ("last",) if any(score in r.get("rescored", ()) for r in runs) else ("last", "best")
+    """The points a score is compared at: the last epoch, and the late mean and the best where every
+    run scored it at every scoring point (not where it was judged afterwards at the last epoch only)."""
+    return ("last",) if any(score in r.get("rescored", ()) for r in runs) else ("last", "late", "best")
+
+
+def late_epochs(epochs):
+    """The last third of `epochs` (at least the last one), 1-based: a GAN's score swings from one
+    scoring point to the next, so a mean over them says more than the last point alone."""
+    return range(epochs - max(1, epochs // 3) + 1, epochs + 1)
+
+
+def late_mean(run, score, epochs):
+    """The run's mean `score` over the scored epochs of `late_epochs(epochs)`."""
+    values = [run["per_epoch"][e - 1].get(score) for e in late_epochs(epochs)]
+    values = [v for v in values if v is not None]
+    return sum(values) / len(values)
 
 
 def summary(runs, kind=KINDS["reference"]):
@@ -293,14 +306,17 @@ def summary(runs, kind=KINDS["reference"]):
     epochs = min(r["epochs"] for r in runs)  # compared at the epochs every run reached
     last = runs[0]["per_epoch"][epochs - 1]
     scores = [k for k in last if k in LOWER_IS_BETTER and all(k in r["per_epoch"][epochs - 1] for r in runs)]
-    out = {"epochs_compared": epochs, "scores": {}}
+    late = late_epochs(epochs)
+    out = {"epochs_compared": epochs, "late_epochs": [late[0], late[-1]], "scores": {}}
     for score in scores:
         entry = {}
         points = points_of(runs, score)
         for side, members in sides.items():
             bests = [best_epoch({"per_epoch": r["per_epoch"][:epochs]}, score) for r in members]
+            lates = [late_mean(r, score, epochs) for r in members] if "late" in points else None
             entry[side] = {
                 "last": spread([r["per_epoch"][epochs - 1][score] for r in members]),
+                **({"late": spread(lates)} if lates else {}),
                 **({"best": spread([value for _, value in bests])} if "best" in points else {}),
                 "best_epochs": [epoch for epoch, _ in bests] if "best" in points else None,
                 "mean_per_epoch": [
@@ -377,7 +393,13 @@ def markdown(name, runs, result, floor, kind=KINDS["reference"]):
             "",
             "Floor (real data, same judge): " + ", ".join(f"{k} {v:.4g}" for k, v in floor.items()) + ".",
         ]
-    lines += ["", f"Over the seeds, after {n} epochs (mean, and min to max):", ""]
+    first_late, last_late = s["late_epochs"]
+    lines += [
+        "",
+        f"Over the seeds, after {n} epochs (mean, and min to max); late: each run's mean over epochs "
+        f"{first_late} to {last_late} (the last third: one epoch's score swings), of the epochs scored:",
+        "",
+    ]
     lines += [f"| score | point | {first} | {second} | verdict |", "| --- | --- | --- | --- | --- |"]
     for k, e in s["scores"].items():
         for point in e["verdict"]:

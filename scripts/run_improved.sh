@@ -4,7 +4,8 @@
 # and scoring points, and each improvement alone (one seed) to show what it buys.
 #   sides: tutorial (the defaults), improved (--improved), and alone: ema (--ema-decay: 0.999, the
 #   default improved set's; 0.99 for the hands, whose 300- to 600-step runs 0.999 cannot follow),
-#   augment (--augment color,translation,cutout), r1 (--r1-gamma, StyleGAN2-ADA's rule of thumb
+#   augment (--augment color,translation,cutout), augment_<policy>_... (e.g. augment_translation_cutout:
+#   --augment translation,cutout), r1 (--r1-gamma, StyleGAN2-ADA's rule of thumb
 #   0.0002 * resolution^2 / batch), ttur (--d-learning-rate: twice the tutorial's rate); the hands
 #   also msgan (--mode-seeking 1, MSGAN's weight), msgan_<weight> (e.g. msgan_0.1: --mode-seeking 0.1),
 #   minibatch_std (--minibatch-std) and batchnorm_eps (--batchnorm-epsilon 1e-5, PyTorch's default).
@@ -55,6 +56,7 @@ for run in "${runs[@]}"; do
             improved) extra+=(--improved) ;;
             ema) extra+=(--ema-decay "$ema") ;;
             augment) extra+=(--augment color,translation,cutout) ;;
+            augment_*) policies=${part#augment_}; extra+=(--augment "${policies//_/,}") ;;
             r1) extra+=(--r1-gamma "$r1") ;;
             ttur) extra+=(--d-learning-rate "$d_rate") ;;
             msgan) extra+=(--mode-seeking 1) ;;

@@ -41,8 +41,10 @@ def test_the_summary_reads_each_side_at_the_last_and_best_epoch_and_says_where_t
     assert fd["port_minus_reference_per_epoch"] == [-12.5, -8.0, -7.0]
     assert fd["verdict"] == {
         "last": "better than every reference seed",
+        "late": "better than every reference seed",  # the last third of 3 epochs: the last
         "best": "better than every reference seed",
     }
+    assert fd["port"]["late"] == fd["port"]["last"]
     # Higher is better for accuracy: a port mean inside the reference's range is within its spread.
     accuracy = [
         dict(r, per_epoch=[{"accuracy": v} for v in values])
@@ -51,11 +53,27 @@ def test_the_summary_reads_each_side_at_the_last_and_best_epoch_and_says_where_t
     for r in accuracy:
         r["epochs"] = 2
     verdicts = compare.summary(accuracy)["scores"]["accuracy"]["verdict"]
-    assert verdicts == {"last": "within the reference's spread", "best": "within the reference's spread"}
+    assert verdicts == dict.fromkeys(("last", "late", "best"), "within the reference's spread")
     assert (
         compare.verdict({"mean": 0.5}, {"min": 0.6, "max": 0.7}, "accuracy")
         == "worse than every reference seed"
     )
+
+
+def test_the_late_point_is_each_runs_mean_over_the_last_third_of_the_epochs_it_was_scored():
+    # One epoch's score swings: 6 epochs, the late mean is over epochs 5 and 6, skipping one not scored.
+    swinging = [80.0, 60.0, 40.0, 30.0, 10.0, 50.0]
+    steady = [90.0, 70.0, 50.0, 40.0, 35.0, 35.0]
+    runs = [run_row("reference", 0, swinging), run_row("port", 0, steady), run_row("port", 1, steady)]
+    runs[2]["per_epoch"][4] = {}  # epoch 5 not scored: epoch 6 alone
+    s = compare.summary(runs)
+    assert s["late_epochs"] == [5, 6]
+    fd = s["scores"]["fd"]
+    assert fd["reference"]["late"]["mean"] == 30.0  # (10 + 50) / 2
+    assert fd["port"]["late"] == {"mean": 35.0, "min": 35.0, "max": 35.0, "n": 2}
+    assert fd["verdict"]["last"] == "better than every reference seed"  # 35 against 50
+    assert fd["verdict"]["late"] == "worse than every reference seed"  # 35 against 30
+    assert [e for e in compare.late_epochs(12)] == [9, 10, 11, 12] and list(compare.late_epochs(2)) == [2]
 
 
 def test_the_improved_kind_compares_two_sides_of_port_runs_under_its_own_names():

@@ -57,3 +57,27 @@ def test_a_joined_side_runs_with_each_parts_options(tmp_path):
     done = queue("scripts/run_improved.sh", "dcgan_mnist", tmp_path, RUN_LIST="r1+bogus 0")
     assert done.returncode == 2 and "unknown side bogus" in done.stderr
     assert not (tmp_path / "runs" / "r1+bogus_seed0.log").exists()
+
+
+def test_an_augment_side_names_its_policies(tmp_path):
+    side = "augment_translation_cutout"
+    done = queue("scripts/run_improved.sh", "dcgan_mnist", tmp_path, PYTHON="echo", RUN_LIST=f"{side} 0")
+    assert "exit 0" in done.stdout
+    command = (tmp_path / "runs" / "augment_translation_cutout_seed0.log").read_text()
+    assert command.rstrip().endswith("--augment translation,cutout")
+
+
+def test_the_faces_reference_resumes_its_folder_with_the_ports_budget(tmp_path):
+    # dcgan_celeba_keras_io.py resumes a run folder, so the queue keeps what an unfinished run saved.
+    saved = tmp_path / "runs" / "text_seed1"
+    saved.mkdir(parents=True)
+    (saved / "losses.json").write_text("[]")
+    done = queue(
+        "scripts/reference/run_comparison.sh", "dcgan_celeba", tmp_path, PYTHON="echo", RUN_LIST="text 1"
+    )
+    assert "resume text seed 1" in done.stdout and (saved / "losses.json").exists()
+    command = (tmp_path / "runs" / "text_seed1.log").read_text().split()
+    assert command[:3] == ["scripts/reference/dcgan_celeba_keras_io.py", "--variant", "text"]
+    assert " ".join(command[3:]).endswith(
+        f"--epochs 12 --mixed-precision bfloat16 --seed 1 --output-dir {saved}"
+    )

@@ -49,13 +49,21 @@ reals 0, `U(0, 0.05)` noise on every label, data loading and scaling, batch 32, 
    CelebA `dataset` (section 2.2.2) with its real `GAN` class (section 2.5) and takes only the
    compile settings and the `GANMonitor(num_img=10, ...)` call from 2.7.
 7. `<output-dir>/run.json` records the variant, seed, versions, CPU and data (added).
+8. `--mixed-precision bfloat16` (added; off by default): `keras.config.set_dtype_policy(
+   "mixed_bfloat16")` before anything is built, as the port's `--mixed-precision bfloat16`: the
+   layers compute in bfloat16 and keep float32 weights, the losses stay float32. It makes an
+   epoch several times shorter on a CPU with AVX512_BF16 or AMX (scripts/reference/README.md),
+   which the 12-epoch comparison of the port's bfloat16 runs needs. The text's
+   `tf.concat` of bfloat16 fakes and float32 reals then fails on the dtypes, so its fakes are
+   cast to the reals' float32 there (the discriminator casts both back to bfloat16 at its first
+   layer, as keras.io's `ops.concatenate`, which promotes them itself, does).
 
 Imports only Keras, TensorFlow and NumPy (never keras_gans). Both generators are trained to
 match images in [0, 1]: score them with `value_range=(0, 1)` (the text's tanh can also go
 below 0; its own monitor's `(x + 1) * 127.5` is its display error, not the data's range).
 
     python scripts/reference/dcgan_celeba_keras_io.py --variant keras_io \\
-        --data-dir ../shared/data/celeba/img_align_celeba --epochs 20 --seed 0 \\
+        --data-dir ../shared/data/celeba/img_align_celeba --epochs 12 --mixed-precision bfloat16 --seed 0 \\
         --output-dir runs/reference/dcgan_celeba/keras_io_seed0
 """
 
@@ -339,7 +347,8 @@ def text(data_dir, samples_dir):
             generated_images = self.generator(random_latent_vectors)
 
             # Combine the fake images with the real ones
-            combined_images = tf.concat([generated_images, real_images], axis=0)
+            # CHANGED (8): the fakes cast to the reals' dtype (bfloat16 under --mixed-precision).
+            combined_images = tf.concat([tf.cast(generated_images, real_images.dtype), real_images], axis=0)
             # Labels of the real and fake images
             labels = tf.concat([tf.ones((batch_size, 1)), tf.zeros((batch_size, 1))], axis=0)
             # Add noise to the labels, for the model's robustness
@@ -510,9 +519,14 @@ def main(argv=None):
     )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--output-dir", required=True)
+    parser.add_argument(
+        "--mixed-precision", choices=["bfloat16"], help="compute in bfloat16 (default: float32, the sources')"
+    )
     args = parser.parse_args(argv)
 
     keras.utils.set_random_seed(args.seed)  # CHANGED (3)
+    if args.mixed_precision:  # CHANGED (8)
+        keras.config.set_dtype_policy("mixed_bfloat16")
     samples_dir = os.path.join(args.output_dir, "samples")
     os.makedirs(samples_dir, exist_ok=True)
 
