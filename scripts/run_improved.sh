@@ -8,7 +8,9 @@
 #   --augment translation,cutout), r1 (--r1-gamma, StyleGAN2-ADA's rule of thumb
 #   0.0002 * resolution^2 / batch), ttur (--d-learning-rate: twice the tutorial's rate); the hands
 #   also msgan (--mode-seeking 1, MSGAN's weight), msgan_<weight> (e.g. msgan_0.1: --mode-seeking 0.1),
-#   minibatch_std (--minibatch-std) and batchnorm_eps (--batchnorm-epsilon 1e-5, PyTorch's default).
+#   minibatch_std (--minibatch-std) and batchnorm_eps (--batchnorm-epsilon 1e-5, PyTorch's default);
+#   the faces also dcgan_adam (--learning-rate 2e-4 --beta-1 0.5: the DCGAN paper's Adam, the face
+#   tutorial text's, where keras.io has 1e-4 and 0.9).
 #   A side joined with + takes each part's options: batchnorm_eps+msgan_0.01.
 # Budgets (BUDGET overrides): the hands stand-in's 30 epochs at 32x32 (docs/results/cgan_rps), the
 # MNIST DCGAN's 50 epochs, the faces' 60 epochs.
@@ -59,6 +61,7 @@ for run in "${runs[@]}"; do
             augment_*) policies=${part#augment_}; extra+=(--augment "${policies//_/,}") ;;
             r1) extra+=(--r1-gamma "$r1") ;;
             ttur) extra+=(--d-learning-rate "$d_rate") ;;
+            dcgan_adam) extra+=(--learning-rate 2e-4 --beta-1 0.5) ;;
             msgan) extra+=(--mode-seeking 1) ;;
             msgan_*) extra+=(--mode-seeking "${part#msgan_}") ;;
             minibatch_std) extra+=(--minibatch-std) ;;

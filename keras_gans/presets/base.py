@@ -89,7 +89,7 @@ COMMON_OPTIONS = {
 # and given a default by each preset that builds on it.
 GAN_OPTIONS = {
     "learning_rate": Option(None, "Adam learning rate of both networks", types.positive_float, resume=True),
-    "beta_1": Option(None, type=types.fraction),  # Adam's
+    "beta_1": Option(None, "Adam's beta_1 (decay of its mean gradient) of both networks", types.fraction),
     "real_label": Option(None, type=types.number_type(float, lambda v: 0 <= v <= 1, "from 0 to 1")),
     "label_noise": Option(0.0),  # U(0, label_noise) added to every label
     "label_smoothing": Option(
