@@ -187,6 +187,23 @@ def machine_line(machine, precision=None):
 EMBED_MAX_KB = 150  # the largest picture show_results embeds: a saved notebook holds each one
 
 
+def _shown_folder(name, results_dir):
+    """docs/results/<name> as the project names it, not by this machine's path (saved notebooks print it)."""
+    return (
+        os.path.join("docs", "results", name) if results_dir == RESULTS else os.path.join(results_dir, name)
+    )
+
+
+def _read_result(name, results_dir, file_name, what, how):
+    """docs/results/<name>/<file_name> read, or None after one line: no `what` there yet, `how` to make it."""
+    path = os.path.join(results_dir, name, file_name)
+    if not os.path.isfile(path):
+        print(f"No {what} of {name} in {_shown_folder(name, results_dir)} yet: {how}.")
+        return None
+    with open(path) as file:
+        return json.load(file)
+
+
 def show_results(name, results_dir=RESULTS):
     """Shows the full run of `name`: its numbers and pictures from docs/results/<name>/ (make_results.py).
 
@@ -196,14 +213,11 @@ def show_results(name, results_dir=RESULTS):
     from IPython.display import Image, display
 
     folder = os.path.join(results_dir, name)
-    # Named as the project names it, not by this machine's path (the saved notebooks print it).
-    where = os.path.join("docs", "results", name) if results_dir == RESULTS else folder
-    path = os.path.join(folder, "results.json")
-    if not os.path.isfile(path):
-        print(f"No full run of {name} in {where} yet: scripts/make_results.py writes it from a finished run.")
+    results = _read_result(
+        name, results_dir, "results.json", "full run", "scripts/make_results.py writes it from a finished run"
+    )
+    if results is None:
         return None
-    with open(path) as file:
-        results = json.load(file)
     print(
         f"{results['command']}\n{results['epochs']} epochs in {training_time(results)} on "
         f"{machine_line(results['machine'])}"
@@ -236,7 +250,7 @@ def show_results(name, results_dir=RESULTS):
         display(Image(filename=os.path.join(folder, picture), width=width))
     rest = [f if kb[f] <= EMBED_MAX_KB else f"{f} ({kb[f]:.0f} KB)" for f in present if f not in shown]
     if rest:
-        print(f"Also in {where}: {', '.join(rest)}")
+        print(f"Also in {_shown_folder(name, results_dir)}: {', '.join(rest)}")
     return results
 
 
@@ -250,12 +264,15 @@ def show_improved(name, results_dir=RESULTS):
     from IPython.display import Image, display
 
     folder = os.path.join(results_dir, name)
-    path = os.path.join(folder, "improved.json")
-    if not os.path.isfile(path):
-        print(f"No comparison of {name}'s improved training in docs/results/{name}/ yet.")
+    comparison = _read_result(
+        name,
+        results_dir,
+        "improved.json",
+        "comparison of the improved training",
+        "scripts/compare_reference.py writes it from the runs of scripts/run_improved.sh",
+    )
+    if comparison is None:
         return None
-    with open(path) as file:
-        comparison = json.load(file)
     summary = comparison["summary"]
     counts = {side: sum(r["side"] == side for r in comparison["runs"]) for side in ("tutorial", "improved")}
     seeds = {side: f"{n} seed{'s' * (n != 1)}" for side, n in counts.items()}

@@ -160,7 +160,7 @@ def test_show_improved_shows_both_sides_scores_and_grids(tmp_path, capsys):
     from keras_gans.plotting import save_image_grid
 
     assert show_improved("toy", results_dir=tmp_path) is None
-    assert "No comparison of toy's improved training" in capsys.readouterr().out
+    assert "No comparison of the improved training of toy" in capsys.readouterr().out
     (tmp_path / "toy").mkdir()
     for side in ("tutorial", "improved"):
         save_image_grid(np.zeros((4, 8, 8, 1)), tmp_path / "toy" / f"improved_{side}.png")
