@@ -358,20 +358,24 @@ def markdown(name, runs, result, floor, kind=KINDS["reference"]):
         "| side | seed | batch | steps/epoch | epochs | "
         + " | ".join(f"last {k}" for k in s["scores"])
         + " | "
+        + " | ".join(f"late {k}" for k in s["scores"])
+        + " | "
         + " | ".join(f"best {k} (epoch)" for k in s["scores"])
         + " | wall time | peak memory |",
-        "| --- | ---: | ---: | ---: | ---: |" + " ---: |" * (2 * len(s["scores"]) + 2),
+        "| --- | ---: | ---: | ---: | ---: |" + " ---: |" * (3 * len(s["scores"]) + 2),
     ]
     for r in runs:
         last = [
             f"{r['per_epoch'][n - 1][k]:.4g}" + ("*" if k in r.get("rescored", ()) else "")
             for k in s["scores"]
         ]
-        best = []
+        late, best = [], []
         for k in s["scores"]:
-            if "best" not in s["scores"][k]["verdict"]:
+            if "best" not in s["scores"][k]["verdict"]:  # nor late: judged at the last epoch only
+                late.append("-")
                 best.append("-")
                 continue
+            late.append(f"{late_mean(r, k, n):.4g}")
             epoch, value = best_epoch({"per_epoch": r["per_epoch"][:n]}, k)
             best.append(f"{value:.4g} ({epoch})")
         wall = f"{r['wall_time_s'] / 60:.0f} min" if r["wall_time_s"] else "?"
@@ -379,7 +383,7 @@ def markdown(name, runs, result, floor, kind=KINDS["reference"]):
         lines.append(
             f"| {r['side']} | {r['seed']} | {r['batch_size']} | {r['steps_per_epoch'] or 'one pass'} "
             f"| {r['epochs']}{'' if r['finished'] else ' (stopped)'} | "
-            + " | ".join(last + best)
+            + " | ".join(last + late + best)
             + f" | {wall} | {memory} |"
         )
     if any(r.get("rescored") for r in runs):

@@ -73,7 +73,12 @@ def test_the_late_point_is_each_runs_mean_over_the_last_third_of_the_epochs_it_w
     assert fd["port"]["late"] == {"mean": 35.0, "min": 35.0, "max": 35.0, "n": 2}
     assert fd["verdict"]["last"] == "better than every reference seed"  # 35 against 50
     assert fd["verdict"]["late"] == "worse than every reference seed"  # 35 against 30
-    assert [e for e in compare.late_epochs(12)] == [9, 10, 11, 12] and list(compare.late_epochs(2)) == [2]
+    assert list(compare.late_epochs(12)) == [9, 10, 11, 12] and list(compare.late_epochs(2)) == [2]
+    for r in runs:
+        r.update(PORT_RUN_FIELDS)
+    text = compare.markdown("toy", runs, {"summary": s}, {})
+    assert "| reference | 0 | 8 | one pass | 6 | 50 | 30 | 10 (5) | ? | ? |" in text  # last, late, best
+    assert "| port | 1 | 8 | one pass | 6 | 35 | 35 | 35 (6) | ? | ? |" in text
 
 
 def test_the_improved_kind_compares_two_sides_of_port_runs_under_its_own_names():
@@ -334,7 +339,7 @@ def test_runs_with_one_improvement_are_listed_and_plotted_but_not_summarised(tmp
     assert set(variety["verdict"]) == {"last"} and "best" not in variety["improved"]
     assert variety["verdict"]["last"] == "better than every tutorial seed"  # 0.85 against 0.2 to 0.3
     text = compare.markdown("cgan_rps", runs, result, None, improved)
-    assert "| ema | 0 | 8 | one pass | 3 | 15 | 0.5* | 15 (2) | - |" in text
+    assert "| ema | 0 | 8 | one pass | 3 | 15 | 0.5* | 15 | - | 15 (2) | - |" in text  # last, late, best
     assert "judged here on the generator it kept" in text
     drawn = []
     compare.figure(
