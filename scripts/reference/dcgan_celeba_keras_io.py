@@ -347,7 +347,7 @@ def text(data_dir, samples_dir):
             generated_images = self.generator(random_latent_vectors)
 
             # Combine the fake images with the real ones
-            # CHANGED (8): the fakes cast to the reals' dtype (bfloat16 under --mixed-precision).
+            # CHANGED (8): the fakes (bfloat16 under --mixed-precision) cast to the reals' float32.
             combined_images = tf.concat([tf.cast(generated_images, real_images.dtype), real_images], axis=0)
             # Labels of the real and fake images
             labels = tf.concat([tf.ones((batch_size, 1)), tf.zeros((batch_size, 1))], axis=0)
