@@ -531,13 +531,11 @@ def generator_at(run, epoch, part="sampler"):
     from keras_gans.sampling import load_generator, value_range
 
     folder = Path(run["folder"])
+    if not keeps_weights(run, epoch, part):
+        raise SystemExit(f"error: {folder} keeps no generator of epoch {epoch}")
     if run["side"] == "reference":
         return reference_generator(folder, epoch)
     path = kept_generator(run, epoch, part)
-    if path is None:
-        raise SystemExit(
-            f"error: {folder} keeps no generator of epoch {epoch} (its last and best are others)"
-        )
     if part == "sampler":
         generator, _ = load_generator(path)
         return generator, value_range(generator)
@@ -546,11 +544,22 @@ def generator_at(run, epoch, part="sampler"):
     return (getattr(model, part) if path.name == "gan.keras" else model), (-1.0, 1.0)
 
 
+def keeps_weights(run, epoch, part="sampler"):
+    """Whether the run kept its generator after `epoch` epochs: a reference run's of that epoch (or
+    the images it drew), a port run's kept_generator."""
+    if run["side"] != "reference":
+        return kept_generator(run, epoch, part) is not None
+    folder = Path(run["folder"])
+    return any(folder.glob(f"*_epoch_{epoch:04d}.*"))
+
+
 def last_grid(run, epoch):
     """The run's grid after `epoch` epochs (uint8): its generator on the same latent vectors (and
-    one row per class) as the other side's. A port run's files copied into docs/results keep no
-    weights: its own final.png stands in, drawn from the fixed latent vectors of its --seed (the
-    same for both sides at the same seed), and run["grid"] says so."""
+    one row per class) as the other side's. A run's files copied into docs/results keep no
+    weights: its own final.png stands in, and run["grid"] says so. A port run's is its monitor's
+    grid of the fixed latent vectors of its --seed (the same for both sides at the same seed); a
+    reference run's, the grid this script drew of its last generator (`comparison_reference.png`),
+    copied beside the scores the judge gave it (`scores.json`), which then need no generator."""
     import numpy as np
     from PIL import Image
 
@@ -558,8 +567,8 @@ def last_grid(run, epoch):
     from keras_gans.sampling import num_classes, sample
 
     final = Path(run["folder"]) / "final.png"
-    last = run["side"] != "reference" and run["finished"] and run["epochs"] == epoch
-    if last and kept_generator(run, epoch) is None and final.is_file():
+    last = run["finished"] and run["epochs"] == epoch
+    if last and not keeps_weights(run, epoch) and final.is_file():
         run["grid"] = "its final.png"
         grid = np.asarray(Image.open(final))  # as save_image wrote it: grey (H, W) or RGB
         return grid[..., None] if grid.ndim == 2 else grid

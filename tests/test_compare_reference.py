@@ -258,12 +258,14 @@ def test_a_stopped_port_run_is_drawn_from_its_best_when_that_is_the_epoch_compar
         compare.generator_at(dict(run, epochs=2), 2)
 
 
+@pytest.mark.parametrize("side", ["tutorial", "reference"])
 def test_a_runs_files_copied_into_the_docs_are_pictured_by_their_final_grid_and_timed_by_their_report(
-    tmp_path,
+    tmp_path, side
 ):
     from PIL import Image
 
-    folder = tmp_path / "tutorial_seed0"  # as in docs/results/<name>/improved_runs: no weights
+    # As in docs/results/<name>/improved_runs or a comparison's reference copies: no weights.
+    folder = tmp_path / f"{side}_seed0"
     folder.mkdir()
     Image.new("L", (6, 4), 200).save(folder / "final.png")
     (folder / "time.txt").write_text(
@@ -271,7 +273,7 @@ def test_a_runs_files_copied_into_the_docs_are_pictured_by_their_final_grid_and_
         "\tMaximum resident set size (kbytes): 1638400\n"
     )
     assert compare.elapsed_seconds(folder) == 1290.0 and compare.peak_memory_mib(folder) == 1600
-    run = {"side": "tutorial", "folder": str(folder), "finished": True, "epochs": 5}
+    run = {"side": side, "folder": str(folder), "finished": True, "epochs": 5}
     grid = compare.last_grid(run, 5)
     assert grid.shape == (4, 6, 1) and (grid == 200).all() and run["grid"] == "its final.png"
     # Not its last epoch (its final.png is not of the epoch compared), or no final.png: one line.

@@ -265,5 +265,12 @@ def test_a_presets_own_set_replaces_the_default_one():
     # The hands' set is PyTorch's BatchNorm epsilon alone: none of the default set comes with it.
     hands = get_preset("cgan_rps").config(improved=True)
     assert (hands["ema_decay"], hands["augment"], hands["batchnorm_epsilon"]) == (0.0, "", 1e-5)
+    # The faces' set is the DCGAN paper's Adam and the average, without DiffAugment.
     face = get_preset("dcgan_celeba").config(improved=True)
-    assert (face["ema_decay"], face["augment"]) == (0.999, "color,translation,cutout")
+    assert (face["learning_rate"], face["beta_1"], face["ema_decay"], face["augment"]) == (
+        2e-4,
+        0.5,
+        0.999,
+        "",
+    )
+    assert get_preset("dcgan_celeba").config()["learning_rate"] == 1e-4  # keras.io's, without it
