@@ -217,14 +217,13 @@ def test_an_improved_run_records_what_it_ran_with(tmp_path):
     import json
 
     config = json.loads((out / "run.json").read_text())["config"]
-    assert (config["improved"], config["ema_decay"], config["augment"], config["r1_gamma"]) == (
-        True,
-        0.999,
-        "color,translation,cutout",
-        0.5,
-    )
+    # The faces' set (the paper's Adam and the average) and the option given beside it.
+    recorded = ("improved", "learning_rate", "beta_1", "ema_decay", "augment", "r1_gamma")
+    assert tuple(config[k] for k in recorded) == (True, 2e-4, 0.5, 0.999, "", 0.5)
     gan = keras.models.load_model(out / "gan.keras")
-    assert (gan.augment, gan.r1_gamma, gan.ema_decay) == ("color,translation,cutout", 0.5, 0.999)
+    assert (gan.augment, gan.r1_gamma, gan.ema_decay) == ("", 0.5, 0.999)
+    assert float(gan.g_optimizer.learning_rate) == pytest.approx(2e-4)
+    assert float(gan.g_optimizer.beta_1) == pytest.approx(0.5)
 
 
 @pytest.mark.parametrize("precision", ["float16", "bfloat16"])

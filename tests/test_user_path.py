@@ -35,9 +35,10 @@ pytestmark = pytest.mark.slow
 RECORDED = ROOT / "tests" / "data" / "user_path_losses.json"
 RECORD = os.environ.get("KERAS_GANS_RECORD_LOSSES") == "1"
 # Round-off of one CPU's kernels against another's, after four steps: relative 1e-7 to 1e-5;
-# CycleGAN's, over its two epochs of batch-1 steps, up to 1.2e-3.
+# CycleGAN's, over its two epochs of batch-1 steps, up to 1.2e-3, and 1.3e-2 on a Zen 4 (AVX-512;
+# its second epoch's D_Y_loss, 2026-12-06; its first epoch's within 3.1e-4).
 RTOL, ATOL = 1e-4, 1e-6
-RTOL_OF = {"cyclegan": 5e-3}
+RTOL_OF = {"cyclegan": 2e-2}
 
 EPOCHS = 2
 # What makes each run tiny, as a user passes it; {data}: the tutorial's data, made by `DATA`.
