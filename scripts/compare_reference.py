@@ -170,10 +170,16 @@ def reference_generator(folder, epoch):
     from keras_gans.metrics.scores import RealImages
 
     value_range = tuple(json.loads((folder / "run.json").read_text())["generator_output_range"])
-    samples = folder / f"samples_epoch_{epoch:04d}.npy"
+    samples, generator = reference_files(folder, epoch)
     if samples.is_file():
         return RealImages(np.load(samples), value_range=value_range), value_range
-    return load_reference(folder / f"generator_epoch_{epoch:04d}.keras"), value_range
+    return load_reference(generator), value_range
+
+
+def reference_files(folder, epoch):
+    """Where a reference run keeps `epoch`: the images it drew (`samples_epoch_NNNN.npy`, where its
+    generator cannot be saved) and its generator (`generator_epoch_NNNN.keras`)."""
+    return folder / f"samples_epoch_{epoch:04d}.npy", folder / f"generator_epoch_{epoch:04d}.keras"
 
 
 def reference_run(folder, judge, judge_id):
@@ -549,8 +555,7 @@ def keeps_weights(run, epoch, part="sampler"):
     the images it drew), a port run's kept_generator."""
     if run["side"] != "reference":
         return kept_generator(run, epoch, part) is not None
-    folder = Path(run["folder"])
-    return any(folder.glob(f"*_epoch_{epoch:04d}.*"))
+    return any(path.is_file() for path in reference_files(Path(run["folder"]), epoch))
 
 
 def last_grid(run, epoch):
