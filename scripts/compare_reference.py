@@ -558,24 +558,28 @@ def keeps_weights(run, epoch, part="sampler"):
     return any(path.is_file() for path in reference_files(Path(run["folder"]), epoch))
 
 
-def last_grid(run, epoch):
+def last_grid(run, epoch, stem="comparison"):
     """The run's grid after `epoch` epochs (uint8): its generator on the same latent vectors (and
     one row per class) as the other side's. A run's files copied into docs/results keep no
-    weights: its own final.png stands in, and run["grid"] says so. A port run's is its monitor's
-    grid of the fixed latent vectors of its --seed (the same for both sides at the same seed); a
-    reference run's, the grid this script drew of its last generator (`comparison_reference.png`),
-    copied beside the scores the judge gave it (`scores.json`), which then need no generator."""
+    weights: a grid of its own stands in, and run["grid"] says which. First the one a comparison
+    of this kind (`stem`) drew of its last generator while it had one (`<stem>_<side>.png`: a
+    port run's `comparison_port.png`, drawn from the same latent vectors as the reference's),
+    else its `final.png`: a port run's monitor grid of the fixed latent vectors of its --seed
+    (the same for both sides of an improved comparison at the same seed), a reference run's the
+    grid this script drew of its last generator (`comparison_reference.png`), copied beside the
+    scores the judge gave it (`scores.json`), which then need no generator."""
     import numpy as np
     from PIL import Image
 
     from keras_gans.plotting import image_grid, to_uint8
     from keras_gans.sampling import num_classes, sample
 
-    final = Path(run["folder"]) / "final.png"
+    folder = Path(run["folder"])
+    own = [path for path in (folder / f"{stem}_{run['side']}.png", folder / "final.png") if path.is_file()]
     last = run["finished"] and run["epochs"] == epoch
-    if last and not keeps_weights(run, epoch) and final.is_file():
-        run["grid"] = "its final.png"
-        grid = np.asarray(Image.open(final))  # as save_image wrote it: grey (H, W) or RGB
+    if last and not keeps_weights(run, epoch) and own:
+        run["grid"] = f"its {own[0].name}"
+        grid = np.asarray(Image.open(own[0]))  # as save_image wrote it: grey (H, W) or RGB
         return grid[..., None] if grid.ndim == 2 else grid
     generator, value_range = generator_at(run, epoch)
     classes = num_classes(generator)  # one-hot or embedded class indices, as it takes them
@@ -649,7 +653,10 @@ def main(argv=None):
     out = args.out or Path("docs/results") / args.name
     out.mkdir(parents=True, exist_ok=True)
 
-    draw = last_grid if preset.kind != "translation" else functools.partial(translation_grid, data=data)
+    if preset.kind == "translation":
+        draw = functools.partial(translation_grid, data=data)
+    else:
+        draw = functools.partial(last_grid, stem=kind.stem)
     figure(args.name, runs, result, floor, out / f"{kind.stem}.png", draw, kind)
     (out / f"{kind.stem}.json").write_text(json.dumps(result, indent=1) + "\n")
     (out / f"{kind.stem}.md").write_text(markdown(args.name, runs, result, floor, kind))

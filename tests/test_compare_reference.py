@@ -259,7 +259,7 @@ def test_a_stopped_port_run_is_drawn_from_its_best_when_that_is_the_epoch_compar
 
 
 @pytest.mark.parametrize("side", ["tutorial", "reference"])
-def test_a_runs_files_copied_into_the_docs_are_pictured_by_their_final_grid_and_timed_by_their_report(
+def test_a_runs_files_copied_into_the_docs_are_pictured_by_their_own_grid_and_timed_by_their_report(
     tmp_path, side
 ):
     from PIL import Image
@@ -276,6 +276,13 @@ def test_a_runs_files_copied_into_the_docs_are_pictured_by_their_final_grid_and_
     run = {"side": side, "folder": str(folder), "finished": True, "epochs": 5}
     grid = compare.last_grid(run, 5)
     assert grid.shape == (4, 6, 1) and (grid == 200).all() and run["grid"] == "its final.png"
+    # The grid an earlier comparison of this kind drew of it (from the same latent vectors as the
+    # other side's) comes first; a comparison of the other kind still takes its final.png.
+    Image.new("L", (6, 4), 90).save(folder / f"comparison_{side}.png")
+    grid = compare.last_grid(run, 5)
+    assert (grid == 90).all() and run["grid"] == f"its comparison_{side}.png"
+    assert (compare.last_grid(run, 5, stem="improved") == 200).all() and run["grid"] == "its final.png"
+    (folder / f"comparison_{side}.png").unlink()
     # Not its last epoch (its final.png is not of the epoch compared), or no final.png: one line.
     with pytest.raises(SystemExit, match="keeps no generator of epoch 4"):
         compare.last_grid(dict(run), 4)
