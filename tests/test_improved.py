@@ -261,9 +261,11 @@ def test_a_run_recorded_with_an_earlier_set_runs_again_as_it_ran(tmp_path):
 
 
 def test_a_presets_own_set_replaces_the_default_one():
-    # The hands' set is PyTorch's BatchNorm epsilon alone: none of the default set comes with it.
+    # The hands' set is PyTorch's BatchNorm epsilon and an average of 0.99: not the default set's
+    # 0.999, and no DiffAugment.
     hands = get_preset("cgan_rps").config(improved=True)
-    assert (hands["ema_decay"], hands["augment"], hands["batchnorm_epsilon"]) == (0.0, "", 1e-5)
+    assert (hands["ema_decay"], hands["augment"], hands["batchnorm_epsilon"]) == (0.99, "", 1e-5)
+    assert get_preset("cgan_rps").config()["batchnorm_epsilon"] == 0.8  # the tutorial's, without it
     # The faces' set is the DCGAN paper's Adam and the average, without DiffAugment.
     face = get_preset("dcgan_celeba").config(improved=True)
     assert (face["learning_rate"], face["beta_1"], face["ema_decay"], face["augment"]) == (
