@@ -16,7 +16,7 @@ generator cannot be saved, the faces its sampler drew for the judge, `samples_ep
 A port run folder is a training
 run of the tutorial's script (`run.json`, `losses.csv` with the scores of every epoch,
 `generator.keras`), or its files copied into docs/results (`improved_runs/`: no weights, so its
-grid is its own `final.png`).
+grid is one it keeps: `last_grid`).
 
 The judge is the port's own, built once from the first port run's options (`preset.quality`: the
 same score function, the same fixed latent vectors and labels, the same real images as the
