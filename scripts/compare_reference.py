@@ -558,7 +558,7 @@ def keeps_weights(run, epoch, part="sampler"):
     return any(path.is_file() for path in reference_files(Path(run["folder"]), epoch))
 
 
-def last_grid(run, epoch, stem="comparison"):
+def last_grid(run, epoch, stem=KINDS["reference"].stem):
     """The run's grid after `epoch` epochs (uint8): its generator on the same latent vectors (and
     one row per class) as the other side's. A run's files copied into docs/results keep no
     weights: a grid of its own stands in, and run["grid"] says which. First the one a comparison
