@@ -126,7 +126,8 @@ GAN_OPTIONS = {
 }
 # The improved training recommended for a tutorial unless its preset gives its own set (`improved`):
 # an average of the generator and DiffAugment, the two that keras.io's GAN-ADA example uses. The
-# hands take PyTorch's BatchNorm epsilon and an average of 0.99 (presets/cgan_rps.py says why).
+# hands take PyTorch's BatchNorm epsilon and an average of 0.99, the two DCGANs (faces, MNIST) the
+# DCGAN paper's Adam and the average (their presets say why).
 IMPROVED = {"ema_decay": 0.999, "augment": "color,translation,cutout"}
 
 
