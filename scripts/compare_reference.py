@@ -31,6 +31,11 @@ and spread, the gap per epoch, the verdict at the last and at the best epoch), `
 last generator drawn from the same inputs), each side's grid also alone (`comparison_reference.png`,
 `comparison_port.png`). No number is typed by hand.
 
+`--recorded docs/results/<name>/comparison.json` (with `--port`, `--reference` optional) adds the
+runs an earlier comparison recorded, both sides, as it recorded them: for runs whose folders are
+gone. They cannot be scored again, so the comparison keeps to the scores they have; the grids of
+each side's first run are the ones that comparison drew (`recorded_runs`, `with_recorded`).
+
 With `--tutorial` and `--improved` instead (both sides port runs, judged by their own
 `losses.csv`), the same files are `improved.json`, `improved.md`, `improved.png`,
 `improved_tutorial.png` and `improved_improved.png`; then, without `--out`,
@@ -93,16 +98,27 @@ def parse_args(argv=None):
         default=[],
         help="with --improved: runs with one improvement each (their side: the folder's name before _seed)",
     )
+    parser.add_argument(
+        "--recorded",
+        type=Path,
+        default=None,
+        help="with --port: the runs an earlier comparison.json of this tutorial recorded, both sides, "
+        "for runs whose folders are gone; the new --port runs join them",
+    )
     parser.add_argument("--out", type=Path, default=None, help="default: docs/results/<name>")
     args = parser.parse_args(argv)
     pairs = {"reference": (args.reference, args.port), "improved": (args.tutorial, args.improved)}
     given = [kind for kind, (a, b) in pairs.items() if a or b]
-    if len(given) != 1 or not all(pairs[given[0]]):
-        parser.error("give --reference and --port, or --tutorial and --improved")
+    recorded = args.recorded is not None and given == ["reference"] and args.port
+    if len(given) != 1 or not (all(pairs[given[0]]) or recorded):
+        parser.error("give --reference and --port, or --tutorial and --improved (or --recorded and --port)")
     args.kind = KINDS[given[0]]
     if args.alone and given[0] != "improved":
         parser.error("--alone goes with --tutorial and --improved")
+    if args.recorded is not None and given[0] != "reference":
+        parser.error("--recorded goes with --port")
     args.first, args.second = pairs[given[0]]
+    args.first = args.first or []
     return args
 
 
@@ -217,6 +233,31 @@ def reference_run(folder, judge, judge_id):
         "peak_memory_mib": peak_memory_mib(folder),
         "cpu": record["cpu"],
     }
+
+
+def recorded_runs(path, judge_id):
+    """The runs an earlier comparison (`comparison.json`) recorded, as it recorded them (scores,
+    losses, times): runs made on a machine whose folders are gone. Their judge must be this one.
+    Each keeps the folder it was made in (`made_in`); its `folder` becomes the comparison's, whose
+    `comparison_<side>.png` is the grid that comparison drew of its side's first run."""
+    record = json.loads(path.read_text())
+    if record["judge"] != judge_id:
+        raise SystemExit(
+            f"error: {path} was judged by {record['judge']}, not {judge_id}: its scores do not compare"
+        )
+    return [
+        dict(run, made_in=run.get("made_in", run["folder"]), folder=str(path.parent))
+        for run in record["runs"]
+    ]
+
+
+def with_recorded(runs, recorded, first):
+    """`runs` joined by `recorded` ones, which come first on their side (its first run is the one
+    drawn: the grid a comparison drew stays with the run it drew); a run given again (side and
+    seed) replaces its record. The `first` side before the other."""
+    given = {(run["side"], run["seed"]) for run in runs}
+    joined = [run for run in recorded if (run["side"], run["seed"]) not in given] + runs
+    return sorted(joined, key=lambda run: run["side"] != first)  # stable: in order within a side
 
 
 def port_record(folder):
@@ -638,7 +679,11 @@ def main(argv=None):
     else:
         firsts = [port_run(f, kind.first) for f in args.first]
     runs = firsts + [port_run(f, kind.second) for f in args.second]
+    if args.recorded is not None:
+        runs = with_recorded(runs, recorded_runs(args.recorded, judge_id), kind.first)
     runs += [port_run(f, f.name.split("_seed")[0]) for f in args.alone]
+    if floor and args.recorded is not None:  # recorded runs cannot be scored again: the scores they have
+        floor = {k: v for k, v in floor.items() if all(k in run["per_epoch"][-1] for run in runs)}
     if floor:  # every score the judge gives, at the epoch compared
         compared = min(r["epochs"] for r in runs if r["side"] in (kind.first, kind.second))
         for run in runs:

@@ -9,8 +9,8 @@
 #   0.0002 * resolution^2 / batch), ttur (--d-learning-rate: twice the tutorial's rate); the hands
 #   also msgan (--mode-seeking 1, MSGAN's weight), msgan_<weight> (e.g. msgan_0.1: --mode-seeking 0.1),
 #   minibatch_std (--minibatch-std) and batchnorm_eps (--batchnorm-epsilon 1e-5, PyTorch's default);
-#   the faces also dcgan_adam (--learning-rate 2e-4 --beta-1 0.5: the DCGAN paper's Adam, the face
-#   tutorial text's, where keras.io has 1e-4 and 0.9).
+#   the DCGANs also dcgan_adam (--learning-rate 2e-4 --beta-1 0.5: the DCGAN paper's Adam, the face
+#   tutorial text's, where keras.io and the TensorFlow tutorial have 1e-4 and 0.9).
 #   A side joined with + takes each part's options: batchnorm_eps+msgan_0.01.
 # Budgets (BUDGET overrides): the hands stand-in's 30 epochs at 32x32 (docs/results/cgan_rps), the
 # MNIST DCGAN's 50 epochs, the faces' 60 epochs.

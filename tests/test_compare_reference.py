@@ -107,6 +107,7 @@ def test_the_improved_kind_compares_two_sides_of_port_runs_under_its_own_names()
         ["--reference", "a"],
         ["--tutorial", "a", "--port", "b"],
         ["--reference", "a", "--port", "b", "--improved", "c"],
+        ["--recorded", "c.json"],
     ],
 )
 def test_one_kind_of_comparison_with_both_its_sides_or_a_usage_error(argv, capsys):
@@ -289,6 +290,50 @@ def test_a_runs_files_copied_into_the_docs_are_pictured_by_their_own_grid_and_ti
     (folder / "final.png").unlink()
     with pytest.raises(SystemExit, match="keeps no generator of epoch 5"):
         compare.last_grid(run, 5)
+
+
+def test_runs_an_earlier_comparison_recorded_join_new_ones_drawn_from_its_grids(tmp_path, capsys):
+    from PIL import Image
+
+    # A comparison.json whose runs' folders are gone (another machine): its scores, its grids.
+    judge = {"tutorial": "stylegan", "eval_samples": 1000}
+    made = [
+        dict(run_row(side, seed, [9.0, 8.0]), folder=f"runs/{side}_seed{seed}", finished=True)
+        for side, seed in [("reference", 0), ("reference", 1), ("port", 0), ("port", 1)]
+    ]
+    record = tmp_path / "comparison.json"
+    record.write_text(json.dumps({"judge": judge, "runs": made}))
+    Image.new("L", (6, 4), 70).save(tmp_path / "comparison_port.png")
+    recorded = compare.recorded_runs(record, judge)
+    assert [(r["folder"], r["made_in"]) for r in recorded[2:]] == [
+        (str(tmp_path), "runs/port_seed0"),
+        (str(tmp_path), "runs/port_seed1"),
+    ]
+    # Its port seed 0 is drawn from the grid that comparison drew of it.
+    assert (compare.last_grid(recorded[2], 2) == 70).all() and recorded[2][
+        "grid"
+    ] == "its comparison_port.png"
+    # New port runs join after the recorded ones (side by side, the reference first); a seed given
+    # again replaces its record.
+    new = [run_row("port", 1, [7.0, 6.0]), run_row("port", 2, [5.0, 4.0])]
+    joined = compare.with_recorded(new, recorded, "reference")
+    assert [(r["side"], r["seed"]) for r in joined] == [
+        ("reference", 0),
+        ("reference", 1),
+        ("port", 0),
+        ("port", 1),
+        ("port", 2),
+    ]
+    assert joined[3]["per_epoch"][-1] == {"fd": 6.0}  # the new seed 1, not its record
+    # Joined again with its own output, the same runs: the command can be run again.
+    assert compare.with_recorded(new, joined, "reference") == joined
+    # Only a comparison with the tutorial's code has them.
+    with pytest.raises(SystemExit):
+        compare.parse_args(["stylegan", "--recorded", str(record), "--tutorial", "a", "--improved", "b"])
+    assert "--recorded goes with --port" in capsys.readouterr().err
+    # Scores of another judge do not compare: one line.
+    with pytest.raises(SystemExit, match="not {'tutorial': 'stylegan', 'eval_samples': 500}"):
+        compare.recorded_runs(record, {"tutorial": "stylegan", "eval_samples": 500})
 
 
 def test_a_stopped_runs_wall_time_is_read_from_its_time_report(tmp_path):
