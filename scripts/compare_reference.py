@@ -653,15 +653,28 @@ def rescore_missing(run, epoch, judge, scores, part="sampler"):
         run["rescored"] = missing
 
 
+def not_comparable(folder, losses):
+    """Why `folder` cannot be compared (one line), or None: no `losses` file (not a run folder), or
+    an empty losses.csv (a run still in its first epoch)."""
+    from keras_gans.plotting import read_loss_csv
+
+    path = folder / losses
+    if not path.is_file():
+        return f"{folder} is not a run folder (no {losses})"
+    if losses == "losses.csv" and not read_loss_csv(path):
+        return f"{folder} has no finished epoch yet (its losses.csv is empty)"
+    return None
+
+
 def main(argv=None):
     args = parse_args(argv)
     kind = args.kind
     first_file = "losses.json" if kind.first == "reference" else "losses.csv"
-    missing = [str(f) for f in args.first if not (f / first_file).is_file()] + [
-        str(f) for f in args.second if not (f / "losses.csv").is_file()
+    problems = [not_comparable(f, first_file) for f in args.first] + [
+        not_comparable(f, "losses.csv") for f in [*args.second, *args.alone]
     ]
-    if missing:
-        print(f"error: not a run folder (no losses.json / losses.csv): {', '.join(missing)}", file=sys.stderr)
+    if any(problems):
+        print(f"error: {'; '.join(p for p in problems if p)}", file=sys.stderr)
         return 2
     from keras_gans.cli import config_options
     from keras_gans.presets import get_preset

@@ -218,9 +218,17 @@ def test_a_comparison_scores_the_reference_on_the_ports_judge_and_writes_its_thr
     assert json.loads((out / "comparison.json").read_text())["runs"][0]["per_epoch"][1]["fd"] == 123.0
 
 
-def test_a_folder_that_is_not_a_run_is_one_line(tmp_path, capsys):
+def test_a_folder_that_is_not_a_run_or_a_run_in_its_first_epoch_is_one_line(tmp_path, capsys):
     assert compare.main(["cgan_mnist", "--reference", str(tmp_path), "--port", str(tmp_path)]) == 2
     assert capsys.readouterr().err.count("\n") == 1
+    # A run just started: Keras' CSVLogger has opened its losses.csv, no epoch is written yet.
+    started, scored = tmp_path / "tutorial_seed1", tmp_path / "improved_seed0"
+    started.mkdir(), scored.mkdir()
+    (started / "losses.csv").write_text("")
+    (scored / "losses.csv").write_text("epoch,d_loss,g_loss,val_fd\n0,1.3,0.7,225.4\n")
+    assert compare.main(["dcgan_mnist", "--tutorial", str(started), "--improved", str(scored)]) == 2
+    err = capsys.readouterr().err
+    assert err == f"error: {started} has no finished epoch yet (its losses.csv is empty)\n"
 
 
 def test_the_pytorch_acgan_reference_is_scored_as_the_same_function_in_keras():
