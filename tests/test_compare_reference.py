@@ -223,7 +223,8 @@ def test_a_folder_that_is_not_a_run_or_a_run_in_its_first_epoch_is_one_line(tmp_
     assert capsys.readouterr().err.count("\n") == 1
     # A run just started: Keras' CSVLogger has opened its losses.csv, no epoch is written yet.
     started, scored = tmp_path / "tutorial_seed1", tmp_path / "improved_seed0"
-    started.mkdir(), scored.mkdir()
+    started.mkdir()
+    scored.mkdir()
     (started / "losses.csv").write_text("")
     (scored / "losses.csv").write_text("epoch,d_loss,g_loss,val_fd\n0,1.3,0.7,225.4\n")
     assert compare.main(["dcgan_mnist", "--tutorial", str(started), "--improved", str(scored)]) == 2
