@@ -655,14 +655,13 @@ def rescore_missing(run, epoch, judge, scores, part="sampler"):
 
 def not_comparable(folder, losses):
     """Why `folder` cannot be compared (one line), or None: no `losses` file (not a run folder), or
-    an empty losses.csv (a run still in its first epoch)."""
-    from keras_gans.plotting import read_loss_csv
-
+    an empty one (a run still in its first epoch: Keras' CSVLogger writes its header with the
+    first epoch's row)."""
     path = folder / losses
     if not path.is_file():
         return f"{folder} is not a run folder (no {losses})"
-    if losses == "losses.csv" and not read_loss_csv(path):
-        return f"{folder} has no finished epoch yet (its losses.csv is empty)"
+    if path.stat().st_size == 0:
+        return f"{folder} has no finished epoch yet (its {losses} is empty)"
     return None
 
 

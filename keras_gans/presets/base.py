@@ -129,6 +129,9 @@ GAN_OPTIONS = {
 # hands take PyTorch's BatchNorm epsilon and an average of 0.99, the two DCGANs (faces, MNIST) the
 # DCGAN paper's Adam and the average (their presets say why).
 IMPROVED = {"ema_decay": 0.999, "augment": "color,translation,cutout"}
+# The two DCGANs' set: the DCGAN paper's Adam (2e-4, beta_1 0.5; keras.io's and the TensorFlow
+# tutorial's is 1e-4 with Keras' 0.9) and the average, without DiffAugment.
+DCGAN_IMPROVED = {"learning_rate": 2e-4, "beta_1": 0.5, "ema_decay": 0.999}
 
 
 def declare(options, base=None):

@@ -12,6 +12,7 @@ from keras_gans.models.dcgan_celeba import build_discriminator, build_generator
 from keras_gans.models.gan import GAN
 from keras_gans.options import Option
 from keras_gans.presets.base import (
+    DCGAN_IMPROVED,
     GAN_OPTIONS,
     Preset,
     TrainingData,
@@ -173,6 +174,6 @@ PRESET = register(
         # one epoch's faces falls to real faces' level and the SWD by about a third; alone, the Adam
         # is the one option measured to lower the SWD, and DiffAugment, the default set's other
         # half, raised it (docs/results/dcgan_celeba/improved.md).
-        improved={"learning_rate": 2e-4, "beta_1": 0.5, "ema_decay": 0.999},
+        improved=dict(DCGAN_IMPROVED),
     )
 )

@@ -12,6 +12,7 @@ from keras_gans.models.dcgan_mnist import MnistDCGAN, build_discriminator, build
 from keras_gans.options import Option
 from keras_gans.plotting import make_gif
 from keras_gans.presets.base import (
+    DCGAN_IMPROVED,
     GAN_OPTIONS,
     Preset,
     TrainingData,
@@ -109,6 +110,6 @@ PRESET = register(
         # Frechet distance less than half the tutorial's on each seed, where the default set
         # (the average and DiffAugment) moved it by about one seed-to-seed spread
         # (docs/results/dcgan_mnist/improved.md).
-        improved={"learning_rate": 2e-4, "beta_1": 0.5, "ema_decay": 0.999},
+        improved=dict(DCGAN_IMPROVED),
     )
 )
