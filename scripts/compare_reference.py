@@ -152,12 +152,18 @@ def elapsed_seconds(folder):
     return total
 
 
-def peak_memory_mib(folder):
-    """The largest "Maximum resident set size" in the run's /usr/bin/time -v report, if any."""
+def memory_reports(folder):
+    """Each "Maximum resident set size" (KB) in the run's /usr/bin/time -v report: one a part that
+    ended (a part killed with its session, /usr/bin/time included, leaves none)."""
     path = time_report(folder)
     if not path.is_file():
-        return None
-    sizes = [int(m) for m in re.findall(r"Maximum resident set size \(kbytes\): (\d+)", path.read_text())]
+        return []
+    return [int(m) for m in re.findall(r"Maximum resident set size \(kbytes\): (\d+)", path.read_text())]
+
+
+def peak_memory_mib(folder):
+    """The largest "Maximum resident set size" in the run's /usr/bin/time -v report, if any."""
+    sizes = memory_reports(folder)
     return round(max(sizes) / 1024) if sizes else None
 
 
@@ -281,6 +287,8 @@ def port_run(folder, side="port"):
         for i in range(len(history["epoch"]))
     ]
     config = record["config"]
+    # A resumed run's run.json times its last session; its clock, every session's epochs.
+    clock = record.get("clock") if record.get("resumed") else None
     return {
         "side": side,
         "seed": config["seed"],
@@ -291,8 +299,10 @@ def port_run(folder, side="port"):
         "epochs": len(per_epoch),
         "finished": bool(record.get("finished")),
         "per_epoch": per_epoch,
-        "wall_time_s": record.get("wall_time_s") or elapsed_seconds(folder),
+        "wall_time_s": clock["seconds"] if clock else record.get("wall_time_s") or elapsed_seconds(folder),
+        "clock": clock,
         "peak_memory_mib": peak_memory_mib(folder),
+        "memory_sessions": len(memory_reports(folder)),
         "cpu": record["machine"]["cpu"],
     }
 
@@ -385,6 +395,8 @@ def summary(runs, kind=KINDS["reference"]):
 
 
 def markdown(name, runs, result, floor, kind=KINDS["reference"]):
+    from keras_gans.notebook import training_time
+
     s = result["summary"]
     n = s["epochs_compared"]
     first, second = kind.first, kind.second
@@ -394,7 +406,9 @@ def markdown(name, runs, result, floor, kind=KINDS["reference"]):
         "Written by `scripts/compare_reference.py` from the runs' own files; the figure is "
         f"[{kind.stem}.png]({kind.stem}.png). Judge: the port's own scores (the same function, inputs and "
         "real images as its `losses.csv`); floor: real digits or images on the same judge. Wall times and "
-        "peak memory are each run's own (`/usr/bin/time -v`), often with other runs beside it"
+        "peak memory are each run's own (`/usr/bin/time -v`; a run resumed over sessions: its epochs' time "
+        "in all of them, from its checkpoints' clock, and the peak of the sessions that ended), often with "
+        "other runs beside it"
         + (
             ", and the reference code runs without keras_gans' CPU settings"
             if kind.stem == "comparison"
@@ -425,8 +439,15 @@ def markdown(name, runs, result, floor, kind=KINDS["reference"]):
             late.append(f"{late_mean(r, k, n):.4g}")
             epoch, value = best_epoch({"per_epoch": r["per_epoch"][:n]}, k)
             best.append(f"{value:.4g} ({epoch})")
-        wall = f"{r['wall_time_s'] / 60:.0f} min" if r["wall_time_s"] else "?"
+        clock = r.get("clock")
+        if clock:  # "322 min in 3 sessions", as the README's table of results says it
+            wall = training_time({"clock": clock, "epochs": r["epochs"]})
+        else:
+            wall = f"{r['wall_time_s'] / 60:.0f} min" if r["wall_time_s"] else "?"
         memory = f"{r['peak_memory_mib']:,} MiB" if r["peak_memory_mib"] else "?"
+        sessions = clock["sessions"] if clock else 1
+        if r["peak_memory_mib"] and r.get("memory_sessions", sessions) < sessions:
+            memory += f" ({r['memory_sessions']} of {sessions} sessions)"
         lines.append(
             f"| {r['side']} | {r['seed']} | {r['batch_size']} | {r['steps_per_epoch'] or 'one pass'} "
             f"| {r['epochs']}{'' if r['finished'] else ' (stopped)'} | "

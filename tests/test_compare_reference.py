@@ -301,6 +301,44 @@ def test_a_runs_files_copied_into_the_docs_are_pictured_by_their_own_grid_and_ti
         compare.last_grid(run, 5)
 
 
+def test_a_run_resumed_over_sessions_is_timed_by_its_clock_and_its_memory_says_which_sessions_ended(
+    tmp_path,
+):
+    # A 50-epoch run killed with two sessions (their /usr/bin/time died with them), finished in a third.
+    folder = tmp_path / "improved_seed0"
+    folder.mkdir()
+    record = {
+        "config": {"seed": 0, "batch_size": 256, "steps_per_epoch": None},
+        "machine": {"cpu": "Xeon"},
+        "wall_time_s": 5175.7,  # the last session's
+        "resumed": True,
+        "clock": {"seconds": 19337.1, "sessions": 3, "since_epoch": 0},
+        "finished": "2026-12-06T16:32:01+0000",
+    }
+    (folder / "run.json").write_text(json.dumps(record))
+    (folder / "losses.csv").write_text("epoch,d_loss,g_loss,val_fd\n0,1.3,0.7,225.4\n1,1.3,0.8,93.6\n")
+    (tmp_path / "improved_seed0.time.txt").write_text(
+        "\tElapsed (wall clock) time (h:mm:ss or m:ss): 1:26:20\n"
+        "\tMaximum resident set size (kbytes): 1583644\n"
+    )
+    run = compare.port_run(folder, "improved")
+    assert run["wall_time_s"] == 19337.1 and run["clock"]["sessions"] == 3
+    assert run["peak_memory_mib"] == 1547 and run["memory_sessions"] == 1
+    # A run of one session: its wall time, as before. One begun before runs kept a clock: its epochs since.
+    tutorial = {**run_row("tutorial", 0, [230.0, 120.0]), **PORT_RUN_FIELDS, "wall_time_s": 600.0}
+    older = {**run_row("tutorial", 1, [240.0, 110.0]), **PORT_RUN_FIELDS, "wall_time_s": 400.0}
+    older["clock"] = {"seconds": 400.0, "sessions": 1, "since_epoch": 1}
+    runs = [tutorial, older, run]
+    improved = compare.KINDS["improved"]
+    text = compare.markdown("dcgan_mnist", runs, {"summary": compare.summary(runs, improved)}, {}, improved)
+    assert "| 322 min in 3 sessions | 1,547 MiB (1 of 3 sessions) |" in text
+    assert "| 10 min | ? |" in text and "| 7 min (epoch 2) | ? |" in text
+    # Its last session alone (no clock, as before runs kept one): the wall time run.json has.
+    del record["clock"]
+    (folder / "run.json").write_text(json.dumps(record))
+    assert compare.port_run(folder, "improved")["wall_time_s"] == 5175.7
+
+
 def test_runs_an_earlier_comparison_recorded_join_new_ones_drawn_from_its_grids(tmp_path, capsys):
     from PIL import Image
 
