@@ -637,7 +637,10 @@ def last_grid(run, epoch, stem=KINDS["reference"].stem):
     from keras_gans.sampling import num_classes, sample
 
     folder = Path(run["folder"])
-    own = [path for path in (folder / f"{stem}_{run['side']}.png", folder / "final.png") if path.is_file()]
+    drawn = folder / f"{stem}_{run['side']}.png"
+    own = [
+        path for path in (drawn, folder / "final.png") if path.is_file() and drawn_of(run, path, epoch, stem)
+    ]
     last = run["finished"] and run["epochs"] == epoch
     if last and not keeps_weights(run, epoch) and own:
         run["grid"] = f"its {own[0].name}"
@@ -648,6 +651,25 @@ def last_grid(run, epoch, stem=KINDS["reference"].stem):
     labels = None if classes is None else np.repeat(np.arange(classes), 8)
     images = sample(generator, 80 if classes is None else len(labels), seed=1, labels=labels)
     return image_grid(to_uint8(images, value_range), 8)
+
+
+def drawn_of(run, path, epoch, stem):
+    """Whether the grid `path` is of this run after `epoch` epochs. A `<stem>_<side>.png` beside its
+    comparison's `<stem>.json` (that comparison's --out, e.g. a tutorial's docs/results/<name>/,
+    which may also hold a run's files) is the grid of that comparison's first run of the side, at
+    the epoch it compared: another run's, or another epoch's, is not this one's."""
+    record = path.with_name(f"{stem}.json")
+    if path.name == "final.png" or not record.is_file():
+        return True
+    made = json.loads(record.read_text())
+    first = next((r for r in made["runs"] if r["side"] == run["side"]), None)
+    compared = made.get("summary", {}).get("epochs_compared", epoch)
+    same_run = (
+        first is not None
+        and Path(first.get("made_in", first["folder"])).resolve()
+        == Path(run.get("made_in", run["folder"])).resolve()
+    )
+    return same_run and compared == epoch
 
 
 def translation_grid(run, epoch, data, count=4):

@@ -339,6 +339,32 @@ def test_a_run_resumed_over_sessions_is_timed_by_its_clock_and_its_memory_says_w
     assert compare.port_run(folder, "improved")["wall_time_s"] == 5175.7
 
 
+def test_a_grid_another_comparison_drew_into_a_runs_folder_is_not_that_runs(tmp_path):
+    from PIL import Image
+
+    # docs/results/dcgan_mnist: the tutorial's 50-epoch run (its final.png), and the --out of a
+    # 5-epoch comparison of other runs (improved.json, improved_tutorial.png).
+    folder = tmp_path / "dcgan_mnist"
+    folder.mkdir()
+    Image.new("L", (6, 4), 200).save(folder / "final.png")
+    Image.new("L", (6, 4), 90).save(folder / "improved_tutorial.png")
+    other = {"side": "tutorial", "seed": 0, "folder": str(folder / "improved_runs" / "tutorial_seed0")}
+    made = {"runs": [other], "summary": {"epochs_compared": 5}}
+    (folder / "improved.json").write_text(json.dumps(made))
+    run = {"side": "tutorial", "folder": str(folder), "finished": True, "epochs": 50}
+    assert (compare.last_grid(run, 50, stem="improved") == 200).all() and run["grid"] == "its final.png"
+    # Drawn of this run, at another epoch: still not the one compared.
+    made["runs"][0]["folder"] = str(folder)
+    (folder / "improved.json").write_text(json.dumps(made))
+    assert (compare.last_grid(run, 50, stem="improved") == 200).all()
+    # Drawn of this run at the epoch compared: that grid, from the other side's latent vectors.
+    made["summary"]["epochs_compared"] = 50
+    (folder / "improved.json").write_text(json.dumps(made))
+    assert (compare.last_grid(run, 50, stem="improved") == 90).all() and run[
+        "grid"
+    ] == "its improved_tutorial.png"
+
+
 def test_runs_an_earlier_comparison_recorded_join_new_ones_drawn_from_its_grids(tmp_path, capsys):
     from PIL import Image
 
