@@ -360,9 +360,8 @@ def test_a_grid_another_comparison_drew_into_a_runs_folder_is_not_that_runs(tmp_
     # Drawn of this run at the epoch compared: that grid, from the other side's latent vectors.
     made["summary"]["epochs_compared"] = 50
     (folder / "improved.json").write_text(json.dumps(made))
-    assert (compare.last_grid(run, 50, stem="improved") == 90).all() and run[
-        "grid"
-    ] == "its improved_tutorial.png"
+    assert (compare.last_grid(run, 50, stem="improved") == 90).all()
+    assert run["grid"] == "its improved_tutorial.png"
 
 
 def test_runs_an_earlier_comparison_recorded_join_new_ones_drawn_from_its_grids(tmp_path, capsys):
