@@ -161,9 +161,10 @@ def memory_reports(folder):
     return [int(m) for m in re.findall(r"Maximum resident set size \(kbytes\): (\d+)", path.read_text())]
 
 
-def peak_memory_mib(folder):
-    """The largest "Maximum resident set size" in the run's /usr/bin/time -v report, if any."""
-    sizes = memory_reports(folder)
+def peak_memory_mib(folder, sizes=None):
+    """The largest "Maximum resident set size" in the run's /usr/bin/time -v report (or of `sizes`,
+    its `memory_reports` read already), if any."""
+    sizes = memory_reports(folder) if sizes is None else sizes
     return round(max(sizes) / 1024) if sizes else None
 
 
@@ -289,6 +290,7 @@ def port_run(folder, side="port"):
     config = record["config"]
     # A resumed run's run.json times its last session; its clock, every session's epochs.
     clock = record.get("clock") if record.get("resumed") else None
+    reports = memory_reports(folder)
     return {
         "side": side,
         "seed": config["seed"],
@@ -301,8 +303,8 @@ def port_run(folder, side="port"):
         "per_epoch": per_epoch,
         "wall_time_s": clock["seconds"] if clock else record.get("wall_time_s") or elapsed_seconds(folder),
         "clock": clock,
-        "peak_memory_mib": peak_memory_mib(folder),
-        "memory_sessions": len(memory_reports(folder)),
+        "peak_memory_mib": peak_memory_mib(folder, reports),
+        "memory_sessions": len(reports),
         "cpu": record["machine"]["cpu"],
     }
 
@@ -638,9 +640,8 @@ def last_grid(run, epoch, stem=KINDS["reference"].stem):
 
     folder = Path(run["folder"])
     drawn = folder / f"{stem}_{run['side']}.png"
-    own = [
-        path for path in (drawn, folder / "final.png") if path.is_file() and drawn_of(run, path, epoch, stem)
-    ]
+    own = [path for path in (drawn, folder / "final.png") if path.is_file()]
+    own = [path for path in own if path != drawn or drawn_of(run, drawn, epoch, stem)]
     last = run["finished"] and run["epochs"] == epoch
     if last and not keeps_weights(run, epoch) and own:
         run["grid"] = f"its {own[0].name}"
@@ -654,12 +655,13 @@ def last_grid(run, epoch, stem=KINDS["reference"].stem):
 
 
 def drawn_of(run, path, epoch, stem):
-    """Whether the grid `path` is of this run after `epoch` epochs. A `<stem>_<side>.png` beside its
+    """Whether the `<stem>_<side>.png` at `path` is of this run after `epoch` epochs. One beside its
     comparison's `<stem>.json` (that comparison's --out, e.g. a tutorial's docs/results/<name>/,
     which may also hold a run's files) is the grid of that comparison's first run of the side, at
-    the epoch it compared: another run's, or another epoch's, is not this one's."""
+    the epoch it compared: another run's, or another epoch's, is not this one's. One alone was
+    copied beside the run's files."""
     record = path.with_name(f"{stem}.json")
-    if path.name == "final.png" or not record.is_file():
+    if not record.is_file():
         return True
     made = json.loads(record.read_text())
     first = next((r for r in made["runs"] if r["side"] == run["side"]), None)
