@@ -106,10 +106,10 @@ PRESET = register(
         tiny={"eval_every": 0, "g_widths": (8, 8, 4), "d_widths": (4, 8), "latent_dim": 16},
         benchmark={"steps": 30},
         # The DCGAN paper's Adam (2e-4, beta_1 0.5; the tutorial's is 1e-4 and Keras' 0.9) and an
-        # average of the generator's weights, as the faces'. 5 epochs, two seeds a side: the
-        # Frechet distance less than half the tutorial's on each seed, where the default set
-        # (the average and DiffAugment) moved it by about one seed-to-seed spread
-        # (docs/results/dcgan_mnist/improved.md).
+        # average of the generator's weights, as the faces'. 50 epochs, two seeds a side: the
+        # Frechet distance about a quarter of the tutorial's (docs/results/dcgan_mnist/improved.md);
+        # at 5 epochs less than half, where the default set before (the average and DiffAugment)
+        # moved it by about one seed-to-seed spread (docs/results/dcgan_mnist/ablation_5_epochs/).
         improved=dict(DCGAN_IMPROVED),
     )
 )
