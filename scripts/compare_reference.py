@@ -640,8 +640,11 @@ def last_grid(run, epoch, stem=KINDS["reference"].stem):
 
     folder = Path(run["folder"])
     drawn = folder / f"{stem}_{run['side']}.png"
-    own = [path for path in (drawn, folder / "final.png") if path.is_file()]
-    own = [path for path in own if path != drawn or drawn_of(run, drawn, epoch, stem)]
+    own = [
+        path
+        for path in (drawn, folder / "final.png")
+        if path.is_file() and (path != drawn or drawn_of(run, drawn, epoch, stem))
+    ]
     last = run["finished"] and run["epochs"] == epoch
     if last and not keeps_weights(run, epoch) and own:
         run["grid"] = f"its {own[0].name}"
