@@ -724,14 +724,27 @@ def main(argv=None):
         print(f"error: {'; '.join(p for p in problems if p)}", file=sys.stderr)
         return 2
     from keras_gans.cli import config_options
+    from keras_gans.data.images import DataError
     from keras_gans.presets import get_preset
 
     preset = get_preset(args.name)
     recorded = port_record(args.second[0])["config"]
-    config = preset.config(**config_options(recorded, preset, args.second[0]))
-    data = preset.load_data(config)
-    judge = preset.quality(config, data)
-    floor = {k: float(v) for k, v in preset.floor(config, data, judge).items()} if preset.floor else None
+    try:
+        config = preset.config(**config_options(recorded, preset, args.second[0]))
+    except argparse.ArgumentTypeError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    try:  # the judge reads the data the runs trained on, where their options say (a relative path too)
+        data = preset.load_data(config)
+        judge = preset.quality(config, data)
+        floor = {k: float(v) for k, v in preset.floor(config, data, judge).items()} if preset.floor else None
+    except DataError as error:
+        print(
+            f"error: {error} (the judge reads the data {args.second[0]}'s options name: run this where "
+            "the runs were made)",
+            file=sys.stderr,
+        )
+        return 2
     judge_id = {"tutorial": args.name, "eval_samples": config.get("eval_samples")}
 
     if kind.first == "reference":

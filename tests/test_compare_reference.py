@@ -232,6 +232,21 @@ def test_a_folder_that_is_not_a_run_or_a_run_in_its_first_epoch_is_one_line(tmp_
     assert err == f"error: {started} has no finished epoch yet (its losses.csv is empty)\n"
 
 
+def test_runs_whose_data_is_not_where_their_options_say_are_one_line(tmp_path, capsys):
+    # The judge reads the faces the runs trained on, from their recorded --data-dir (often relative:
+    # ../shared/data/...), so a comparison made from another folder finds none.
+    folders = []
+    for name in ("tutorial_seed0", "improved_seed0"):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "losses.csv").write_text("epoch,d_loss,g_loss,val_swd\n0,1.3,0.7,225.4\n")
+        (folder / "run.json").write_text(json.dumps({"config": {"data_dir": str(tmp_path / "faces")}}))
+        folders.append(str(folder))
+    assert compare.main(["dcgan_celeba", "--tutorial", folders[0], "--improved", folders[1]]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: Image folder not found: {tmp_path / 'faces'} (") and err.count("\n") == 1
+
+
 def test_the_pytorch_acgan_reference_is_scored_as_the_same_function_in_keras():
     pytest.importorskip("torch", reason="needs PyTorch, which keras_gans does not use")
     import torch
