@@ -232,7 +232,7 @@ def test_a_folder_that_is_not_a_run_or_a_run_in_its_first_epoch_is_one_line(tmp_
     assert err == f"error: {started} has no finished epoch yet (its losses.csv is empty)\n"
 
 
-def test_runs_whose_data_is_not_where_their_options_say_are_one_line(tmp_path, capsys):
+def test_runs_whose_data_is_not_where_they_say_or_whose_options_are_unknown_are_one_line(tmp_path, capsys):
     # The judge reads the faces the runs trained on, from their recorded --data-dir (often relative:
     # ../shared/data/...), so a comparison made from another folder finds none.
     folders = []
@@ -245,6 +245,11 @@ def test_runs_whose_data_is_not_where_their_options_say_are_one_line(tmp_path, c
     assert compare.main(["dcgan_celeba", "--tutorial", folders[0], "--improved", folders[1]]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"error: Image folder not found: {tmp_path / 'faces'} (") and err.count("\n") == 1
+    # Options this version does not know (a run of another tutorial, or a newer version's): one line too.
+    (tmp_path / "improved_seed0" / "run.json").write_text(json.dumps({"config": {"frames": 3}}))
+    assert compare.main(["dcgan_celeba", "--tutorial", folders[0], "--improved", folders[1]]) == 2
+    err = capsys.readouterr().err
+    assert err == f"error: {folders[1]} has options dcgan_celeba does not know: frames\n"
 
 
 def test_the_pytorch_acgan_reference_is_scored_as_the_same_function_in_keras():
