@@ -729,15 +729,14 @@ def main(argv=None):
 
     preset = get_preset(args.name)
     recorded = port_record(args.second[0])["config"]
-    try:
-        config = preset.config(**config_options(recorded, preset, args.second[0]))
-    except argparse.ArgumentTypeError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
     try:  # the judge reads the data the runs trained on, where their options say (a relative path too)
+        config = preset.config(**config_options(recorded, preset, args.second[0]))
         data = preset.load_data(config)
         judge = preset.quality(config, data)
         floor = {k: float(v) for k, v in preset.floor(config, data, judge).items()} if preset.floor else None
+    except argparse.ArgumentTypeError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     except DataError as error:
         print(
             f"error: {error} (the judge reads the data {args.second[0]}'s options name: run this where "
