@@ -170,10 +170,11 @@ PRESET = register(
         },
         benchmark={"steps": 10},
         # The DCGAN paper's Adam (the tutorial text's: 2e-4, beta_1 0.5) and an average of the
-        # generator's weights. On the 3,000 faces, 12 epochs, two seeds a side: the tint shared by
-        # one epoch's faces falls to real faces' level and the SWD by about a third; alone, the Adam
-        # is the one option measured to lower the SWD, and DiffAugment, the default set's other
-        # half, raised it (docs/results/dcgan_celeba/improved.md).
+        # generator's weights. On the 3,000 faces, 24 epochs, two seeds a side: the tint shared by
+        # one epoch's faces falls below real faces' level and the SWD to about a quarter
+        # (docs/results/dcgan_celeba/improved.md); alone at 12 epochs, the Adam is the one option
+        # measured to lower the SWD, and DiffAugment, the default set's other half, raised it
+        # (docs/results/dcgan_celeba/ablation_12_epochs/improved.md).
         improved=dict(DCGAN_IMPROVED),
     )
 )
